@@ -1,0 +1,37 @@
+"""Fixtures for the whole suite."""
+
+import uuid
+
+import pytest
+from django.core.cache import cache
+
+from nmiq_portal.celery import app as celery_app
+
+#: Tests publish to their own queue, so a worker left running elsewhere never takes their tasks.
+TEST_QUEUE = f"nmiq-test-{uuid.uuid4().hex[:8]}"
+
+
+def pytest_configure(config):
+    celery_app.conf.task_default_queue = TEST_QUEUE
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """Tasks run in-process unless a test starts a real worker (see tests/workers.py)."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Password hashing is deliberately slow; the suite hashes hundreds of passwords."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttles, rate limits and lockouts start afresh in every test."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,1 @@
+"""The site's shared pieces: home page, health check, form rendering, PostgreSQL extensions."""

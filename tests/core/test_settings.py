@@ -1,0 +1,128 @@
+"""The settings: embedded PostgreSQL by default, safe production values, security headers."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x7#Qp2!vL9@mZ4$wR8^tY1&uI6*oP3(aS5)dF0-gH2+jK7=lZ9~xC4",
+    "SITE_URL": "https://portal.nmi-q.example",
+    "ALLOWED_HOSTS": "portal.nmi-q.example",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.nmi-q.example:587",
+}
+
+
+#: Set by pytest-env for the suite only; a deployment has none of them.
+TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE", "STATIC_MANIFEST", "PYTEST_CURRENT_TEST"}
+
+
+def manage(*args, env=None, timeout=120):
+    environment = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_check_deploy_reports_nothing_with_production_values():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_does_complain_about_an_unsafe_setup():
+    unsafe = {**PRODUCTION, "SITE_URL": "http://portal.nmi-q.example", "DEBUG": "true"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=unsafe)
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr  # no HSTS
+    assert "security.W018" in result.stderr  # DEBUG on
+
+
+def test_embedded_postgresql_starts_when_no_database_url_is_set(tmp_path):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "SECRET_KEY", *TEST_ONLY}
+    }
+    environment["VAR_DIR"] = str(tmp_path)
+    script = (
+        "import django; django.setup();"
+        "from django.db import connection;"
+        "connection.ensure_connection();"
+        "print(connection.vendor, connection.settings_dict['NAME'], connection.pg_version)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "nmiq_portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    vendor, name, version = result.stdout.split()
+    assert (vendor, name) == ("postgresql", "nmiq")
+    assert int(version) >= 180000
+    assert (tmp_path / "postgres" / "PG_VERSION").exists()
+    assert (tmp_path / "secret_key").exists(), "a fresh install gets its own random key"
+
+
+@pytest.mark.parametrize(
+    ("database_url", "engine", "name"),
+    [
+        (None, "nmiq_portal.embedded_db", "nmiq"),
+        (
+            "postgres://portal@db.example:5432/directory",
+            "django.db.backends.postgresql",
+            "directory",
+        ),
+    ],
+)
+def test_database_comes_from_database_url_else_the_embedded_server(database_url, engine, name):
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    if database_url:
+        environment["DATABASE_URL"] = database_url
+    script = (
+        "import django; django.setup(); from django.conf import settings;"
+        "db = settings.DATABASES['default']; print(db['ENGINE'], db['NAME'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "nmiq_portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == [engine, name], result.stderr
+
+
+def test_quick_start_without_https_keeps_cookies_usable_over_http():
+    assert settings.SITE_URL.startswith("http://")
+    assert settings.SECURE_SSL_REDIRECT is False
+    assert settings.SESSION_COOKIE_SECURE is False
+
+
+@pytest.mark.django_db
+def test_pages_carry_the_security_headers(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
