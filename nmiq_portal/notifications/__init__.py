@@ -1,0 +1,1 @@
+"""Notifications: an inbox per person and an e-mail outbox delivered by Celery."""
