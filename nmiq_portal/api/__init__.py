@@ -1,0 +1,1 @@
+"""API base: authentication, pagination, problem-details errors, schema, the shared router."""

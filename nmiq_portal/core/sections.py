@@ -1,0 +1,34 @@
+"""Sections that apps contribute to the site's shared pages (home, profile).
+
+The core names no app: an app registers a section (a template and the context it needs) for a
+page, and the page renders whatever is registered, in order.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Section:
+    page: str  # "home" or "profile"
+    key: str
+    template: str
+    context: Callable  # (request) -> dict
+    order: int = 100
+
+
+_sections: dict[tuple[str, str], Section] = {}
+
+
+def register(section: Section) -> Section:
+    _sections[(section.page, section.key)] = section
+    return section
+
+
+def render_context(page: str, request) -> list[dict]:
+    """[{"template": ..., **context}] for each section of ``page``, in order."""
+    chosen = sorted(
+        (section for section in _sections.values() if section.page == page),
+        key=lambda section: (section.order, section.key),
+    )
+    return [{"template": section.template, **section.context(request)} for section in chosen]

@@ -1,0 +1,49 @@
+"""Site-wide pages: home, health, and error pages that answer the API in problem details."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.defaults import page_not_found, server_error
+
+from . import health, sections
+
+
+@never_cache
+def healthz(request):
+    """JSON status of database, broker and worker: 200 when all are up, 503 otherwise.
+
+    ``?only=database`` (comma-separated names) limits the checks, e.g. for a container's own
+    liveness probe that should not fail when the worker is down.
+    """
+    names = [n for n in request.GET.get("only", "").split(",") if n in health.CHECKS]
+    results = {name: health.CHECKS[name]() for name in names or health.CHECKS}
+    healthy = all(result["status"] == "ok" for result in results.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": results},
+        status=200 if healthy else 503,
+    )
+
+
+def _problem(request, status, title):
+    return JsonResponse(
+        {"type": "about:blank", "title": title, "status": status, "instance": request.path},
+        status=status,
+        content_type="application/problem+json",
+    )
+
+
+def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return _problem(request, 404, "Not found.")
+    return page_not_found(request, exception)
+
+
+def error(request):
+    if request.path.startswith("/api/"):
+        return _problem(request, 500, "Server error.")
+    return server_error(request)
+
+
+def home_page(request):
+    """The landing page: what NMI-Q is, and a section from each app that has one."""
+    return render(request, "core/home.html", {"sections": sections.render_context("home", request)})

@@ -1,0 +1,35 @@
+"""The site's URLs: pages, accounts, the API and its documentation, health."""
+
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from nmiq_portal.core import views as core_views
+
+admin.site.site_header = "NMI-Q Portal"
+admin.site.site_title = "NMI-Q Portal"
+
+urlpatterns = [
+    path("", core_views.home_page, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("nmiq_portal.accounts.urls")),
+    path("notifications/", include("nmiq_portal.notifications.urls")),
+    path("api/v1/", include("nmiq_portal.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/docs/",
+        # Swagger UI sets inline styles; scripts stay 'self' only.
+        csp_update({"style-src": [UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
+    path("admin/", admin.site.urls),
+    path("", include("capabilities.urls")),
+]
+
+handler404 = core_views.not_found
+handler500 = core_views.error

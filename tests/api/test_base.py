@@ -1,0 +1,104 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+from rest_framework.throttling import AnonRateThrottle
+
+from nmiq_portal.accounts import services as account_services
+from tests.factories import InstituteFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def test_api_root_lists_the_endpoints(api):
+    response = api.get("/api/v1/")
+    assert response.status_code == 200
+    assert "institutes" in response.json()
+
+
+def test_unknown_api_path_is_a_problem_document(client):
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Not found.",
+        "status": 404,
+        "instance": "/api/v1/no-such-thing/",
+    }
+
+
+def test_a_personal_token_authenticates_and_records_its_use(api):
+    user = UserFactory()
+    token, secret = account_services.api_token_create(
+        actor=user, name="NMI database sync", expiry=timedelta(days=30)
+    )
+    assert secret.startswith("nmiq_")
+    assert token.digest != secret, "only a digest of the token is stored"
+    api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    response = api.get("/api/v1/institutes/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user == user
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_a_revoked_token_is_refused_as_a_problem(api):
+    user = UserFactory()
+    token, secret = account_services.api_token_create(
+        actor=user, name="old", expiry=timedelta(days=30)
+    )
+    account_services.api_token_revoke(actor=user, token=token)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    response = api.get("/api/v1/institutes/")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "authentication_failed"
+
+
+def test_anonymous_clients_are_throttled_with_retry_after(api, monkeypatch):
+    monkeypatch.setitem(AnonRateThrottle.THROTTLE_RATES, "anon", "3/min")
+    for _ in range(3):
+        assert api.get("/api/v1/institutes/").status_code == 200
+    response = api.get("/api/v1/institutes/")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert response.json()["code"] == "throttled"
+
+
+def test_schema_documents_the_endpoints_and_their_problem_responses(api):
+    response = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = response.json()
+    list_operation = schema["paths"]["/api/v1/institutes/"]["get"]
+    assert {"200", "400", "401", "403", "429"} <= set(list_operation["responses"])
+    detail = schema["paths"]["/api/v1/institutes/{uuid}/"]["get"]
+    assert "404" in detail["responses"]
+    problem = detail["responses"]["404"]["content"]["application/problem+json"]["schema"]
+    assert problem == {"$ref": "#/components/schemas/Problem"}
+    assert "Problem" in schema["components"]["schemas"]
+    parameters = {parameter["name"] for parameter in list_operation["parameters"]}
+    assert {"q", "kind", "economy", "rmo", "page", "page_size"} <= parameters
+    assert "tokenAuth" in schema["components"]["securitySchemes"]
+
+
+def test_docs_page_loads_nothing_from_another_site(client):
+    response = client.get(reverse("api-docs"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger-ui" in html
+    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
+    assert external == []
+
+
+def test_institute_detail_from_the_api_matches_the_page(api, client):
+    institute = InstituteFactory(acronym="INRiM", slug="inrim")
+    data = api.get(f"/api/v1/institutes/{institute.uuid}/").json()
+    assert client.get(data["web_url"].replace("http://testserver", "")).status_code == 200
