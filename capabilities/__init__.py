@@ -1,0 +1,1 @@
+"""Capabilities: institutes and their members; testbeds, services and contacts come next."""

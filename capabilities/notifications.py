@@ -1,0 +1,47 @@
+"""The notifications the capabilities app sends."""
+
+from django.utils.translation import gettext_lazy as _
+
+from nmiq_portal.notifications.registry import NotificationType, register
+
+from .enums import MemberRole
+
+
+def _role_label(data: dict) -> dict:
+    role = data.get("role")
+    return {**data, "role": MemberRole(role).label if role in MemberRole.values else role}
+
+
+INVITATION = register(
+    NotificationType(
+        key="capabilities.invitation",
+        title=_("%(inviter)s invited you to join %(institute)s as %(role)s"),
+        body=_("Open the invitation to accept or decline it. It expires on %(expires)s."),
+        prepare=_role_label,
+    )
+)
+INVITATION_ACCEPTED = register(
+    NotificationType(
+        key="capabilities.invitation_accepted",
+        title=_("%(member)s accepted your invitation to join %(institute)s"),
+    )
+)
+INVITATION_DECLINED = register(
+    NotificationType(
+        key="capabilities.invitation_declined",
+        title=_("%(email)s declined your invitation to join %(institute)s"),
+    )
+)
+ROLE_CHANGED = register(
+    NotificationType(
+        key="capabilities.role_changed",
+        title=_("Your role at %(institute)s is now %(role)s"),
+        prepare=_role_label,
+    )
+)
+MEMBERSHIP_ENDED = register(
+    NotificationType(
+        key="capabilities.membership_ended",
+        title=_("You are no longer a member of %(institute)s"),
+    )
+)

@@ -1,0 +1,24 @@
+"""What the capabilities app adds to the site's shared pages."""
+
+from nmiq_portal.core.sections import Section, register
+
+from . import selectors
+
+register(
+    Section(
+        page="home",
+        key="capabilities.directory_counts",
+        template="capabilities/_home.html",
+        context=lambda request: {"counts": selectors.directory_counts()},
+        order=10,
+    )
+)
+register(
+    Section(
+        page="profile",
+        key="capabilities.memberships",
+        template="capabilities/_profile_institutes.html",
+        context=lambda request: {"memberships": selectors.memberships_of(user=request.user)},
+        order=10,
+    )
+)

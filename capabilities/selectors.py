@@ -1,0 +1,45 @@
+"""Reads of institutes and their members."""
+
+from django.db.models import Count, Q
+
+from .enums import InvitationStatus
+from .models import Institute, Invitation, Membership
+
+
+def institute_list(*, user):
+    """Institutes ``user`` may see, with what list pages and the API show."""
+    return Institute.objects.visible_to(user).order_by("acronym")
+
+
+def institute_members(*, institute: Institute):
+    return (
+        Membership.objects.filter(institute=institute)
+        .select_related("user")
+        .order_by("role", "user__name", "user__email")
+    )
+
+
+def institute_pending_invitations(*, institute: Institute):
+    return (
+        Invitation.objects.filter(institute=institute, status=InvitationStatus.PENDING)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def directory_counts() -> dict:
+    """How many public institutes, NMIs/DIs and economies the directory holds."""
+    return Institute.objects.public().aggregate(
+        institutes=Count("pk"),
+        metrology_institutes=Count("pk", filter=~Q(rmo="")),
+        economies=Count("economy", distinct=True),
+    )
+
+
+def memberships_of(*, user):
+    """The institutes ``user`` belongs to, with their role."""
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("institute")
+        .order_by("institute__acronym")
+    )

@@ -1,0 +1,260 @@
+"""Writes on institutes, memberships and invitations; each checks its permission."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from nmiq_portal.core.permissions import require
+from nmiq_portal.notifications.models import Notification
+from nmiq_portal.notifications.services import email_render_enqueue, notify
+
+from . import notifications
+from .enums import InvitationStatus, MemberRole
+from .models import Institute, Invitation, Membership
+from .permissions import forget_institute_roles
+
+INVITATION_VALIDITY = timedelta(days=14)
+
+
+def _members_url(institute: Institute) -> str:
+    return reverse("capabilities:institute_members", kwargs={"slug": institute.slug})
+
+
+def _admin_count(institute: Institute) -> int:
+    return Membership.objects.filter(institute=institute, role=MemberRole.ADMIN).count()
+
+
+def _lock_institute(institute: Institute) -> Institute:
+    """Serialise membership changes of one institute (e.g. two admins demoting each other)."""
+    return Institute.objects.select_for_update().get(pk=institute.pk)
+
+
+def _invitation_data(invitation: Invitation, *, inviter) -> dict:
+    return {
+        "inviter": str(inviter) if inviter else "",
+        "institute": invitation.institute.acronym,
+        "role": invitation.role,
+        "expires": invitation.expires_at.date().isoformat(),
+    }
+
+
+def _send_invitation(invitation: Invitation, *, actor) -> None:
+    data = _invitation_data(invitation, inviter=actor)
+    url = invitation.get_absolute_url()
+    invitee = (
+        get_user_model()
+        .objects.filter(
+            emailaddress__email__iexact=invitation.email,
+            emailaddress__verified=True,
+            is_active=True,
+        )
+        .first()
+    )
+    if invitee is not None:
+        notify(
+            recipient=invitee,
+            verb=notifications.INVITATION.key,
+            actor=actor,
+            target=invitation,
+            data=data,
+            url=url,
+        )
+        return
+    email_render_enqueue(
+        to=invitation.email,
+        template="capabilities/email/invitation",
+        context={"invitation": invitation, "inviter": actor, "url": url},
+        language=translation.get_language() or "en",
+    )
+
+
+@transaction.atomic
+def invitation_create(*, actor, institute: Institute, email: str, role: str) -> Invitation:
+    """Invite ``email`` to ``institute``; inviting the same address again renews and resends."""
+    require(actor, "capabilities.manage_members", institute)
+    institute = _lock_institute(institute)
+    email = email.strip().lower()
+    if role not in MemberRole.values:
+        raise ValidationError({"role": _("Choose a valid role.")})
+    if Membership.objects.filter(institute=institute, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member.")})
+    expires_at = timezone.now() + INVITATION_VALIDITY
+    invitation = Invitation.objects.filter(
+        institute=institute, email__iexact=email, status=InvitationStatus.PENDING
+    ).first()
+    if invitation is None:
+        invitation = Invitation(institute=institute, email=email)
+    invitation.role = role
+    invitation.invited_by = actor
+    invitation.expires_at = expires_at
+    invitation.full_clean()
+    invitation.save()
+    _send_invitation(invitation, actor=actor)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
+    """Withdraw a pending invitation; its link stops working."""
+    require(actor, "capabilities.revoke_invitation", invitation)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != InvitationStatus.PENDING:
+        raise ValidationError(_("This invitation is no longer pending."))
+    invitation.status = InvitationStatus.REVOKED
+    invitation.answered_at = timezone.now()
+    invitation.answered_by = actor
+    invitation.save(update_fields=["status", "answered_at", "answered_by"])
+    return invitation
+
+
+def _answerable(actor, invitation: Invitation) -> Invitation:
+    require(actor, "capabilities.answer_invitation", invitation)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ValidationError(_("This invitation has expired or was already answered."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, actor, invitation: Invitation) -> Membership:
+    """The invited person joins the institute with the invited role (never a lower one)."""
+    invitation = _answerable(actor, invitation)
+    institute = _lock_institute(invitation.institute)
+    membership, created = Membership.objects.get_or_create(
+        user=actor, institute=institute, defaults={"role": invitation.role}
+    )
+    if not created and invitation.role == MemberRole.ADMIN:
+        membership.role = MemberRole.ADMIN
+        membership.save(update_fields=["role"])
+    invitation.status = InvitationStatus.ACCEPTED
+    invitation.answered_at = timezone.now()
+    invitation.answered_by = actor
+    invitation.save(update_fields=["status", "answered_at", "answered_by"])
+    forget_institute_roles(actor)
+    if invitation.invited_by is not None and invitation.invited_by_id != actor.pk:
+        notify(
+            recipient=invitation.invited_by,
+            verb=notifications.INVITATION_ACCEPTED.key,
+            actor=actor,
+            target=institute,
+            data={"member": str(actor), "institute": institute.acronym},
+            url=_members_url(institute),
+        )
+    return membership
+
+
+@transaction.atomic
+def invitation_decline(*, actor, invitation: Invitation) -> Invitation:
+    """The invited person says no; whoever invited them is told."""
+    invitation = _answerable(actor, invitation)
+    invitation.status = InvitationStatus.DECLINED
+    invitation.answered_at = timezone.now()
+    invitation.answered_by = actor
+    invitation.save(update_fields=["status", "answered_at", "answered_by"])
+    if invitation.invited_by is not None:
+        notify(
+            recipient=invitation.invited_by,
+            verb=notifications.INVITATION_DECLINED.key,
+            actor=actor,
+            target=invitation.institute,
+            data={"email": invitation.email, "institute": invitation.institute.acronym},
+            url=_members_url(invitation.institute),
+        )
+    return invitation
+
+
+@transaction.atomic
+def membership_change_role(*, actor, membership: Membership, role: str) -> Membership:
+    """Make a member an admin or an editor; an institute always keeps one admin."""
+    require(actor, "capabilities.change_membership", membership)
+    if role not in MemberRole.values:
+        raise ValidationError({"role": _("Choose a valid role.")})
+    _lock_institute(membership.institute)
+    membership = Membership.objects.select_related("institute", "user").get(pk=membership.pk)
+    if membership.role == role:
+        return membership
+    if membership.role == MemberRole.ADMIN and _admin_count(membership.institute) == 1:
+        raise ValidationError(_("An institute needs at least one administrator."))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    forget_institute_roles(membership.user)
+    forget_institute_roles(actor)
+    if membership.user_id != actor.pk:
+        notify(
+            recipient=membership.user,
+            verb=notifications.ROLE_CHANGED.key,
+            actor=actor,
+            target=membership.institute,
+            data={"institute": membership.institute.acronym, "role": role},
+            url=membership.institute.get_absolute_url(),
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor, membership: Membership) -> None:
+    """Remove a member (an admin does it) or leave (the member does); one admin always stays."""
+    require(actor, "capabilities.delete_membership", membership)
+    _lock_institute(membership.institute)
+    membership = Membership.objects.select_related("institute", "user").get(pk=membership.pk)
+    if membership.role == MemberRole.ADMIN and _admin_count(membership.institute) == 1:
+        raise ValidationError(_("An institute needs at least one administrator."))
+    membership.delete()
+    forget_institute_roles(membership.user)
+    forget_institute_roles(actor)
+    if membership.user_id != actor.pk:
+        notify(
+            recipient=membership.user,
+            verb=notifications.MEMBERSHIP_ENDED.key,
+            actor=actor,
+            target=membership.institute,
+            data={"institute": membership.institute.acronym},
+        )
+
+
+@transaction.atomic
+def institute_set_verified(*, actor, institute: Institute, verified: bool) -> Institute:
+    """Portal staff vouch for an institute (it becomes public) or withdraw that."""
+    require(actor, "capabilities.verify_institute", institute)
+    institute = _lock_institute(institute)
+    if institute.verified != verified:
+        institute.verified = verified
+        institute.save(update_fields=["verified", "updated_at"])
+    return institute
+
+
+@transaction.atomic
+def invitations_announce(*, user, email: str) -> int:
+    """Put the open invitations to a newly verified address in its owner's inbox.
+
+    An invitation to someone without an account goes out by e-mail only; once they sign up and
+    verify that address, the invitation also waits for them in the portal.
+    """
+    announced = 0
+    invitations = Invitation.objects.filter(
+        email__iexact=email, status=InvitationStatus.PENDING, expires_at__gt=timezone.now()
+    ).select_related("institute", "invited_by")
+    for invitation in invitations:
+        if Notification.objects.filter(
+            recipient=user,
+            verb=notifications.INVITATION.key,
+            target_type=ContentType.objects.get_for_model(Invitation),
+            target_id=str(invitation.pk),
+        ).exists():
+            continue
+        notify(
+            recipient=user,
+            verb=notifications.INVITATION.key,
+            actor=invitation.invited_by,
+            target=invitation,
+            data=_invitation_data(invitation, inviter=invitation.invited_by),
+            url=invitation.get_absolute_url(),
+        )
+        announced += 1
+    return announced

@@ -1,0 +1,181 @@
+"""Pages of institutes, their members and invitations."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .enums import MemberRole
+from .filters import InstituteFilterSet
+from .forms import InvitationForm, RoleForm
+from .models import Institute, Invitation, Membership
+
+PAGE_SIZE = 30
+
+
+def _visible_institute(request, slug) -> Institute:
+    return get_object_or_404(Institute.objects.visible_to(request.user), slug=slug)
+
+
+def _error_messages(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def institute_list(request):
+    filterset = InstituteFilterSet(
+        request.GET, queryset=selectors.institute_list(user=request.user)
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": filterset, "page": page, "query": query.urlencode()}
+    template = (
+        "capabilities/_institute_results.html"
+        if request.htmx
+        else "capabilities/institute_list.html"
+    )
+    return render(request, template, context)
+
+
+def institute_detail(request, slug):
+    institute = _visible_institute(request, slug)
+    return render(request, "capabilities/institute_detail.html", {"institute": institute})
+
+
+@login_required
+def institute_members(request, slug):
+    institute = _visible_institute(request, slug)
+    if not request.user.has_perm("capabilities.view_members", institute):
+        raise PermissionDenied
+    can_manage = request.user.has_perm("capabilities.manage_members", institute)
+    form = InvitationForm()
+    if request.method == "POST":
+        form = InvitationForm(request.POST)
+        if form.is_valid():
+            try:
+                invitation = services.invitation_create(
+                    actor=request.user, institute=institute, **form.cleaned_data
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+                )
+                return redirect("capabilities:institute_members", slug=institute.slug)
+    return render(
+        request,
+        "capabilities/institute_members.html",
+        {
+            "institute": institute,
+            "members": selectors.institute_members(institute=institute),
+            "invitations": selectors.institute_pending_invitations(institute=institute)
+            if can_manage
+            else [],
+            "form": form,
+            "can_manage": can_manage,
+            "role_choices": MemberRole.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_role(request, slug, pk):
+    membership = get_object_or_404(
+        Membership.objects.select_related("institute", "user"), pk=pk, institute__slug=slug
+    )
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid role."))
+    else:
+        try:
+            services.membership_change_role(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            )
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(
+                request,
+                _("%(member)s is now %(role)s.")
+                % {"member": membership.user, "role": membership.get_role_display().lower()},
+            )
+    return redirect("capabilities:institute_members", slug=slug)
+
+
+@login_required
+@require_POST
+def membership_end(request, slug, pk):
+    membership = get_object_or_404(
+        Membership.objects.select_related("institute", "user"), pk=pk, institute__slug=slug
+    )
+    leaving = membership.user_id == request.user.pk
+    try:
+        services.membership_end(actor=request.user, membership=membership)
+    except ValidationError as error:
+        _error_messages(request, error)
+        return redirect("capabilities:institute_members", slug=slug)
+    if leaving:
+        messages.success(
+            request, _("You left %(institute)s.") % {"institute": membership.institute.acronym}
+        )
+        return redirect("accounts:profile")
+    messages.success(request, _("%(member)s was removed.") % {"member": membership.user})
+    return redirect("capabilities:institute_members", slug=slug)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, slug, uuid):
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("institute"), uuid=uuid, institute__slug=slug
+    )
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
+        )
+    return redirect("capabilities:institute_members", slug=slug)
+
+
+@login_required
+def invitation(request, uuid):
+    """The invited person's page: accept or decline."""
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("institute", "invited_by"), uuid=uuid
+    )
+    may_answer = request.user.has_perm("capabilities.answer_invitation", invitation)
+    if request.method == "POST":
+        if not may_answer:
+            raise PermissionDenied
+        try:
+            if request.POST.get("answer") == "accept":
+                services.invitation_accept(actor=request.user, invitation=invitation)
+                messages.success(
+                    request,
+                    _("Welcome to %(institute)s.") % {"institute": invitation.institute.acronym},
+                )
+                return redirect(invitation.institute.get_absolute_url())
+            if request.POST.get("answer") == "decline":
+                services.invitation_decline(actor=request.user, invitation=invitation)
+                messages.info(request, _("You declined the invitation."))
+                return redirect("home")
+            messages.error(request, _("Choose to accept or to decline."))
+        except ValidationError as error:
+            _error_messages(request, error)
+    return render(
+        request,
+        "capabilities/invitation.html",
+        {"invitation": invitation, "may_answer": may_answer},
+    )
