@@ -1,0 +1,17 @@
+"""What every page's template may use."""
+
+from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from nmiq_portal.notifications.selectors import unread_count
+
+
+def site(request):
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    return {
+        "SITE_URL": settings.SITE_URL,
+        "unread_notifications": SimpleLazyObject(
+            lambda: unread_count(user=user) if signed_in else 0
+        ),
+    }

@@ -1,0 +1,91 @@
+"""Browser tests: Playwright driving Debian's chromium, with axe-core from npm."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _missing() -> list[str]:
+    return [
+        reason
+        for reason, absent in [
+            (f"no chromium at {CHROMIUM} (apt-get install chromium)", not Path(CHROMIUM).exists()),
+            (f"no axe-core at {AXE} (npm ci)", not AXE.exists()),
+        ]
+        if absent
+    ]
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without a browser, skip with the reason, except in CI, where the browser fixture fails."""
+    missing = _missing()
+    if missing and not _in_ci():
+        skip = pytest.mark.skip(reason="browser test skipped: " + "; ".join(missing))
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if _missing():
+        pytest.fail("CI=true and the browser tests cannot run: " + "; ".join(_missing()))
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.add_init_script(path=str(AXE))
+    problems = []
+    page.on(
+        "console",
+        lambda message: problems.append(message.text) if message.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.console_problems = problems
+    yield page
+    context.close()
+
+
+def assert_accessible(page, *, context: str = "document") -> None:
+    """axe-core finds no serious or critical violation on the page as it stands."""
+    result = page.evaluate(
+        "async (context) => await axe.run(context === 'document' ? document : context,"
+        " {resultTypes: ['violations']})",
+        context,
+    )
+    serious = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"axe on {page.url}"

@@ -1,0 +1,51 @@
+"""Pages that must work in a real browser: the offline API docs, and the axe check itself."""
+
+import pytest
+
+from tests.e2e.conftest import assert_accessible
+from tests.factories import InstituteFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_api_docs_render_with_no_request_leaving_the_portal(page, live_server):
+    outside = []
+
+    def guard(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    page.goto("/api/docs/")
+    page.get_by_text("NMI-Q Portal API").first.wait_for()
+    page.get_by_text("/api/v1/institutes/").first.wait_for()
+    assert outside == []
+    assert page.console_problems == [], "e.g. a Content-Security-Policy violation"
+
+
+def test_institute_list_filters_without_reloading_and_keeps_a_plain_url(page):
+    InstituteFactory(acronym="NIST", economy="US", rmo="SIM")
+    InstituteFactory(acronym="PTB", economy="DE", rmo="EURAMET")
+    page.goto("/institutes/")
+    assert_accessible(page)
+    page.get_by_label("SIM").check()
+    page.wait_for_url("**/institutes/?*rmo=SIM*")
+    page.get_by_text("1 institute", exact=True).wait_for()
+    assert page.get_by_role("link", name="NIST").is_visible()
+    assert page.get_by_role("link", name="PTB").count() == 0
+    page.reload()
+    assert page.get_by_label("SIM").is_checked()
+    assert page.console_problems == []
+
+
+def test_the_accessibility_check_does_catch_a_serious_violation(page):
+    page.goto("/")
+    page.evaluate(
+        "() => { const img = document.createElement('img'); img.src = '/static/img/logo.svg';"
+        " document.querySelector('main').append(img); }"
+    )
+    with pytest.raises(AssertionError, match="image-alt"):
+        assert_accessible(page)
