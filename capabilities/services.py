@@ -26,8 +26,11 @@ def _members_url(institute: Institute) -> str:
     return reverse("capabilities:institute_members", kwargs={"slug": institute.slug})
 
 
-def _admin_count(institute: Institute) -> int:
-    return Membership.objects.filter(institute=institute, role=MemberRole.ADMIN).count()
+def _keep_an_admin(membership: Membership) -> None:
+    """Refuse to demote or remove the institute's last administrator."""
+    admins = Membership.objects.filter(institute=membership.institute, role=MemberRole.ADMIN)
+    if membership.role == MemberRole.ADMIN and admins.count() == 1:
+        raise ValidationError(_("An institute needs at least one administrator."))
 
 
 def _lock_institute(institute: Institute) -> Institute:
@@ -106,11 +109,15 @@ def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != InvitationStatus.PENDING:
         raise ValidationError(_("This invitation is no longer pending."))
-    invitation.status = InvitationStatus.REVOKED
+    _close(invitation, InvitationStatus.REVOKED, actor=actor)
+    return invitation
+
+
+def _close(invitation: Invitation, status: str, *, actor) -> None:
+    invitation.status = status
     invitation.answered_at = timezone.now()
     invitation.answered_by = actor
     invitation.save(update_fields=["status", "answered_at", "answered_by"])
-    return invitation
 
 
 def _answerable(actor, invitation: Invitation) -> Invitation:
@@ -132,10 +139,7 @@ def invitation_accept(*, actor, invitation: Invitation) -> Membership:
     if not created and invitation.role == MemberRole.ADMIN:
         membership.role = MemberRole.ADMIN
         membership.save(update_fields=["role"])
-    invitation.status = InvitationStatus.ACCEPTED
-    invitation.answered_at = timezone.now()
-    invitation.answered_by = actor
-    invitation.save(update_fields=["status", "answered_at", "answered_by"])
+    _close(invitation, InvitationStatus.ACCEPTED, actor=actor)
     forget_institute_roles(actor)
     if invitation.invited_by is not None and invitation.invited_by_id != actor.pk:
         notify(
@@ -153,10 +157,7 @@ def invitation_accept(*, actor, invitation: Invitation) -> Membership:
 def invitation_decline(*, actor, invitation: Invitation) -> Invitation:
     """The invited person says no; whoever invited them is told."""
     invitation = _answerable(actor, invitation)
-    invitation.status = InvitationStatus.DECLINED
-    invitation.answered_at = timezone.now()
-    invitation.answered_by = actor
-    invitation.save(update_fields=["status", "answered_at", "answered_by"])
+    _close(invitation, InvitationStatus.DECLINED, actor=actor)
     if invitation.invited_by is not None:
         notify(
             recipient=invitation.invited_by,
@@ -179,8 +180,7 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
     membership = Membership.objects.select_related("institute", "user").get(pk=membership.pk)
     if membership.role == role:
         return membership
-    if membership.role == MemberRole.ADMIN and _admin_count(membership.institute) == 1:
-        raise ValidationError(_("An institute needs at least one administrator."))
+    _keep_an_admin(membership)
     membership.role = role
     membership.save(update_fields=["role"])
     forget_institute_roles(membership.user)
@@ -203,8 +203,7 @@ def membership_end(*, actor, membership: Membership) -> None:
     require(actor, "capabilities.delete_membership", membership)
     _lock_institute(membership.institute)
     membership = Membership.objects.select_related("institute", "user").get(pk=membership.pk)
-    if membership.role == MemberRole.ADMIN and _admin_count(membership.institute) == 1:
-        raise ValidationError(_("An institute needs at least one administrator."))
+    _keep_an_admin(membership)
     membership.delete()
     forget_institute_roles(membership.user)
     forget_institute_roles(actor)

@@ -24,16 +24,26 @@ PRODUCTION = {
 TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE", "STATIC_MANIFEST", "PYTEST_CURRENT_TEST"}
 
 
-def manage(*args, env=None, timeout=120):
-    environment = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
-    environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
+def environment(*, without=(), **values) -> dict:
+    """This process's environment minus the test-only variables (and ``without``), plus values."""
+    kept = {k: v for k, v in os.environ.items() if k not in TEST_ONLY and k not in without}
+    return {**kept, **values}
+
+
+def run(args, env, timeout=120):
+    return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def manage(*args, env=None):
+    return run([sys.executable, "manage.py", *args], environment(**(env or {})))
+
+
+def settings_script(script: str, env: dict):
+    """Run ``script`` after django.setup() in a fresh interpreter."""
+    setup = "import django; django.setup();"
+    return run(
+        [sys.executable, "-c", setup + script],
+        {**env, "DJANGO_SETTINGS_MODULE": "nmiq_portal.settings"},
     )
 
 
@@ -52,25 +62,10 @@ def test_check_deploy_does_complain_about_an_unsafe_setup():
 
 
 def test_embedded_postgresql_starts_when_no_database_url_is_set(tmp_path):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "SECRET_KEY", *TEST_ONLY}
-    }
-    environment["VAR_DIR"] = str(tmp_path)
-    script = (
-        "import django; django.setup();"
-        "from django.db import connection;"
-        "connection.ensure_connection();"
-        "print(connection.vendor, connection.settings_dict['NAME'], connection.pg_version)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env={**environment, "DJANGO_SETTINGS_MODULE": "nmiq_portal.settings"},
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = settings_script(
+        "from django.db import connection; connection.ensure_connection();"
+        "print(connection.vendor, connection.settings_dict['NAME'], connection.pg_version)",
+        environment(without={"DATABASE_URL", "SECRET_KEY"}, VAR_DIR=str(tmp_path)),
     )
     assert result.returncode == 0, result.stderr
     vendor, name, version = result.stdout.split()
@@ -92,20 +87,11 @@ def test_embedded_postgresql_starts_when_no_database_url_is_set(tmp_path):
     ],
 )
 def test_database_comes_from_database_url_else_the_embedded_server(database_url, engine, name):
-    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    if database_url:
-        environment["DATABASE_URL"] = database_url
-    script = (
-        "import django; django.setup(); from django.conf import settings;"
-        "db = settings.DATABASES['default']; print(db['ENGINE'], db['NAME'])"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env={**environment, "DJANGO_SETTINGS_MODULE": "nmiq_portal.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
+    values = {"DATABASE_URL": database_url} if database_url else {}
+    result = settings_script(
+        "from django.conf import settings; db = settings.DATABASES['default'];"
+        "print(db['ENGINE'], db['NAME'])",
+        environment(without={"DATABASE_URL"}, **values),
     )
     assert result.stdout.split() == [engine, name], result.stderr
 
