@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "nmiq_portal.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from . import permissions  # noqa: F401 - registers the rules

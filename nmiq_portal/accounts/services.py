@@ -2,9 +2,11 @@
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from nmiq_portal.core.permissions import require
 
 from .models import ApiToken, User
 
@@ -14,8 +16,7 @@ MAX_TOKENS_PER_USER = 20
 @transaction.atomic
 def profile_update(*, actor: User, user: User, **changes) -> User:
     """Change a person's name, language or notification preference (only their own)."""
-    if actor.pk != user.pk:
-        raise PermissionDenied
+    require(actor, "accounts.change_profile", user)
     for field, value in changes.items():
         setattr(user, field, value)
     user.full_clean()
@@ -26,8 +27,7 @@ def profile_update(*, actor: User, user: User, **changes) -> User:
 @transaction.atomic
 def api_token_create(*, actor: User, name: str, expiry: timedelta) -> tuple[ApiToken, str]:
     """Make a personal token; the returned string is the only time the token is seen."""
-    if not actor.is_authenticated or not actor.is_active:
-        raise PermissionDenied
+    require(actor, "accounts.create_token")
     User.objects.select_for_update().get(pk=actor.pk)
     if ApiToken.objects.filter(user=actor).count() >= MAX_TOKENS_PER_USER:
         raise ValidationError(
@@ -39,6 +39,5 @@ def api_token_create(*, actor: User, name: str, expiry: timedelta) -> tuple[ApiT
 @transaction.atomic
 def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     """Revoke one of one's own tokens; it stops working at once."""
-    if token.user_id != actor.pk:
-        raise PermissionDenied
+    require(actor, "accounts.revoke_token", token)
     token.delete()

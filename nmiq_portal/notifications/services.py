@@ -6,13 +6,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from nmiq_portal.core.permissions import require
 from nmiq_portal.core.queue import enqueue_on_commit
 
 from . import tasks
@@ -225,8 +225,7 @@ def digest_send_all() -> int:
 
 def notification_mark_read(*, actor, notification: Notification) -> Notification:
     """Mark one of ``actor``'s notifications read."""
-    if notification.recipient_id != actor.pk:
-        raise PermissionDenied
+    require(actor, "notifications.mark_read", notification)
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
