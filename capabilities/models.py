@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -85,6 +86,18 @@ class Institute(models.Model):
 
     def get_absolute_url(self):
         return reverse("capabilities:institute_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        """The rules of the constraints, reported on the field that breaks them."""
+        if (
+            self.acronym
+            and Institute.objects.filter(acronym__iexact=self.acronym).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError({"acronym": _("An institute with this acronym is registered.")})
+        if self.kind in METROLOGY_KINDS and not self.rmo:
+            raise ValidationError({"rmo": _("Choose the RMO of this NMI or DI.")})
+        if self.kind and self.kind not in METROLOGY_KINDS and self.rmo:
+            raise ValidationError({"rmo": _("Only NMIs and DIs belong to an RMO.")})
 
 
 class Membership(models.Model):

@@ -39,6 +39,12 @@ ROLE_CHANGED = register(
         prepare=_role_label,
     )
 )
+INSTITUTE_REGISTERED = register(
+    NotificationType(
+        key="capabilities.institute_registered",
+        title=_("%(person)s registered %(institute)s; it waits for verification"),
+    )
+)
 MEMBERSHIP_ENDED = register(
     NotificationType(
         key="capabilities.membership_ended",

@@ -1,6 +1,7 @@
 """Reads of institutes and their members."""
 
 from django.db.models import Count, Q
+from django_countries import countries
 
 from .enums import InvitationStatus
 from .models import Institute, Invitation, Membership
@@ -9,6 +10,14 @@ from .models import Institute, Invitation, Membership
 def institute_list(*, user):
     """Institutes ``user`` may see, with what list pages and the API show."""
     return Institute.objects.visible_to(user).order_by("acronym")
+
+
+def economy_choices(*, user) -> list[tuple[str, str]]:
+    """(code, name) of the economies that have an institute ``user`` may see, by name."""
+    codes = (
+        Institute.objects.visible_to(user).order_by().values_list("economy", flat=True).distinct()
+    )
+    return sorted(((code, str(countries.name(code))) for code in codes), key=lambda c: c[1])
 
 
 def institute_members(*, institute: Institute):

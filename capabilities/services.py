@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from nmiq_portal.core.permissions import require
@@ -257,3 +258,88 @@ def invitations_announce(*, user, email: str) -> int:
         )
         announced += 1
     return announced
+
+
+MAX_PENDING_REGISTRATIONS = 3
+INSTITUTE_FIELDS = ("name", "acronym", "kind", "economy", "rmo", "website", "description")
+
+
+def _unique_slug(acronym: str, *, exclude_pk=None) -> str:
+    base = slugify(acronym) or "institute"
+    taken = set(
+        Institute.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _save_institute(institute: Institute) -> Institute:
+    institute.acronym = institute.acronym.strip()
+    institute.full_clean()
+    institute.save()
+    return institute
+
+
+@transaction.atomic
+def institute_register(*, actor, **data) -> Institute:
+    """Someone registers their institute: unverified, with them as its administrator; staff are
+    asked to verify it before it appears publicly."""
+    require(actor, "capabilities.register_institute")
+    pending = Institute.objects.filter(
+        verified=False, memberships__user=actor, memberships__role=MemberRole.ADMIN
+    ).count()
+    if pending >= MAX_PENDING_REGISTRATIONS:
+        raise ValidationError(
+            _("You have %(count)d institutes waiting for verification; wait for them first.")
+            % {"count": pending}
+        )
+    institute = Institute(**{field: data[field] for field in INSTITUTE_FIELDS if field in data})
+    institute.slug = _unique_slug(institute.acronym or "")
+    institute.verified = False
+    _save_institute(institute)
+    Membership.objects.create(user=actor, institute=institute, role=MemberRole.ADMIN)
+    forget_institute_roles(actor)
+    admin_url = reverse("admin:capabilities_institute_change", args=[institute.pk])
+    for staff in get_user_model().objects.filter(is_staff=True, is_active=True):
+        notify(
+            recipient=staff,
+            verb=notifications.INSTITUTE_REGISTERED.key,
+            actor=actor,
+            target=institute,
+            data={"person": str(actor), "institute": institute.acronym},
+            url=admin_url,
+        )
+    return institute
+
+
+@transaction.atomic
+def institute_create(*, actor, **data) -> Institute:
+    """Portal staff add an institute (unverified until they verify it)."""
+    require(actor, "capabilities.add_institute")
+    institute = Institute(**{field: data[field] for field in INSTITUTE_FIELDS if field in data})
+    institute.slug = data.get("slug") or _unique_slug(institute.acronym or "")
+    return _save_institute(institute)
+
+
+@transaction.atomic
+def institute_update(*, actor, institute: Institute, **changes) -> Institute:
+    """Change what an institute says of itself (its admins, or staff)."""
+    require(actor, "capabilities.change_institute", institute)
+    unknown = set(changes) - {*INSTITUTE_FIELDS, "slug"}
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    institute = _lock_institute(institute)
+    for field, value in changes.items():
+        setattr(institute, field, value)
+    return _save_institute(institute)
+
+
+@transaction.atomic
+def institute_delete(*, actor, institute: Institute) -> None:
+    """Portal staff remove an institute with its memberships and invitations."""
+    require(actor, "capabilities.delete_institute", institute)
+    _lock_institute(institute).delete()

@@ -6,6 +6,7 @@ app_name = "capabilities"
 
 urlpatterns = [
     path("institutes/", views.institute_list, name="institute_list"),
+    path("institutes/register/", views.institute_register, name="institute_register"),
     path("institutes/<slug:slug>/", views.institute_detail, name="institute_detail"),
     path("institutes/<slug:slug>/members/", views.institute_members, name="institute_members"),
     path(

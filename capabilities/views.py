@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import CheckboxSelectMultiple
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .enums import MemberRole
 from .filters import InstituteFilterSet
-from .forms import InvitationForm, RoleForm
+from .forms import InstituteForm, InvitationForm, RoleForm
 from .models import Institute, Invitation, Membership
 
 PAGE_SIZE = 30
@@ -19,6 +20,17 @@ PAGE_SIZE = 30
 
 def _visible_institute(request, slug) -> Institute:
     return get_object_or_404(Institute.objects.visible_to(request.user), slug=slug)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on its field when it names one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            for message in messages_:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
 
 
 def _error_messages(request, error: ValidationError) -> None:
@@ -30,6 +42,10 @@ def institute_list(request):
     filterset = InstituteFilterSet(
         request.GET, queryset=selectors.institute_list(user=request.user)
     )
+    # The page offers the economies that have an institute; the API accepts any ISO code.
+    economy = filterset.form.fields["economy"]
+    economy.choices = selectors.economy_choices(user=request.user)
+    economy.widget = CheckboxSelectMultiple(choices=economy.choices)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -40,6 +56,28 @@ def institute_list(request):
         else "capabilities/institute_list.html"
     )
     return render(request, template, context)
+
+
+@login_required
+def institute_register(request):
+    """A signed-in person registers their institute; staff verify it before it goes public."""
+    form = InstituteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            institute = services.institute_register(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(institute)s is registered and you are its administrator. Portal staff "
+                    "will verify it; until then only its members see it."
+                )
+                % {"institute": institute.acronym},
+            )
+            return redirect(institute.get_absolute_url())
+    return render(request, "capabilities/institute_register.html", {"form": form})
 
 
 def institute_detail(request, slug):
@@ -62,9 +100,7 @@ def institute_members(request, slug):
                     actor=request.user, institute=institute, **form.cleaned_data
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    for message in errors:
-                        form.add_error(field if field in form.fields else None, message)
+                _add_errors(form, error)
             else:
                 messages.success(
                     request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
