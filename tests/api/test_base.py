@@ -102,3 +102,18 @@ def test_institute_detail_from_the_api_matches_the_page(api, client):
     institute = InstituteFactory(acronym="INRiM", slug="inrim")
     data = api.get(f"/api/v1/institutes/{institute.uuid}/").json()
     assert client.get(data["web_url"].replace("http://testserver", "")).status_code == 200
+
+
+def test_a_server_error_in_the_api_is_a_problem_document_too(client, monkeypatch):
+    from capabilities.api.views import InstituteViewSet
+
+    def fail(self, request, *args, **kwargs):
+        raise RuntimeError("an unexpected bug")
+
+    monkeypatch.setattr(InstituteViewSet, "list", fail)
+    client.raise_request_exception = False
+    response = client.get("/api/v1/institutes/")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["title"] == "Server error."
+    assert "an unexpected bug" not in response.content.decode()
