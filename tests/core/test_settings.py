@@ -112,3 +112,18 @@ def test_pages_carry_the_security_headers(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_a_killed_process_does_not_keep_the_embedded_server_alive(tmp_path):
+    from nmiq_portal.embedded_db.server import _forget_dead_processes
+
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = int(finished.stdout)
+    (tmp_path / ".handle_pids.json").write_text(f"[{dead}, {os.getpid()}]")
+    _forget_dead_processes(tmp_path)
+    assert (tmp_path / ".handle_pids.json").read_text() == f"[{os.getpid()}]"
