@@ -23,7 +23,7 @@ def economy_choices(*, user) -> list[tuple[str, str]]:
 def institute_members(*, institute: Institute):
     return (
         Membership.objects.filter(institute=institute)
-        .select_related("user")
+        .select_related("user", "institute")
         .order_by("role", "user__name", "user__email")
     )
 

@@ -236,17 +236,19 @@ def invitations_announce(*, user, email: str) -> int:
     An invitation to someone without an account goes out by e-mail only; once they sign up and
     verify that address, the invitation also waits for them in the portal.
     """
-    announced = 0
     invitations = Invitation.objects.filter(
         email__iexact=email, status=InvitationStatus.PENDING, expires_at__gt=timezone.now()
     ).select_related("institute", "invited_by")
-    for invitation in invitations:
-        if Notification.objects.filter(
+    already = set(
+        Notification.objects.filter(
             recipient=user,
             verb=notifications.INVITATION.key,
             target_type=ContentType.objects.get_for_model(Invitation),
-            target_id=str(invitation.pk),
-        ).exists():
+        ).values_list("target_id", flat=True)
+    )
+    announced = 0
+    for invitation in invitations:
+        if str(invitation.pk) in already:
             continue
         notify(
             recipient=user,
@@ -264,13 +266,9 @@ MAX_PENDING_REGISTRATIONS = 3
 INSTITUTE_FIELDS = ("name", "acronym", "kind", "economy", "rmo", "website", "description")
 
 
-def _unique_slug(acronym: str, *, exclude_pk=None) -> str:
+def _unique_slug(acronym: str) -> str:
     base = slugify(acronym) or "institute"
-    taken = set(
-        Institute.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+    taken = set(Institute.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
