@@ -38,3 +38,94 @@ class InvitationStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     REVOKED = "revoked", _("Revoked")
+
+
+class Visibility(models.TextChoices):
+    """Who sees a testbed or service once its institute publishes it."""
+
+    PUBLIC = "public", _("Public")
+    MEMBERS = "members", _("NMI-Q members only")
+    INSTITUTE = "institute", _("Own institute only")
+
+
+class TestbedStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    OPERATIONAL = "operational", _("Operational")
+    RETIRED = "retired", _("Retired")
+
+
+class ServiceStatus(models.TextChoices):
+    OFFERED = "offered", _("Offered")
+    SUSPENDED = "suspended", _("Temporarily unavailable")
+    RETIRED = "retired", _("Retired")
+
+
+class ContactStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    RETIRED = "retired", _("Retired")
+
+
+class AccessMode(models.TextChoices):
+    ON_SITE = "on_site", _("On site")
+    REMOTE = "remote", _("Remote")
+    SEND_IN = "send_in", _("Send-in samples")
+    COLLABORATION = "collaboration", _("Collaboration")
+
+
+class Audience(models.TextChoices):
+    """Who may use a testbed or service."""
+
+    INDUSTRY = "industry", _("Industry")
+    ACADEMIA = "academia", _("Academia")
+    NMIS = "nmis", _("NMIs only")
+
+
+class ServiceKind(models.TextChoices):
+    CALIBRATION = "calibration", _("Calibration")
+    TESTING = "testing", _("Testing")
+    CHARACTERISATION = "characterisation", _("Characterisation")
+    TRAINING = "training", _("Training")
+    ADVICE = "advice", _("Advice")
+
+
+class UncertaintyMode(models.TextChoices):
+    """How a service states its expanded uncertainty, as the KCDB does."""
+
+    ABSOLUTE = "absolute", _("Absolute")
+    RELATIVE = "relative", _("Relative")
+    EQUATION = "equation", _("Equation")
+    TABLE = "table", _("Table")
+
+
+class Charging(models.TextChoices):
+    FREE_FOR_NMIS = "free_for_nmis", _("Free for NMIs")
+    ON_REQUEST = "on_request", _("On request")
+    COMMERCIAL = "commercial", _("Commercial")
+
+
+class AccessRequestStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_DISCUSSION = "in_discussion", _("In discussion")
+    CLOSED = "closed", _("Closed")
+
+
+class RecordType(models.TextChoices):
+    """The kinds of record the directory search returns."""
+
+    TESTBED = "testbed", _("Testbed")
+    SERVICE = "service", _("Service")
+    INSTITUTE = "institute", _("Institute")
+
+
+class ImportKind(models.TextChoices):
+    TESTBED = "testbed", _("Testbeds")
+    SERVICE = "service", _("Services")
+
+
+class ImportStatus(models.TextChoices):
+    VALIDATED = "validated", _("Checked, waiting to be applied")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Applied")
+    FAILED = "failed", _("Failed, nothing changed")

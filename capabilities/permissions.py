@@ -82,3 +82,35 @@ rules.add_perm("capabilities.add_institute", is_staff)
 rules.add_perm("capabilities.delete_institute", is_staff)
 rules.add_perm("capabilities.register_institute", rules.is_authenticated)
 rules.add_perm("capabilities.change_institute", is_institute_admin | is_staff)
+
+
+@rules.predicate
+def is_record_member(user, record) -> bool:
+    """``user`` belongs to the institute that keeps ``record`` (testbed, service, contact,
+    access request or import)."""
+    return record is not None and record.institute_id in institute_roles(user)
+
+
+@rules.predicate
+def is_requester(user, access_request) -> bool:
+    return access_request is not None and access_request.requester_id == user.pk
+
+
+@rules.predicate
+def is_own_saved_search(user, saved_search) -> bool:
+    return saved_search is not None and saved_search.user_id == user.pk
+
+
+# Testbeds, services and contacts: any member (editor or admin) of the institute keeps them.
+for _model in ("testbed", "service", "contact"):
+    rules.add_perm(f"capabilities.add_{_model}", is_institute_member | is_staff)
+    rules.add_perm(f"capabilities.change_{_model}", is_record_member | is_staff)
+    rules.add_perm(f"capabilities.view_{_model}_history", is_record_member | is_staff)
+rules.add_perm("capabilities.view_institute_history", is_institute_member | is_staff)
+rules.add_perm("capabilities.import_records", is_institute_member | is_staff)
+rules.add_perm("capabilities.view_import", is_record_member | is_staff)
+rules.add_perm("capabilities.request_access", rules.is_authenticated)
+rules.add_perm("capabilities.view_access_request", is_requester | is_record_member | is_staff)
+rules.add_perm("capabilities.answer_access_request", is_record_member | is_staff)
+rules.add_perm("capabilities.add_saved_search", rules.is_authenticated)
+rules.add_perm("capabilities.change_saved_search", is_own_saved_search)

@@ -11,14 +11,25 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from nmiq_portal.core.exceptions import StaleEdit
 from nmiq_portal.core.permissions import require
 from nmiq_portal.notifications.models import Notification
 from nmiq_portal.notifications.services import email_render_enqueue, notify
 
 from . import notifications
-from .enums import InvitationStatus, MemberRole
-from .models import Institute, Invitation, Membership
+from .enums import ContactStatus, InvitationStatus, MemberRole, ServiceStatus, TestbedStatus
+from .models import (
+    CapabilityRecord,
+    Contact,
+    Institute,
+    Invitation,
+    Membership,
+    Service,
+    Testbed,
+)
 from .permissions import forget_institute_roles
+from .search import weighted_vector
+from .units import parse_unit, to_base
 
 INVITATION_VALIDITY = timedelta(days=14)
 
@@ -279,6 +290,14 @@ def _save_institute(institute: Institute) -> Institute:
     institute.acronym = institute.acronym.strip()
     institute.full_clean()
     institute.save()
+    index_for_search(institute)
+    # Testbeds and services are found by their institute's name too.
+    for model in (Testbed, Service):
+        for record in model.objects.filter(institute=institute).prefetch_related(
+            "technology_areas"
+        ):
+            record.institute = institute
+            index_for_search(record)
     return institute
 
 
@@ -324,15 +343,20 @@ def institute_create(*, actor, **data) -> Institute:
 
 
 @transaction.atomic
-def institute_update(*, actor, institute: Institute, **changes) -> Institute:
-    """Change what an institute says of itself (its admins, or staff)."""
+def institute_update(
+    *, actor, institute: Institute, version: int | None = None, **changes
+) -> Institute:
+    """Change what an institute says of itself (its admins, or staff); refused when the
+    editor's copy (``version``) is stale."""
     require(actor, "capabilities.change_institute", institute)
     unknown = set(changes) - {*INSTITUTE_FIELDS, "slug"}
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     institute = _lock_institute(institute)
+    _check_version(institute, version)
     for field, value in changes.items():
         setattr(institute, field, value)
+    institute.version += 1
     return _save_institute(institute)
 
 
@@ -341,3 +365,280 @@ def institute_delete(*, actor, institute: Institute) -> None:
     """Portal staff remove an institute with its memberships and invitations."""
     require(actor, "capabilities.delete_institute", institute)
     _lock_institute(institute).delete()
+
+
+# --- The directory: testbeds, services and contacts -------------------------------------------
+
+TESTBED_FIELDS = (
+    "name",
+    "summary",
+    "description",
+    "visibility",
+    "access_modes",
+    "audiences",
+    "si_traceable",
+    "quantities",
+    "status",
+    "readiness",
+    "city",
+    "latitude",
+    "longitude",
+    "links",
+    *(field for pair in CapabilityRecord.RANGE_FIELDS.values() for field in pair),
+)
+SERVICE_FIELDS = (
+    "name",
+    "summary",
+    "description",
+    "visibility",
+    "access_modes",
+    "audiences",
+    "si_traceable",
+    "kind",
+    "status",
+    "quantity",
+    "range_lower",
+    "range_upper",
+    "range_unit",
+    "uncertainty_mode",
+    "uncertainty_lower",
+    "uncertainty_upper",
+    "uncertainty_unit",
+    "uncertainty_equation",
+    "uncertainty_table",
+    "coverage_factor",
+    "confidence_level",
+    "method",
+    "parameters",
+    "traceability",
+    "testbed",
+    "lead_time",
+    "charging",
+    "kcdb_code",
+    *(field for pair in CapabilityRecord.RANGE_FIELDS.values() for field in pair),
+)
+CONTACT_FIELDS = ("name", "function", "email", "phone")
+RELATIONS = ("technology_areas", "contacts")
+
+#: What each kind of record lets editors set, and the state it is retired to / reinstated in.
+RECORDS = {
+    Testbed: (TESTBED_FIELDS, TestbedStatus.RETIRED, TestbedStatus.OPERATIONAL),
+    Service: (SERVICE_FIELDS, ServiceStatus.RETIRED, ServiceStatus.OFFERED),
+    Contact: (CONTACT_FIELDS, ContactStatus.RETIRED, ContactStatus.ACTIVE),
+}
+
+
+def _perm(action: str, model) -> str:
+    return f"capabilities.{action}_{model._meta.model_name}"
+
+
+def _unique_record_slug(model, institute: Institute, name: str, *, exclude=None) -> str:
+    base = slugify(f"{institute.acronym} {name}")[:100] or model._meta.model_name
+    taken = set(
+        model.objects.filter(slug__startswith=base)
+        .exclude(pk=getattr(exclude, "pk", None))
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_relations(record, relations: dict) -> None:
+    """Contacts and the related testbed must belong to the record's own institute."""
+    errors = {}
+    contacts = relations.get("contacts")
+    if contacts is not None and any(c.institute_id != record.institute_id for c in contacts):
+        errors["contacts"] = _("Choose contacts of %(institute)s.") % {
+            "institute": record.institute.acronym
+        }
+    testbed = getattr(record, "testbed", None)
+    if testbed is not None and testbed.institute_id != record.institute_id:
+        errors["testbed"] = _("Choose a testbed of %(institute)s.") % {
+            "institute": record.institute.acronym
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _normalise_service(service: Service) -> None:
+    """Check the units with pint and store the range in SI base units, as the KCDB does."""
+    service.range_base_lower = service.range_base_upper = None
+    service.range_base_unit = ""
+    if service.range_unit:
+        try:
+            unit = parse_unit(service.range_unit)
+        except ValidationError as error:
+            raise ValidationError({"range_unit": error.messages}) from error
+        for end in ("lower", "upper"):
+            value = getattr(service, f"range_{end}")
+            if value is not None:
+                base, base_unit = to_base(value, unit)
+                setattr(service, f"range_base_{end}", base)
+                service.range_base_unit = base_unit
+    if service.uncertainty_unit and service.uncertainty_unit != "%":
+        try:
+            parse_unit(service.uncertainty_unit)
+        except ValidationError as error:
+            raise ValidationError({"uncertainty_unit": error.messages}) from error
+
+
+def _search_parts(record) -> dict[str, list[str]]:
+    if isinstance(record, Institute):
+        return {"A": [record.name, record.acronym], "C": [record.description]}
+    parts = {"A": [record.name], "D": [record.institute.acronym, record.institute.name]}
+    areas = [area.name for area in record.technology_areas.all()]
+    parts["B"] = [record.summary, *areas]
+    parts["C"] = [record.description]
+    if isinstance(record, Testbed):
+        parts["B"] += record.quantities
+    if isinstance(record, Service):
+        parts["B"] += [record.quantity, record.method, record.kcdb_code]
+    return parts
+
+
+def index_for_search(record) -> None:
+    """Rebuild the full-text vector of one testbed, service or institute."""
+    vector = weighted_vector(_search_parts(record))
+    type(record).objects.filter(pk=record.pk).update(search_vector=vector)
+
+
+def _save_record(record, relations: dict) -> None:
+    if isinstance(record, Service):
+        _normalise_service(record)
+    record.full_clean()
+    _check_relations(record, relations)
+    record.updated_at = timezone.now()
+    record.save()
+    for name, values in relations.items():
+        getattr(record, name).set(values)
+    if not isinstance(record, Contact):
+        index_for_search(record)
+
+
+def _split(model, data: dict) -> tuple[dict, dict]:
+    fields, _retired, _active = RECORDS[model]
+    allowed_relations = () if model is Contact else RELATIONS
+    unknown = set(data) - set(fields) - set(allowed_relations)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    return (
+        {k: v for k, v in data.items() if k in fields},
+        {k: v for k, v in data.items() if k in allowed_relations},
+    )
+
+
+def _refuse_retiring_by_edit(model, values: dict) -> None:
+    _fields, retired, _active = RECORDS[model]
+    if values.get("status") == retired:
+        raise ValidationError({"status": _("Use “Retire” to retire a record.")})
+
+
+@transaction.atomic
+def record_create(*, actor, model, institute: Institute, **data):
+    """An institute member adds a testbed, service or contact (a draft until published)."""
+    require(actor, _perm("add", model), institute)
+    values, relations = _split(model, data)
+    _refuse_retiring_by_edit(model, values)
+    record = model(institute=institute, **values)
+    if hasattr(record, "slug"):
+        record.slug = _unique_record_slug(model, institute, record.name)
+    _save_record(record, relations)
+    return record
+
+
+def _lock(record):
+    return type(record).objects.select_for_update().select_related("institute").get(pk=record.pk)
+
+
+def _field_label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def changes_since(record, version: int) -> list[tuple[str, object, object]]:
+    """(field, value at ``version``, value now) for what changed after ``version``."""
+    model = type(record)
+    then = record.history.filter(version=version).order_by("-pgh_id").first()
+    if then is None:
+        return []
+    fields, _retired, _active = RECORDS.get(model, (INSTITUTE_FIELDS, None, None))
+    extra = ("published", "status") if model is not Institute else ("verified",)
+    changed = []
+    for name in (*fields, *extra):
+        field = model._meta.get_field(name)
+        old, new = getattr(then, field.attname, None), getattr(record, field.attname)
+        if old != new:
+            changed.append((_field_label(model, name), old, new))
+    return changed
+
+
+def _check_version(locked, version: int | None) -> None:
+    """Refuse an edit made from a copy older than the stored record."""
+    if version is not None and int(version) != locked.version:
+        raise StaleEdit(current=locked, changes=changes_since(locked, int(version)))
+
+
+@transaction.atomic
+def record_update(*, actor, record, version: int | None, **changes):
+    """Change a testbed, service or contact; refused when the editor's copy (``version``) is
+    stale. ``version=None`` skips the check (a single-field action that cannot lose data)."""
+    model = type(record)
+    require(actor, _perm("change", model), record)
+    values, relations = _split(model, changes)
+    locked = _lock(record)
+    _check_version(locked, version)
+    if values.get("status") != locked.status:
+        _refuse_retiring_by_edit(model, values)
+    for field, value in values.items():
+        setattr(locked, field, value)
+    if hasattr(locked, "slug") and "name" in values:
+        locked.slug = locked.slug or _unique_record_slug(model, locked.institute, locked.name)
+    locked.version += 1
+    _save_record(locked, relations)
+    return locked
+
+
+def _set_state(*, actor, record, version: int | None, **values):
+    model = type(record)
+    require(actor, _perm("change", model), record)
+    locked = _lock(record)
+    _check_version(locked, version)
+    if all(getattr(locked, field) == value for field, value in values.items()):
+        return locked
+    for field, value in values.items():
+        setattr(locked, field, value)
+    if values.get("published") and locked.published_at is None:
+        locked.published_at = timezone.now()
+    locked.version += 1
+    locked.updated_at = timezone.now()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def record_publish(*, actor, record, version: int | None = None):
+    """Make a draft visible to its audience (once its institute is verified)."""
+    return _set_state(actor=actor, record=record, version=version, published=True)
+
+
+@transaction.atomic
+def record_unpublish(*, actor, record, version: int | None = None):
+    """Take a record back to draft: it leaves every public door."""
+    return _set_state(actor=actor, record=record, version=version, published=False)
+
+
+@transaction.atomic
+def record_retire(*, actor, record, version: int | None = None):
+    """A record that is no longer offered: kept for its history, shown to nobody outside."""
+    _fields, retired, _active = RECORDS[type(record)]
+    return _set_state(actor=actor, record=record, version=version, status=retired)
+
+
+@transaction.atomic
+def record_reinstate(*, actor, record, version: int | None = None):
+    """Bring a retired record back (as operational, offered or active)."""
+    _fields, retired, active = RECORDS[type(record)]
+    if record.status != retired:
+        return record
+    return _set_state(actor=actor, record=record, version=version, status=active)

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "pgtrigger",
+    "pghistory",
     # the site's cross-cutting pieces
     "nmiq_portal.core",
     "nmiq_portal.accounts",
@@ -98,6 +100,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Records who made each change (and from which URL) beside the history rows.
+    "pghistory.middleware.HistoryMiddleware",
 ]
 
 ROOT_URLCONF = "nmiq_portal.urls"

@@ -1,11 +1,12 @@
-"""Factories shared by every test module (people and institutes)."""
+"""Factories shared by every test module (people, institutes and what they list)."""
 
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
-from capabilities.enums import InstituteKind, MemberRole
-from capabilities.models import Institute, Membership
+from capabilities import services
+from capabilities.enums import InstituteKind, MemberRole, ServiceKind
+from capabilities.models import Contact, Institute, Membership, Service, Testbed
 
 PASSWORD = "correct horse battery staple"
 
@@ -52,3 +53,51 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     institute = factory.SubFactory(InstituteFactory)
     role = MemberRole.EDITOR
+
+
+class _RecordFactory(factory.django.DjangoModelFactory):
+    """Saves through the services (so slugs, base units and the search index are right), as a
+    member of the institute; published unless ``published=False``."""
+
+    institute = factory.SubFactory(InstituteFactory)
+    published = True
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, institute, published=True, **kwargs):
+        editor = UserFactory()
+        Membership.objects.create(user=editor, institute=institute, role=MemberRole.EDITOR)
+        record = services.record_create(
+            actor=editor, model=model_class, institute=institute, **kwargs
+        )
+        if published:
+            record = services.record_publish(actor=editor, record=record)
+        editor.memberships.all().delete()
+        return record
+
+
+class ContactFactory(_RecordFactory):
+    class Meta:
+        model = Contact
+
+    name = factory.Faker("name")
+    function = "Head of quantum metrology"
+    email = factory.Sequence(lambda n: f"contact{n}@nmi.example.org")
+
+
+class TestbedFactory(_RecordFactory):
+    class Meta:
+        model = Testbed
+
+    name = factory.Sequence(lambda n: f"Testbed {n}")
+    summary = "Characterises devices at millikelvin temperatures."
+
+
+class ServiceFactory(_RecordFactory):
+    class Meta:
+        model = Service
+
+    name = factory.Sequence(lambda n: f"Service {n}")
+    kind = ServiceKind.CALIBRATION

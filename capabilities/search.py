@@ -1,0 +1,89 @@
+"""Full-text search of the directory: what is indexed, and how typed text becomes a query.
+
+Indexed text is accent-folded and weighted: A the name, B the summary, quantities and
+technology areas, C the description, D the institute. People type websearch-like queries
+("cryogenic -optical", "single photon" OR spad, prefixes such as "cryo"); names also match
+with a typo through pg_trgm.
+"""
+
+import re
+
+from django.contrib.postgres.indexes import OpClass
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db.models import Func, TextField, Value
+from django.db.models.functions import Lower
+
+CONFIG = "english"
+
+
+class Unaccent(Func):
+    """Accent folding that PostgreSQL may index (an IMMUTABLE wrapper of unaccent())."""
+
+    function = "nmiq_unaccent"
+    output_field = TextField()
+
+
+#: The expression the trigram indexes cover and the typo-tolerant match compares with.
+TRIGRAM_NAME = OpClass(Unaccent(Lower("name")), name="gin_trgm_ops")
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+def _term(words: list[str], *, prefix: bool) -> str:
+    lexemes = [f"'{word}'" for word in words]
+    if prefix:
+        lexemes[-1] += ":*"
+    term = " <-> ".join(lexemes)
+    return f"({term})" if len(lexemes) > 1 else term
+
+
+def tsquery(text: str) -> str | None:
+    """A to_tsquery() expression for what someone typed, or None when nothing is searchable.
+
+    Words must all match (the last letters may be missing), "quoted words" match as a phrase,
+    -word excludes, OR between two terms accepts either. Nothing typed can inject operators:
+    only word characters reach the query, each one quoted.
+    """
+    clauses: list[str] = []
+    pending_or = False
+    for match in _TOKEN.finditer(text or ""):
+        minus, phrase, bare = match.groups()
+        if bare is not None and bare.upper() == "OR":
+            pending_or = bool(clauses)
+            continue
+        negate = bool(minus) or (bare is not None and bare.startswith("-") and len(bare) > 1)
+        words = re.findall(r"\w+", phrase if phrase is not None else bare)
+        if not words:
+            continue
+        term = _term(words, prefix=phrase is None and not negate)
+        if negate:
+            term = f"!{term}"
+        if pending_or:
+            clauses[-1] = f"({clauses[-1]} | {term})"
+        else:
+            clauses.append(term)
+        pending_or = False
+    return " & ".join(clauses) or None
+
+
+def is_plain(text: str) -> bool:
+    """Words only: no phrase, exclusion or OR, so a fuzzy match on names is safe."""
+    return not re.search(r'["]|(^|\s)-\S|\bOR\b', text or "")
+
+
+def search_query(raw: str) -> SearchQuery:
+    return SearchQuery(Unaccent(Value(raw)), search_type="raw", config=CONFIG)
+
+
+def weighted_vector(parts: dict[str, list[str]]) -> SearchVector | None:
+    """The vector of ``parts`` ({'A': [texts], 'B': …}); None when all are empty."""
+    vector = None
+    for weight, texts in sorted(parts.items()):
+        text = " ".join(t for t in texts if t)
+        if not text:
+            continue
+        part = SearchVector(
+            Unaccent(Value(text, output_field=TextField())), config=CONFIG, weight=weight
+        )
+        vector = part if vector is None else vector + part
+    return vector

@@ -1,0 +1,141 @@
+"""Quantities with units (pint): parse what people type, convert to the units the directory stores.
+
+Operating ranges are stored in kelvin, hertz and nanometres; a service's measurand range keeps
+the unit it was given and, like the KCDB's ``cmcBaseUnit``, its value in SI base units.
+"""
+
+import math
+import re
+from functools import cache
+
+import pint
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+#: The dimensions the range filters know, with the unit each is stored in.
+CANONICAL = {"temperature": "kelvin", "frequency": "hertz", "wavelength": "nanometer"}
+
+_NUMBER = r"[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?"
+#: "4 K", "20 mK", "1550 nm", "193.4 THz", "1-300 K", "2 to 8 GHz" inside free text.
+QUANTITY_IN_TEXT = re.compile(
+    rf"(?<![\w.])(?P<low>{_NUMBER})\s*(?:(?:-|\u2013|to|\.\.)\s*(?P<high>{_NUMBER}))?\s*"
+    r"(?P<unit>[a-zA-Zµμ°Ω][\w°µμ/^*]*)(?![\w])"
+)
+
+
+@cache
+def registry() -> pint.UnitRegistry:
+    return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def parse_unit(text: str):
+    """The pint unit for ``text`` ("mK", "THz", "µm", "°C"), or ValidationError."""
+    text = (text or "").strip().replace("μ", "µ")
+    if not text:
+        raise ValidationError(_("Give a unit."))
+    try:
+        return registry().Unit(text)
+    except (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError) as error:
+        raise ValidationError(
+            _("“%(unit)s” is not a unit we know.") % {"unit": text}, code="unit"
+        ) from error
+
+
+def dimension_of(unit) -> str | None:
+    """'temperature', 'frequency' or 'wavelength' (a length) for units the filters know."""
+    ureg = registry()
+    dimensionality = ureg.Quantity(1, unit).dimensionality
+    if dimensionality == ureg.kelvin.dimensionality:
+        return "temperature"
+    if dimensionality == ureg.hertz.dimensionality:
+        return "frequency"
+    if dimensionality == ureg.meter.dimensionality:
+        return "wavelength"
+    return None
+
+
+def convert(value: float, unit, dimension: str) -> float:
+    """``value`` in ``unit`` expressed in the stored unit of ``dimension``."""
+    ureg = registry()
+    quantity = ureg.Quantity(value, unit)
+    target = CANONICAL[dimension]
+    try:
+        result = quantity.to(target).magnitude
+    except pint.errors.DimensionalityError as error:
+        raise ValidationError(
+            _("%(unit)s is not a unit of %(dimension)s.")
+            % {"unit": f"{unit:~P}", "dimension": dimension},
+            code="dimension",
+        ) from error
+    if not math.isfinite(result):
+        raise ValidationError(_("That value is out of range."), code="range")
+    return float(result)
+
+
+def to_base(value: float, unit) -> tuple[float, str]:
+    """``value`` in ``unit`` in SI base units, with the base unit's name (as the KCDB stores)."""
+    quantity = registry().Quantity(value, unit).to_base_units()
+    return float(quantity.magnitude), f"{quantity.units:~P}" or "1"
+
+
+def parse_quantity(text: str, dimension: str) -> float | None:
+    """A value typed with its unit ("20 mK", "4.2 K", "300") in the stored unit of ``dimension``;
+    a bare number is taken to be in the stored unit already. Empty text gives None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = re.fullmatch(rf"(?P<value>{_NUMBER})\s*(?P<unit>.*)", text)
+    if not match:
+        raise ValidationError(
+            _("Write a number and a unit, such as “%(example)s”.")
+            % {"example": {"temperature": "20 mK", "frequency": "5 GHz"}.get(dimension, "1550 nm")},
+            code="quantity",
+        )
+    value = _number(match["value"])
+    unit = parse_unit(match["unit"]) if match["unit"].strip() else CANONICAL[dimension]
+    if dimension_of(unit) != dimension:
+        raise ValidationError(
+            _("%(unit)s is not a unit of %(dimension)s.")
+            % {"unit": match["unit"], "dimension": dimension},
+            code="dimension",
+        )
+    return convert(value, unit, dimension)
+
+
+SPEED_OF_LIGHT = 299_792_458.0
+
+
+def wavelength_nm_to_frequency_hz(nanometres: float) -> float:
+    """Vacuum wavelength to frequency; 0 nm has no frequency and maps to infinity."""
+    return math.inf if nanometres <= 0 else SPEED_OF_LIGHT / (nanometres * 1e-9)
+
+
+def frequency_hz_to_wavelength_nm(hertz: float) -> float:
+    return math.inf if hertz <= 0 else SPEED_OF_LIGHT / hertz * 1e9
+
+
+def quantities_in_text(text: str) -> tuple[dict[str, tuple[float, float]], str]:
+    """Split free text into the ranges it names ({dimension: (low, high)}, stored units) and
+    the words that are left. "cryostat 20 mK" gives ({"temperature": (0.02, 0.02)}, "cryostat")."""
+    found: dict[str, tuple[float, float]] = {}
+    spans = []
+    for match in QUANTITY_IN_TEXT.finditer(text):
+        try:
+            unit = parse_unit(match["unit"])
+        except ValidationError:
+            continue
+        dimension = dimension_of(unit)
+        if dimension is None or dimension in found:
+            continue
+        low = convert(_number(match["low"]), unit, dimension)
+        high = convert(_number(match["high"]), unit, dimension) if match["high"] else low
+        found[dimension] = (min(low, high), max(low, high))
+        spans.append(match.span())
+    rest = text
+    for start, end in reversed(spans):
+        rest = rest[:start] + " " + rest[end:]
+    return found, " ".join(rest.split())
