@@ -1,0 +1,1 @@
+"""Celery tasks of the directory: thin, repeatable, each loads by id and calls a service."""
