@@ -35,3 +35,18 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _seeded_taxonomy(request):
+    """Transactional tests empty every table afterwards, the taxonomy a data migration seeded
+    included; put it back for them, as a fresh database has it."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    from importlib import import_module
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    import_module("capabilities.migrations.0003_seed_taxonomy").seed(apps, None)

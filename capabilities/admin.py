@@ -5,7 +5,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Institute, Invitation, Membership
+from .models import (
+    AccessRequest,
+    AccessRequestEvent,
+    Contact,
+    Institute,
+    Invitation,
+    Membership,
+    ReadinessLevel,
+    ReadinessScale,
+    SavedSearch,
+    Service,
+    TechnologyArea,
+    Testbed,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -108,3 +121,111 @@ class InvitationAdmin(ReadOnlyAdmin):
     list_filter = ["status", "role"]
     search_fields = ["email", "institute__acronym"]
     list_select_related = ["institute"]
+
+
+class AccessRequestEventInline(admin.TabularInline):
+    model = AccessRequestEvent
+    extra = 0
+    fields = ["created_at", "actor", "from_status", "to_status", "comment"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessRequest)
+class AccessRequestAdmin(ReadOnlyAdmin):
+    """Answered on the portal's pages by the institute (the state table lives in services)."""
+
+    list_display = ["requester", "institute", "testbed", "service", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["requester__email", "organisation", "institute__acronym"]
+    list_select_related = ["requester", "institute", "testbed", "service"]
+    inlines = [AccessRequestEventInline]
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(ReadOnlyAdmin):
+    list_display = ["name", "user", "alerts", "created_at", "last_alerted_at"]
+    list_filter = ["alerts"]
+    search_fields = ["name", "user__email"]
+    list_select_related = ["user"]
+
+
+class ReadinessLevelInline(admin.TabularInline):
+    model = ReadinessLevel
+    extra = 1
+    fields = ["level", "name", "description"]
+
+
+@admin.register(ReadinessScale)
+class ReadinessScaleAdmin(admin.ModelAdmin):
+    """Readiness scales are data: staff add or reword them here."""
+
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ReadinessLevelInline]
+
+
+@admin.register(TechnologyArea)
+class TechnologyAreaAdmin(admin.ModelAdmin):
+    """The taxonomy is data kept by staff; the path follows the parent and the slug."""
+
+    list_display = ["path", "name", "position"]
+    search_fields = ["name", "slug", "path"]
+    ordering = ["path"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "parent", "position", "description", "path"]
+    readonly_fields = ["path"]
+
+
+class RecordAdmin(ReadOnlyAdmin):
+    """Testbeds, services and contacts are kept by their institutes on the portal's pages;
+    staff may publish, unpublish or retire them here, through the same services."""
+
+    list_select_related = ["institute"]
+    search_fields = ["name", "institute__acronym"]
+    actions = ["publish", "unpublish", "retire"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and request.user.is_staff
+
+    def _apply(self, request, queryset, service):
+        for record in queryset:
+            service(actor=request.user, record=record)
+
+    @admin.action(description=_("Publish the selected records"))
+    def publish(self, request, queryset):
+        self._apply(request, queryset, services.record_publish)
+
+    @admin.action(description=_("Unpublish the selected records"))
+    def unpublish(self, request, queryset):
+        self._apply(request, queryset, services.record_unpublish)
+
+    @admin.action(description=_("Retire the selected records"))
+    def retire(self, request, queryset):
+        self._apply(request, queryset, services.record_retire)
+
+
+@admin.register(Testbed)
+class TestbedAdmin(RecordAdmin):
+    list_display = ["name", "institute", "status", "visibility", "published", "updated_at"]
+    list_filter = ["published", "status", "visibility"]
+
+
+@admin.register(Service)
+class ServiceAdmin(RecordAdmin):
+    list_display = ["name", "institute", "kind", "status", "visibility", "published", "updated_at"]
+    list_filter = ["published", "kind", "status", "visibility"]
+
+
+@admin.register(Contact)
+class ContactAdmin(RecordAdmin):
+    list_display = ["name", "institute", "function", "status", "published"]
+    list_filter = ["published", "status"]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nmiq_portal.notifications.registry import NotificationType, register
 
-from .enums import MemberRole
+from .enums import AccessRequestStatus, MemberRole
 
 
 def _role_label(data: dict) -> dict:
@@ -49,5 +49,36 @@ MEMBERSHIP_ENDED = register(
     NotificationType(
         key="capabilities.membership_ended",
         title=_("You are no longer a member of %(institute)s"),
+    )
+)
+
+
+def _access_request_labels(data: dict) -> dict:
+    status = data.get("status")
+    if status in AccessRequestStatus.values:
+        return {**data, "status": AccessRequestStatus(status).label.lower()}
+    return data
+
+
+ACCESS_REQUESTED = register(
+    NotificationType(
+        key="capabilities.access_requested",
+        title=_("%(requester)s (%(organisation)s) asks for access to %(target)s"),
+        body=_("Open the request to acknowledge it or to start the discussion."),
+    )
+)
+ACCESS_REQUEST_REMINDER = register(
+    NotificationType(
+        key="capabilities.access_request_reminder",
+        title=_("Still unanswered: %(requester)s asked for access to %(target)s on %(sent)s"),
+        body=_("Open the request to acknowledge it or to start the discussion."),
+    )
+)
+ACCESS_REQUEST_ANSWERED = register(
+    NotificationType(
+        key="capabilities.access_request_answered",
+        title=_("Your access request for %(target)s is now %(status)s"),
+        body="%(comment)s",
+        prepare=_access_request_labels,
     )
 )

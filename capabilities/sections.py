@@ -22,3 +22,14 @@ register(
         order=10,
     )
 )
+register(
+    Section(
+        page="profile",
+        key="capabilities.access_requests",
+        template="capabilities/_profile_access_requests.html",
+        context=lambda request: {
+            "access_requests": selectors.open_access_requests_of(user=request.user)[:10]
+        },
+        order=20,
+    )
+)

@@ -1,10 +1,69 @@
-"""Reads of institutes and their members."""
+"""Reads of the directory: institutes and their members, records, the search and its facets."""
 
-from django.db.models import Count, Q
+import csv
+import io
+import itertools
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlencode, urlsplit
+
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import SearchHeadline
+from django.db.models import (
+    CharField,
+    Count,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Concat
+from django.utils import formats
+from django.utils.datastructures import MultiValueDict
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from .enums import InvitationStatus
-from .models import Institute, Invitation, Membership
+from . import search, units
+from .enums import (
+    RMO,
+    AccessMode,
+    AccessRequestStatus,
+    Audience,
+    InvitationStatus,
+    RecordType,
+    ServiceKind,
+    UncertaintyMode,
+)
+from .filters import (
+    LISTED_STATUSES,
+    CapabilityFilterSet,
+    DirectoryInstituteFilterSet,
+    ServiceFilterSet,
+    TestbedFilterSet,
+)
+from .models import (
+    AccessRequest,
+    CapabilityRecord,
+    Contact,
+    Institute,
+    Invitation,
+    Membership,
+    ReadinessLevel,
+    SavedSearch,
+    Service,
+    TechnologyArea,
+    Testbed,
+)
 
 
 def institute_list(*, user):
@@ -51,4 +110,692 @@ def memberships_of(*, user):
         Membership.objects.filter(user=user)
         .select_related("institute")
         .order_by("institute__acronym")
+    )
+
+
+# --- Detail pages and their history -----------------------------------------------------------
+
+
+def testbed_for_page(*, user):
+    """Testbeds ``user`` may open, with everything their page shows fetched up front."""
+    return (
+        Testbed.objects.visible_to(user)
+        .select_related("institute", "readiness__scale")
+        .prefetch_related(
+            "technology_areas",
+            Prefetch("contacts", queryset=Contact.objects.visible_to(user).order_by("name")),
+            Prefetch(
+                "services",
+                queryset=Service.objects.visible_to(user).select_related("institute"),
+            ),
+        )
+    )
+
+
+def service_for_page(*, user):
+    """Services ``user`` may open, with everything their page shows fetched up front."""
+    return (
+        Service.objects.visible_to(user)
+        .select_related("institute")
+        .prefetch_related(
+            "technology_areas",
+            Prefetch("contacts", queryset=Contact.objects.visible_to(user).order_by("name")),
+        )
+    )
+
+
+def related_testbed(*, user, service: Service) -> Testbed | None:
+    """The testbed a service runs on, if ``user`` may see it, with its other services."""
+    if service.testbed_id is None:
+        return None
+    return (
+        Testbed.objects.visible_to(user)
+        .filter(pk=service.testbed_id)
+        .select_related("institute")
+        .prefetch_related(
+            Prefetch(
+                "services",
+                queryset=Service.objects.visible_to(user)
+                .exclude(pk=service.pk)
+                .select_related("institute"),
+            )
+        )
+        .first()
+    )
+
+
+def record_contacts(*, user, record) -> list[Contact]:
+    """Whom to ask about ``record``: its own contacts, else its institute's listed ones."""
+    contacts = list(record.contacts.all())
+    if contacts:
+        return contacts
+    return list(
+        Contact.objects.visible_to(user).filter(institute=record.institute_id).order_by("name")
+    )
+
+
+def institute_records(*, user, institute: Institute) -> dict[str, list]:
+    """The testbeds, services and contacts of ``institute`` that ``user`` may see."""
+    return {
+        "testbeds": list(
+            Testbed.objects.visible_to(user)
+            .filter(institute=institute)
+            .select_related("institute")
+            .order_by("name")
+        ),
+        "services": list(
+            Service.objects.visible_to(user)
+            .filter(institute=institute)
+            .select_related("institute")
+            .order_by("name")
+        ),
+        "contacts": list(
+            Contact.objects.visible_to(user).filter(institute=institute).order_by("name")
+        ),
+    }
+
+
+def area_trails(areas) -> list[list[TechnologyArea]]:
+    """Each area with its ancestors, root first (computing, superconducting, cryogenics);
+    one query for all of them."""
+    areas = sorted(areas, key=lambda area: area.path)
+
+    def prefixes(area):
+        parts = area.path.split("/")
+        return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+    wanted = {prefix for area in areas for prefix in prefixes(area)}
+    if not wanted:
+        return []
+    by_path = {area.path: area for area in TechnologyArea.objects.filter(path__in=wanted)}
+    return [[by_path[p] for p in prefixes(area) if p in by_path] for area in areas]
+
+
+# Numbers and units as metrologists read them.
+
+_SI_PREFIXES = {-6: "µ", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P"}
+
+
+def _number(value: float) -> str:
+    text = f"{value:.6g}"
+    if "e" in text:
+        text = f"{value:.0f}" if abs(value) >= 1 else f"{value:.3e}"
+    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+
+
+def _with_prefix(value: float, unit: str, *, lowest: int = -6, highest: int = 15) -> str:
+    """``value`` (in ``unit``) with the SI prefix that keeps it between 1 and 1000."""
+    exponent = 0
+    if value:
+        exponent = int(math.floor(math.log10(abs(value)) / 3) * 3)
+        exponent = max(lowest, min(highest, exponent))
+    return f"{_number(value / 10**exponent)}\u00a0{_SI_PREFIXES[exponent]}{unit}"
+
+
+def format_temperature(kelvin: float) -> str:
+    """4.2 K; below 1 K in millikelvin (20 mK), below 1 mK in microkelvin."""
+    return _with_prefix(kelvin, "K", highest=0)
+
+
+def format_frequency(hertz: float) -> str:
+    return _with_prefix(hertz, "Hz")
+
+
+def format_wavelength(nanometres: float) -> str:
+    return f"{_number(nanometres)}\u00a0nm"
+
+
+def format_range(low, high, fmt) -> str:
+    """A range such as "20 mK to 300 K", "from 4 K" or "up to 8 GHz"; "" without ends."""
+    if low is not None and high is not None:
+        return fmt(low) if low == high else f"{fmt(low)} \u2013 {fmt(high)}"
+    if low is not None:
+        return _("from %(value)s") % {"value": fmt(low)}
+    if high is not None:
+        return _("up to %(value)s") % {"value": fmt(high)}
+    return ""
+
+
+_RANGE_DISPLAY = {
+    "temperature": (gettext_lazy("Temperature"), format_temperature),
+    "frequency": (gettext_lazy("Frequency"), format_frequency),
+    "wavelength": (gettext_lazy("Wavelength"), format_wavelength),
+}
+
+
+def operating_ranges(record) -> list[tuple[str, str]]:
+    """(dimension, "20 mK to 300 K") for each operating range the record gives."""
+    ranges = []
+    for dimension, (low, high) in record.RANGE_FIELDS.items():
+        label, fmt = _RANGE_DISPLAY[dimension]
+        text = format_range(getattr(record, low), getattr(record, high), fmt)
+        if text:
+            ranges.append((str(label), text))
+    return ranges
+
+
+def _with_unit(unit: str):
+    return lambda value: f"{_number(value)}\u00a0{unit}".rstrip()
+
+
+def service_measurement(service: Service) -> dict:
+    """The KCDB-like block of a service: its range and expanded uncertainty, ready to show."""
+    uncertainty = ""
+    table = None
+    if service.uncertainty_mode in (UncertaintyMode.ABSOLUTE, UncertaintyMode.RELATIVE):
+        unit = "%" if service.uncertainty_mode == UncertaintyMode.RELATIVE else ""
+        unit = service.uncertainty_unit or unit
+        uncertainty = format_range(
+            service.uncertainty_lower, service.uncertainty_upper, _with_unit(unit)
+        )
+    elif service.uncertainty_mode == UncertaintyMode.TABLE and service.uncertainty_table:
+        rows = [row for row in csv.reader(io.StringIO(service.uncertainty_table)) if row]
+        table = {"header": rows[0], "rows": rows[1:]} if rows else None
+    return {
+        "range": format_range(
+            service.range_lower, service.range_upper, _with_unit(service.range_unit)
+        ),
+        "uncertainty": uncertainty,
+        "equation": service.uncertainty_equation
+        if service.uncertainty_mode == UncertaintyMode.EQUATION
+        else "",
+        "table": table,
+        "parameters": [
+            (str(p.get("name", "")), str(p.get("value", "")))
+            for p in service.parameters or []
+            if isinstance(p, dict)
+        ],
+        "kcdb_url": (
+            "https://www.bipm.org/kcdb/cmc/quick-search?"
+            + urlencode({"keywords": service.kcdb_code})
+            if service.kcdb_code
+            else ""
+        ),
+    }
+
+
+def choice_labels(record) -> dict[str, list[str]]:
+    """The access modes and audiences of a testbed or service, as people read them."""
+    return {
+        "access_modes": [str(dict(AccessMode.choices).get(v, v)) for v in record.access_modes],
+        "audiences": [str(dict(Audience.choices).get(v, v)) for v in record.audiences],
+    }
+
+
+def safe_links(record) -> list[dict]:
+    """A testbed's links that point to http(s) pages; anything else is not shown."""
+    links = []
+    for link in getattr(record, "links", None) or []:
+        url = str(link.get("url", "")) if isinstance(link, dict) else str(link)
+        if urlsplit(url).scheme in ("http", "https"):
+            title = link.get("title") if isinstance(link, dict) else ""
+            links.append({"title": title or url, "url": url})
+    return links
+
+
+# History: pghistory keeps a full snapshot per change; a page shows what changed between them.
+
+#: Bookkeeping columns, and what the page shows elsewhere or derives from other fields.
+_HISTORY_HIDDEN = {
+    "id",
+    "uuid",
+    "slug",
+    "version",
+    "created_at",
+    "updated_at",
+    "published_at",
+    "search_vector",
+    "institute",
+    "range_base_lower",
+    "range_base_upper",
+    "range_base_unit",
+}
+
+
+@dataclass
+class HistoryEntry:
+    """One change of a record: when, by whom, and (field, old, new) for each changed field."""
+
+    when: datetime
+    user: object
+    created: bool
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _history_fields(model) -> list:
+    return [f for f in model._meta.concrete_fields if f.name not in _HISTORY_HIDDEN]
+
+
+def _history_value(field_, value, labels: dict) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if field_.is_relation:
+        return labels.get((field_.name, value), str(value))
+    choices = getattr(getattr(field_, "base_field", None), "flatchoices", None)
+    if isinstance(value, list) and choices:
+        names = dict(choices)
+        return ", ".join(str(names.get(v, v)) for v in value)
+    if field_.choices:
+        return str(dict(field_.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
+        return str(value.name)
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def record_history(record, *, limit: int = 50) -> list[HistoryEntry]:
+    """The last ``limit`` changes of an institute, testbed, service or contact, newest first.
+
+    Each snapshot is compared with the one before it; the first one is the record's creation.
+    Who made a change comes from the pghistory context (set per request by the middleware).
+    """
+    snapshots = list(record.history.select_related("pgh_context").order_by("-pgh_id")[: limit + 1])
+    snapshots.reverse()
+    fields = _history_fields(type(record))
+    user_ids = {
+        s.pgh_context.metadata.get("user")
+        for s in snapshots
+        if s.pgh_context is not None and s.pgh_context.metadata.get("user") is not None
+    }
+    users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
+
+    diffs = []
+    related: dict = {}
+    for before, after in itertools.pairwise(snapshots):
+        changed = []
+        for field_ in fields:
+            old, new = getattr(before, field_.attname), getattr(after, field_.attname)
+            if old != new:
+                changed.append((field_, old, new))
+                if field_.is_relation:
+                    related.setdefault(field_, set()).update(v for v in (old, new) if v)
+        diffs.append((after, changed))
+
+    labels = {}
+    for field_, pks in related.items():
+        target = field_.related_model.objects.all()
+        if field_.related_model is ReadinessLevel:
+            target = target.select_related("scale")
+        labels.update({(field_.name, pk): str(obj) for pk, obj in target.in_bulk(pks).items()})
+
+    def who(snapshot):
+        context = snapshot.pgh_context
+        return users.get(context.metadata.get("user")) if context is not None else None
+
+    entries = []
+    if snapshots and len(snapshots) <= limit:
+        first = snapshots[0]
+        entries.append(HistoryEntry(when=first.pgh_created_at, user=who(first), created=True))
+    for snapshot, changed in diffs:
+        if not changed:
+            continue
+        entries.append(
+            HistoryEntry(
+                when=snapshot.pgh_created_at,
+                user=who(snapshot),
+                created=False,
+                changes=[
+                    (
+                        str(field_.verbose_name),
+                        _history_value(field_, old, labels),
+                        _history_value(field_, new, labels),
+                    )
+                    for field_, old, new in changed
+                ],
+            )
+        )
+    entries.reverse()
+    return entries
+
+
+# --- The directory search ---------------------------------------------------------------------
+
+#: What the search returns, with the FilterSet each kind is filtered by.
+SEARCHED = {
+    RecordType.TESTBED: (Testbed, TestbedFilterSet),
+    RecordType.SERVICE: (Service, ServiceFilterSet),
+    RecordType.INSTITUTE: (Institute, DirectoryInstituteFilterSet),
+}
+#: Filters only testbeds and services have: while one is set, no institute matches.
+RECORD_FILTERS = (
+    "area",
+    "access",
+    "audience",
+    "si",
+    "status",
+    "kind",
+    *(f"{dimension}_{end}" for dimension in CapabilityRecord.RANGES for end in ("min", "max")),
+)
+SORTS = {
+    "relevance": ("-rank", "name"),
+    "name": ("name",),
+    "updated": ("-updated_at", "name"),
+}
+
+
+def search_params(params) -> MultiValueDict:
+    """The search's parameters as a MultiValueDict (from a QueryDict or a dict of lists)."""
+    if isinstance(params, MultiValueDict):
+        return params.copy()
+    return MultiValueDict(
+        {key: value if isinstance(value, list) else [value] for key, value in params.items()}
+    )
+
+
+def _given(params: MultiValueDict, key: str) -> bool:
+    return any(str(value).strip() for value in params.getlist(key))
+
+
+def searched_types(params: MultiValueDict) -> list[str]:
+    """The kinds of record a search can return, from its ``type`` and its other filters."""
+    chosen = [t for t in params.getlist("type") if t in SEARCHED] or list(SEARCHED)
+    if any(_given(params, key) for key in RECORD_FILTERS):
+        chosen = [t for t in chosen if t != RecordType.INSTITUTE]
+    if _given(params, "kind"):
+        chosen = [t for t in chosen if t == RecordType.SERVICE]
+    return chosen
+
+
+def _filtersets(user, params: MultiValueDict) -> dict:
+    return {
+        kind: filterset(params, queryset=model.objects.visible_to(user))
+        for kind, (model, filterset) in SEARCHED.items()
+        if kind in searched_types(params)
+    }
+
+
+def directory_matches(*, user, params, since=None) -> dict:
+    """{"testbed": qs, "service": qs, "institute": qs}: what the directory search with
+    ``params`` finds for ``user``. With ``since``, only testbeds and services first published
+    after it (for alerts)."""
+    params = search_params(params)
+    filtersets = _filtersets(user, params)
+    matches = {}
+    for kind, (model, _filterset) in SEARCHED.items():
+        qs = filtersets[kind].qs if kind in filtersets else model.objects.none()
+        if since is not None:
+            qs = qs.none() if kind == RecordType.INSTITUTE else qs.filter(published_at__gt=since)
+        matches[kind] = qs
+    return matches
+
+
+def directory_errors(*, params) -> dict:
+    """Input the search could not use (a unit it does not know), by field."""
+    params = search_params(params)
+    errors = {}
+    for _kind, (model, filterset) in SEARCHED.items():
+        form = filterset(params, queryset=model.objects.none()).form
+        if not form.is_valid():
+            errors.update(form.errors)
+    return errors
+
+
+def directory_rows(*, matches: dict, sort: str):
+    """One ordered queryset over every kind of record found: (type, pk, name, rank, updated)."""
+    parts = []
+    for kind, qs in matches.items():
+        if not qs.query.is_empty():
+            if "rank" not in qs.query.annotations:
+                qs = qs.annotate(rank=Value(0.0, output_field=FloatField()))
+            parts.append(
+                qs.order_by()
+                .annotate(record_type=Value(kind, output_field=CharField()))
+                .values_list("record_type", "pk", "name", "rank", "updated_at")
+            )
+    if not parts:
+        return Testbed.objects.none().values_list("pk")
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return rows.order_by(*SORTS.get(sort, SORTS["relevance"]))
+
+
+def _snippet(headline: str | None, fallback: str) -> str:
+    """Escape the headline PostgreSQL marked with \\x02…\\x03 and turn the marks into <mark>."""
+    if not headline:
+        return conditional_escape(fallback)
+    html = conditional_escape(headline)
+    return mark_safe(html.replace("\x02", "<mark>").replace("\x03", "</mark>"))  # noqa: S308 - escaped above
+
+
+def directory_page_records(*, rows: list, text: str) -> list:
+    """The records behind one page of ``directory_rows``, in order, each with ``record_type``
+    and a highlighted ``snippet`` of where ``text`` matched."""
+    raw = search.tsquery(units.quantities_in_text(text or "")[1])
+    wanted: dict[str, list[int]] = {}
+    for kind, pk, *_rest in rows:
+        wanted.setdefault(kind, []).append(pk)
+    loaded = {}
+    for kind, pks in wanted.items():
+        model = SEARCHED[kind][0]
+        qs = model.objects.filter(pk__in=pks)
+        body = (
+            "description"
+            if model is Institute
+            else Concat("summary", Value(" "), "description", output_field=TextField())
+        )
+        if model is not Institute:
+            qs = qs.select_related("institute").prefetch_related("technology_areas")
+        if raw:
+            qs = qs.annotate(
+                headline=SearchHeadline(
+                    body,
+                    search.search_query(raw),
+                    config=search.CONFIG,
+                    start_sel="\x02",
+                    stop_sel="\x03",
+                    max_fragments=2,
+                    max_words=30,
+                    min_words=12,
+                )
+            )
+        for record in qs:
+            record.record_type = kind
+            fallback = record.description if model is Institute else record.summary
+            record.snippet = _snippet(getattr(record, "headline", None), fallback)
+            loaded[kind, record.pk] = record
+    return [loaded[kind, pk] for kind, pk, *_rest in rows if (kind, pk) in loaded]
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    depth: int = 0
+
+
+@dataclass
+class Facet:
+    key: str
+    label: str
+    values: list[FacetValue] = field(default_factory=list)
+
+    @property
+    def has_selection(self) -> bool:
+        return any(value.selected for value in self.values)
+
+
+class _SubqueryCount(Subquery):
+    template = "(SELECT count(DISTINCT _counted.x) FROM (%(subquery)s) AS _counted(x))"
+    output_field = IntegerField()
+
+
+def _count_by(qs, path: str) -> Counter:
+    return Counter(
+        dict(
+            qs.order_by()
+            .values_list(path)
+            .annotate(n=Count("pk", distinct=True))
+            .values_list(path, "n")
+        )
+    )
+
+
+def _count_choices(qs, conditions: dict) -> Counter:
+    if not conditions:
+        return Counter()
+    counts = qs.order_by().aggregate(
+        **{
+            key: Count("pk", filter=condition, distinct=True)
+            for key, condition in conditions.items()
+        }
+    )
+    return Counter({key: n for key, n in counts.items() if n})
+
+
+def _count_areas(model, qs) -> Counter:
+    """Records in each technology area, counting everything below it in the tree."""
+    through = model.technology_areas.through
+    column = f"{model._meta.model_name}_id"
+    below = through.objects.filter(**{f"{column}__in": qs.values("pk")}).filter(
+        Q(technologyarea__path=OuterRef("path"))
+        | Q(technologyarea__path__startswith=Concat(OuterRef("path"), Value("/")))
+    )
+    counted = TechnologyArea.objects.annotate(n=_SubqueryCount(below.values(column)))
+    return Counter(dict(counted.filter(n__gt=0).values_list("slug", "n")))
+
+
+FACETS = (
+    ("type", gettext_lazy("Record type")),
+    ("area", gettext_lazy("Technology area")),
+    ("economy", gettext_lazy("Economy")),
+    ("rmo", gettext_lazy("RMO")),
+    ("institute", gettext_lazy("Institute")),
+    ("kind", gettext_lazy("Service kind")),
+    ("access", gettext_lazy("Access mode")),
+    ("audience", gettext_lazy("Who may use it")),
+    ("si", gettext_lazy("SI traceability")),
+    ("status", gettext_lazy("Status")),
+)
+
+
+def _facet_counts(key: str, kind: str, qs) -> Counter:
+    model = SEARCHED[kind][0]
+    qs = model.objects.filter(pk__in=qs.values("pk"))
+    own = model is Institute
+    if key == "type":
+        return Counter({kind: qs.count()})
+    if key in ("economy", "rmo"):
+        return _count_by(qs, key if own else f"institute__{key}")
+    if key == "institute":
+        return _count_by(qs, "slug" if own else "institute__slug")
+    if own:
+        return Counter()
+    if key == "area":
+        return _count_areas(model, qs)
+    if key == "kind":
+        return _count_by(qs, "kind") if model is Service else Counter()
+    if key == "status":
+        return _count_by(qs, "status")
+    if key == "si":
+        return _count_choices(qs, {"on": Q(si_traceable=True)})
+    field_name = CapabilityFilterSet.ARRAY_FIELDS[key]
+    choices = AccessMode if key == "access" else Audience
+    return _count_choices(
+        qs, {choice.value: Q(**{f"{field_name}__contains": [choice.value]}) for choice in choices}
+    )
+
+
+def _facet_labels(key: str, counts: Counter) -> list[tuple[str, str, int]]:
+    """(value, label, depth) for the values worth showing, in display order."""
+    if key == "type":
+        return [(value, label, 0) for value, label in RecordType.choices]
+    if key == "economy":
+        return sorted(((code, str(countries.name(code)), 0) for code in counts), key=lambda v: v[1])
+    if key == "rmo":
+        return [(value, label, 0) for value, label in RMO.choices]
+    if key == "institute":
+        acronyms = dict(
+            Institute.objects.filter(slug__in=list(counts)).values_list("slug", "acronym")
+        )
+        return sorted(((slug, acronyms.get(slug, slug), 0) for slug in counts), key=lambda v: v[1])
+    if key == "area":
+        areas = TechnologyArea.objects.filter(slug__in=list(counts)).order_by("path")
+        return [(area.slug, area.name, area.depth) for area in areas]
+    if key == "kind":
+        return list((value, label, 0) for value, label in ServiceKind.choices)
+    if key == "access":
+        return [(value, label, 0) for value, label in AccessMode.choices]
+    if key == "audience":
+        return [(value, label, 0) for value, label in Audience.choices]
+    if key == "si":
+        return [("on", _("SI traceable"), 0)]
+    return [(value, label, 0) for value, label in LISTED_STATUSES]
+
+
+def directory_facets(*, user, params) -> list[Facet]:
+    """Every facet with live counts: a value's count is how many results choosing it would
+    give, with the other facets' choices kept (so the counts of a single-valued facet add up to
+    the results when nothing in it is chosen)."""
+    params = search_params(params)
+    facets = []
+    for key, label in FACETS:
+        others = params.copy()
+        others.pop(key, None)
+        counts = Counter()
+        for kind, filterset in _filtersets(user, others).items():
+            counts.update(_facet_counts(key, kind, filterset.qs))
+        chosen = set(params.getlist(key))
+        values = [
+            FacetValue(value, label_, counts.get(value, 0), value in chosen, depth)
+            for value, label_, depth in _facet_labels(key, counts)
+            if counts.get(value) or value in chosen
+        ]
+        if values:
+            facets.append(Facet(key, label, values))
+    return facets
+
+
+# --- Access requests and saved searches --------------------------------------------------------
+
+#: The boxes of the access-request list: what I sent, what my institutes received.
+ACCESS_REQUEST_BOXES = ("sent", "received")
+
+
+def access_requests_for(*, user, box: str = "", status: str = ""):
+    """Access requests ``user`` sent and those to their institutes, newest first."""
+    mine = Q(requester=user.pk)
+    received = Q(institute__in=Membership.objects.filter(user=user.pk).values("institute_id"))
+    shown = {"sent": mine, "received": received}.get(box, mine | received)
+    requests = AccessRequest.objects.filter(shown)
+    if status:
+        requests = requests.filter(status=status)
+    return requests.select_related("requester", "institute", "testbed", "service").order_by(
+        "-created_at", "-pk"
+    )
+
+
+def access_requests_for_page():
+    """Access requests with what their page shows (the view checks who may open one)."""
+    return AccessRequest.objects.select_related("requester", "institute", "testbed", "service")
+
+
+def access_request_events(*, access_request: AccessRequest):
+    return access_request.events.select_related("actor").order_by("created_at", "pk")
+
+
+def open_access_requests_of(*, user):
+    """The requests ``user`` sent that are not closed, for their profile page."""
+    return access_requests_for(user=user, box="sent").exclude(status=AccessRequestStatus.CLOSED)
+
+
+def saved_searches_of(*, user):
+    return SavedSearch.objects.filter(user=user.pk).order_by("name", "pk")
+
+
+def saved_searches_for_page():
+    """Saved searches by uuid (the service checks that the person owns the one they change)."""
+    return SavedSearch.objects.select_related("user")
+
+
+def map_testbeds(*, user, params):
+    """The testbeds with a location among those the directory search ``params`` finds."""
+    testbeds = directory_matches(user=user, params=params)["testbed"]
+    return (
+        testbeds.filter(latitude__isnull=False, longitude__isnull=False)
+        .select_related("institute")
+        .order_by("name", "pk")
     )

@@ -1,30 +1,56 @@
 """Writes on institutes, memberships and invitations; each checks its permission."""
 
-from datetime import timedelta
+import copy
+import logging
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
+import pghistory
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db.models.functions import Lower
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from nmiq_portal.core.exceptions import StaleEdit
 from nmiq_portal.core.permissions import require
-from nmiq_portal.notifications.models import Notification
-from nmiq_portal.notifications.services import email_render_enqueue, notify
+from nmiq_portal.core.queue import enqueue_on_commit
+from nmiq_portal.notifications.models import Notification, OutgoingEmail
+from nmiq_portal.notifications.services import absolute_url, email_render_enqueue, notify
 
-from . import notifications
-from .enums import ContactStatus, InvitationStatus, MemberRole, ServiceStatus, TestbedStatus
+from . import imports, notifications, tasks
+from .enums import (
+    AccessRequestStatus,
+    ContactStatus,
+    ImportKind,
+    ImportStatus,
+    InvitationStatus,
+    MemberRole,
+    ServiceStatus,
+    TestbedStatus,
+)
 from .models import (
+    AccessRequest,
+    AccessRequestEvent,
     CapabilityRecord,
     Contact,
+    ImportJob,
     Institute,
     Invitation,
     Membership,
+    ReadinessLevel,
+    SavedSearch,
     Service,
+    TechnologyArea,
     Testbed,
 )
 from .permissions import forget_institute_roles
@@ -642,3 +668,797 @@ def record_reinstate(*, actor, record, version: int | None = None):
     if record.status != retired:
         return record
     return _set_state(actor=actor, record=record, version=version, status=active)
+
+
+# --- Access requests ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccessRequestTransition:
+    """A move an institute may make on an access request: from which states, to which one."""
+
+    sources: tuple[str, ...]
+    target: str
+    label: str
+    permission: str = "capabilities.answer_access_request"
+
+
+_OPEN = (
+    AccessRequestStatus.NEW,
+    AccessRequestStatus.ACKNOWLEDGED,
+    AccessRequestStatus.IN_DISCUSSION,
+)
+
+#: The state table of access requests; the only place that says which move is allowed.
+ACCESS_REQUEST_TRANSITIONS = {
+    "acknowledge": AccessRequestTransition(
+        sources=(AccessRequestStatus.NEW,),
+        target=AccessRequestStatus.ACKNOWLEDGED,
+        label=gettext_lazy("Acknowledge"),
+    ),
+    "discuss": AccessRequestTransition(
+        sources=(AccessRequestStatus.NEW, AccessRequestStatus.ACKNOWLEDGED),
+        target=AccessRequestStatus.IN_DISCUSSION,
+        label=gettext_lazy("Start the discussion"),
+    ),
+    "close": AccessRequestTransition(
+        sources=_OPEN,
+        target=AccessRequestStatus.CLOSED,
+        label=gettext_lazy("Close"),
+    ),
+}
+
+#: Unanswered (still new) requests are reminded to the contacts after this many working days.
+ACCESS_REQUEST_REMINDER_WORKING_DAYS = 5
+
+
+def access_request_actions(request: AccessRequest) -> list[tuple[str, AccessRequestTransition]]:
+    """The moves the state table allows from the request's current state."""
+    return [
+        (action, transition)
+        for action, transition in ACCESS_REQUEST_TRANSITIONS.items()
+        if request.status in transition.sources
+    ]
+
+
+def _verified_users_by_email(emails) -> dict[str, object]:
+    """{lower-case address: active user who verified it} for ``emails``."""
+    addresses = (
+        EmailAddress.objects.annotate(address=Lower("email"))
+        .filter(verified=True, user__is_active=True, address__in={e.lower() for e in emails})
+        .select_related("user")
+    )
+    return {address.email.lower(): address.user for address in addresses}
+
+
+def _access_request_recipients(access_request: AccessRequest) -> tuple[list, list[str]]:
+    """Whom to tell about a request: (users for the inbox, bare addresses for e-mail).
+
+    The target's contacts, else the institute's listed contacts; a contact whose address belongs
+    to a verified account that may open the request gets it in the inbox, any other an e-mail
+    with the request itself. An institute without any contact: its administrators.
+    """
+    target = access_request.target
+    emails = list(target.contacts.public().values_list("email", flat=True))
+    if not emails:
+        emails = list(
+            Contact.objects.filter(institute=access_request.institute_id)
+            .public()
+            .values_list("email", flat=True)
+        )
+    users, addresses, seen = [], [], set()
+    known = _verified_users_by_email(emails)
+    for email in emails:
+        key = email.lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        user = known.get(key)
+        if user is not None and user.has_perm("capabilities.view_access_request", access_request):
+            if user.pk not in {u.pk for u in users}:
+                users.append(user)
+        else:
+            addresses.append(email)
+    if not emails:
+        users = list(
+            get_user_model().objects.filter(
+                is_active=True,
+                memberships__institute=access_request.institute_id,
+                memberships__role=MemberRole.ADMIN,
+            )
+        )
+    return users, addresses
+
+
+def _access_request_data(access_request: AccessRequest) -> dict:
+    return {
+        "requester": str(access_request.requester),
+        "organisation": access_request.organisation,
+        "target": access_request.target.name,
+        "institute": access_request.institute.acronym,
+        "sent": access_request.created_at.date().isoformat(),
+        "status": access_request.status,
+    }
+
+
+def _tell_contacts(access_request: AccessRequest, *, reminder: bool) -> int:
+    """Notify the people who answer ``access_request``; returns how many were told."""
+    users, addresses = _access_request_recipients(access_request)
+    url = access_request.get_absolute_url()
+    verb = notifications.ACCESS_REQUEST_REMINDER if reminder else notifications.ACCESS_REQUESTED
+    for user in users:
+        notify(
+            recipient=user,
+            verb=verb.key,
+            actor=access_request.requester,
+            target=access_request,
+            data=_access_request_data(access_request),
+            url=url,
+        )
+    for address in addresses:
+        email_render_enqueue(
+            to=address,
+            template="capabilities/email/access_request",
+            context={
+                "access_request": access_request,
+                "target": access_request.target,
+                "requester": access_request.requester,
+                "reminder": reminder,
+                "url": url,
+            },
+            language=settings.LANGUAGE_CODE,
+        )
+    return len(users) + len(addresses)
+
+
+@transaction.atomic
+def access_request_create(
+    *,
+    actor,
+    target,
+    organisation: str,
+    purpose: str,
+    preferred_start=None,
+    preferred_end=None,
+) -> AccessRequest:
+    """A signed-in person asks for access to a testbed or service they may see; the people who
+    answer for it are told."""
+    require(actor, "capabilities.request_access", target)
+    model = type(target)
+    if model not in (Testbed, Service):
+        raise ValueError(f"Access is requested to a testbed or a service, not {model.__name__}.")
+    if not model.objects.visible_to(actor).filter(pk=target.pk).exists():
+        raise PermissionDenied("capabilities.request_access")
+    target = model.objects.select_related("institute").get(pk=target.pk)
+    _fields, retired, _active = RECORDS[model]
+    if not target.published or target.status == retired:
+        raise ValidationError(_("%(name)s is not open to access requests.") % {"name": target.name})
+    field = model._meta.model_name
+    if AccessRequest.objects.filter(requester=actor, status__in=_OPEN, **{field: target}).exists():
+        raise ValidationError(
+            _("You already have an open request for %(name)s; follow it on its page.")
+            % {"name": target.name}
+        )
+    if preferred_start is not None and preferred_start < timezone.localdate():
+        raise ValidationError({"preferred_start": _("Choose a date from today on.")})
+    access_request = AccessRequest(
+        requester=actor,
+        institute=target.institute,
+        organisation=organisation.strip(),
+        purpose=purpose.strip(),
+        preferred_start=preferred_start,
+        preferred_end=preferred_end,
+        **{field: target},
+    )
+    if preferred_start and preferred_end and preferred_start > preferred_end:
+        raise ValidationError({"preferred_end": _("The end must not be before the start.")})
+    access_request.full_clean()
+    access_request.save()
+    AccessRequestEvent.objects.create(
+        request=access_request,
+        actor=actor,
+        from_status="",
+        to_status=access_request.status,
+        created_at=access_request.created_at,
+    )
+    _tell_contacts(access_request, reminder=False)
+    return access_request
+
+
+@transaction.atomic
+def access_request_answer(
+    *, actor, request: AccessRequest, action: str, comment: str = ""
+) -> AccessRequest:
+    """The institute moves a request along the state table; the requester is told."""
+    transition = ACCESS_REQUEST_TRANSITIONS.get(action)
+    if transition is None:
+        raise ValidationError(_("Unknown action on an access request."))
+    require(actor, transition.permission, request)
+    locked = (
+        AccessRequest.objects.select_for_update(of=("self",))
+        .select_related("requester", "institute", "testbed", "service")
+        .get(pk=request.pk)
+    )
+    if locked.status not in transition.sources:
+        raise ValidationError(
+            _("A request that is %(status)s cannot be moved this way.")
+            % {"status": locked.get_status_display().lower()}
+        )
+    comment = comment.strip()
+    if len(comment) > AccessRequestEvent._meta.get_field("comment").max_length:
+        raise ValidationError({"comment": _("The comment is too long.")})
+    from_status, now = locked.status, timezone.now()
+    locked.status = transition.target
+    locked.updated_at = now
+    locked.save(update_fields=["status", "updated_at"])
+    AccessRequestEvent.objects.create(
+        request=locked,
+        actor=actor,
+        from_status=from_status,
+        to_status=locked.status,
+        comment=comment,
+        created_at=now,
+    )
+    if locked.requester_id != actor.pk:
+        notify(
+            recipient=locked.requester,
+            verb=notifications.ACCESS_REQUEST_ANSWERED.key,
+            actor=actor,
+            target=locked,
+            data={**_access_request_data(locked), "comment": comment},
+            url=locked.get_absolute_url(),
+        )
+    return locked
+
+
+SATURDAY = 5
+
+
+def nth_working_day_back(day: date, count: int) -> date:
+    """The ``count``-th working day (Monday to Friday) counting back from ``day`` included."""
+    while True:
+        if day.weekday() < SATURDAY:
+            count -= 1
+            if count == 0:
+                return day
+        day -= timedelta(days=1)
+
+
+def access_requests_to_remind():
+    """Requests still new after the reminder delay, not yet reminded: sent before the last
+    ``ACCESS_REQUEST_REMINDER_WORKING_DAYS`` working days (today included) began."""
+    first_day = nth_working_day_back(timezone.localdate(), ACCESS_REQUEST_REMINDER_WORKING_DAYS)
+    start = datetime.combine(first_day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+    return AccessRequest.objects.filter(
+        status=AccessRequestStatus.NEW, reminded_at__isnull=True, created_at__lt=start
+    )
+
+
+def access_request_remind_all() -> int:
+    """Remind the contacts of every unanswered request once; returns how many were reminded."""
+    reminded = 0
+    for pk in access_requests_to_remind().values_list("pk", flat=True):
+        with transaction.atomic():
+            access_request = (
+                access_requests_to_remind()
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("requester", "institute", "testbed", "service")
+                .filter(pk=pk)
+                .first()
+            )
+            if access_request is None:
+                continue
+            _tell_contacts(access_request, reminder=True)
+            access_request.reminded_at = timezone.now()
+            access_request.save(update_fields=["reminded_at"])
+            reminded += 1
+    return reminded
+
+
+# --- Saved searches and their alerts -----------------------------------------------------------
+
+MAX_SAVED_SEARCHES = 50
+#: An alert lists at most this many new matches of each kind, then links to the search.
+ALERT_MATCHES_SHOWN = 20
+
+
+def normalise_query(query: str) -> str:
+    """The directory's query string without the page number or empty values."""
+    params = QueryDict(query.lstrip("?"), mutable=True)
+    params.pop("page", None)
+    for key in list(params):
+        values = [value for value in params.getlist(key) if value.strip()]
+        if values:
+            params.setlist(key, values)
+        else:
+            del params[key]
+    return params.urlencode()
+
+
+@transaction.atomic
+def saved_search_create(*, actor, name: str, query: str) -> SavedSearch:
+    """Save a directory search under a name; alerts are on until switched off."""
+    require(actor, "capabilities.add_saved_search")
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Give the search a name.")})
+    query = normalise_query(query)
+    if len(query) > SavedSearch._meta.get_field("query").max_length:
+        raise ValidationError({"query": _("This search is too long to be saved.")})
+    saved = SavedSearch.objects.filter(user=actor)
+    if saved.filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("You already have a saved search with this name.")})
+    if saved.count() >= MAX_SAVED_SEARCHES:
+        raise ValidationError(
+            _("You can keep %(count)d saved searches; delete one first.")
+            % {"count": MAX_SAVED_SEARCHES}
+        )
+    saved_search = SavedSearch(user=actor, name=name, query=query)
+    saved_search.full_clean()
+    saved_search.save()
+    return saved_search
+
+
+@transaction.atomic
+def saved_search_delete(*, actor, saved_search: SavedSearch) -> None:
+    require(actor, "capabilities.change_saved_search", saved_search)
+    saved_search.delete()
+
+
+@transaction.atomic
+def saved_search_set_alerts(*, actor, saved_search: SavedSearch, alerts: bool) -> SavedSearch:
+    """Switch the daily e-mail of new matches on or off; switching on starts from now."""
+    require(actor, "capabilities.change_saved_search", saved_search)
+    saved_search = SavedSearch.objects.select_for_update().get(pk=saved_search.pk)
+    if saved_search.alerts != alerts:
+        saved_search.alerts = alerts
+        fields = ["alerts"]
+        if alerts:
+            # Switched back on: what was published while it was off is not "new" any more.
+            saved_search.last_alerted_at = timezone.now()
+            fields.append("last_alerted_at")
+        saved_search.save(update_fields=fields)
+    return saved_search
+
+
+def saved_search_alert(*, saved_search_id: int) -> OutgoingEmail | None:
+    """E-mail ``saved_search``'s owner what newly matches it; nothing when nothing is new."""
+    from .selectors import directory_matches
+
+    with transaction.atomic():
+        saved = (
+            SavedSearch.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user")
+            .filter(pk=saved_search_id, alerts=True, user__is_active=True)
+            .first()
+        )
+        if saved is None:
+            return None
+        now = timezone.now()
+        matches = directory_matches(
+            user=saved.user,
+            params=QueryDict(saved.query),
+            since=saved.last_alerted_at or saved.created_at,
+        )
+        groups = []
+        for kind in ("testbed", "service"):
+            queryset = matches.get(kind)
+            if queryset is None:
+                continue
+            total = queryset.count()
+            if total:
+                shown = list(queryset.select_related("institute")[:ALERT_MATCHES_SHOWN])
+                groups.append({"kind": kind, "total": total, "records": shown})
+        saved.last_alerted_at = now
+        saved.save(update_fields=["last_alerted_at"])
+        if not groups:
+            return None
+        return email_render_enqueue(
+            to=saved.user.email,
+            template="capabilities/email/saved_search_alert",
+            context={
+                "person": saved.user,
+                "saved_search": saved,
+                "groups": groups,
+                "total": sum(group["total"] for group in groups),
+                "search_url": absolute_url(saved.get_absolute_url()),
+                "manage_url": absolute_url(reverse("capabilities:saved_search_list")),
+            },
+            language=saved.user.language,
+        )
+
+
+def saved_search_alert_all() -> int:
+    """Run every saved search with alerts on; returns how many e-mails were queued."""
+    ids = SavedSearch.objects.filter(alerts=True, user__is_active=True).values_list("pk", flat=True)
+    return sum(saved_search_alert(saved_search_id=pk) is not None for pk in ids.iterator())
+
+
+# --- Bulk import of testbeds and services (CSV/XLSX) -------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+IMPORT_MODELS = {ImportKind.TESTBED: Testbed, ImportKind.SERVICE: Service}
+#: At most this many progress writes per import, however many rows it has.
+IMPORT_PROGRESS_STEPS = 100
+#: Class of the advisory lock a running import holds (with the job's id as the second key).
+IMPORT_LOCK_CLASS = 0x1A9071
+
+
+def import_columns(kind: str) -> tuple[str, ...]:
+    """The columns of an import file of ``kind`` (testbed|service), in the template's order."""
+    return imports.columns(RECORDS[IMPORT_MODELS[kind]][0])
+
+
+def import_help(kind: str) -> list[tuple[str, bool, str]]:
+    """(column, required, what to write) for every column of an import file of ``kind``."""
+    model = IMPORT_MODELS[kind]
+    required = imports.required_columns(model)
+    return [
+        (column, column in required, imports.column_help(model, column))
+        for column in import_columns(kind)
+    ]
+
+
+def _import_lookups(institute: Institute, model) -> imports.Lookups:
+    lookups = imports.Lookups(
+        areas={area.slug: area for area in TechnologyArea.objects.all()},
+        readiness={
+            (level.scale.slug, level.level): level
+            for level in ReadinessLevel.objects.select_related("scale")
+        },
+    )
+    for contact in Contact.objects.filter(institute=institute):
+        lookups.contacts.setdefault(contact.email.lower(), []).append(contact)
+    if model is Service:
+        lookups.testbeds = {
+            testbed.slug: testbed
+            for testbed in Testbed.objects.filter(institute=institute).only(
+                "pk", "slug", "institute"
+            )
+        }
+    return lookups
+
+
+def _import_objects(row: dict, *, readiness, testbeds, areas, contacts) -> tuple[dict, dict]:
+    """The field values and relations of a checked row, with the objects its keys name."""
+    values, relations = dict(row["values"]), {}
+    gone = _("It no longer exists.")
+    if values.get("readiness") is not None:
+        if values["readiness"] not in readiness:
+            raise ValidationError({"readiness": gone})
+        values["readiness"] = readiness[values["readiness"]]
+    if values.get("testbed") is not None:
+        if values["testbed"] not in testbeds:
+            raise ValidationError({"testbed": gone})
+        values["testbed"] = testbeds[values["testbed"]]
+    if "technology_areas" in row["relations"]:
+        slugs = row["relations"]["technology_areas"]
+        if any(slug not in areas for slug in slugs):
+            raise ValidationError({"technology_areas": gone})
+        relations["technology_areas"] = [areas[slug] for slug in slugs]
+    if "contacts" in row["relations"]:
+        pks = row["relations"]["contacts"]
+        if any(pk not in contacts for pk in pks):
+            raise ValidationError({"contacts": gone})
+        relations["contacts"] = [contacts[pk] for pk in pks]
+    return values, relations
+
+
+def _import_errors(error: ValidationError) -> list[dict]:
+    if hasattr(error, "error_dict"):
+        return [
+            {"column": "" if column == "__all__" else column, "message": message}
+            for column, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [{"column": "", "message": message} for message in error.messages]
+
+
+def _import_check_row(model, institute, number: int, raw: dict, lookups, existing, seen) -> dict:
+    """One row: its cells parsed, then the record it makes or changes checked as the edit
+    services check it (units, choices, clean())."""
+    errors = []
+    key = raw.get(imports.KEY, "").strip().lower()
+    record = None
+    if key:
+        if key in seen:
+            errors.append(
+                {
+                    "column": imports.KEY,
+                    "message": _("Row %(row)d already has this key.") % {"row": seen[key]},
+                }
+            )
+        seen.setdefault(key, number)
+        record = existing.get(key)
+        if record is None:
+            errors.append(
+                {
+                    "column": imports.KEY,
+                    "message": _(
+                        "No %(kind)s of %(institute)s has the key “%(key)s”; leave the key "
+                        "empty to add a new one."
+                    )
+                    % {
+                        "kind": model._meta.verbose_name,
+                        "institute": institute.acronym,
+                        "key": key,
+                    },
+                }
+            )
+    values, relations = {}, {}
+    for column, text in raw.items():
+        if column == imports.KEY:
+            continue
+        try:
+            value = imports.parse_cell(model, column, text, lookups=lookups)
+        except ValidationError as error:
+            errors.append({"column": column, "message": " ".join(error.messages)})
+            continue
+        if value is imports.MISSING:
+            continue  # the default when adding, unchanged when updating
+        (relations if column in imports.RELATION_COLUMNS else values)[column] = value
+    if not any(e["column"] == imports.KEY for e in errors):
+        instance = copy.copy(record) if record is not None else model(institute=institute)
+        failed = {e["column"] for e in errors}
+        if record is None or values.get("status", record.status) != record.status:
+            try:
+                _refuse_retiring_by_edit(model, values)
+            except ValidationError as error:
+                errors += _import_errors(error)
+                failed.add("status")
+        try:
+            objects, related = _import_objects(
+                {
+                    "values": {k: v for k, v in values.items() if k not in failed},
+                    "relations": {k: v for k, v in relations.items() if k not in failed},
+                },
+                readiness={level.pk: level for level in lookups.readiness.values()},
+                testbeds={testbed.pk: testbed for testbed in lookups.testbeds.values()},
+                areas=lookups.areas,
+                contacts={c.pk: c for found in lookups.contacts.values() for c in found},
+            )
+            for name, value in objects.items():
+                setattr(instance, name, value)
+            if isinstance(instance, Service):
+                _normalise_service(instance)
+            # The fields the lookups already resolved, and the slug record_create will give, are
+            # left out; the check constraints repeat clean() and would cost queries on each row.
+            instance.full_clean(
+                exclude=["slug", "institute", "readiness", "testbed"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+            _check_relations(instance, related)
+        except ValidationError as error:
+            errors += [e for e in _import_errors(error) if e["column"] not in failed]
+    return {
+        "row": number,
+        "key": key,
+        "action": "update" if record is not None else "create",
+        "name": values.get("name") or (record.name if record is not None else ""),
+        "version": record.version if record is not None else None,
+        "values": values,
+        "relations": relations,
+        "errors": errors,
+    }
+
+
+@transaction.atomic
+def import_check(*, actor, institute: Institute, kind: str, filename: str, rows) -> ImportJob:
+    """Check every row of an uploaded file as the edit forms and services would and keep the
+    normalised rows with every error (row, column, reason). A file with errors is kept only to
+    show them: it cannot be applied."""
+    require(actor, "capabilities.import_records", institute)
+    if kind not in IMPORT_MODELS:
+        raise ValidationError({"kind": _("Choose testbeds or services.")})
+    model = IMPORT_MODELS[kind]
+    rows = list(rows)
+    try:
+        if not rows:
+            raise ValidationError(_("The file has a header but no rows."))
+        imports.check_columns(
+            list(rows[0]),
+            allowed=import_columns(kind),
+            required=imports.required_columns(model),
+        )
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    lookups = _import_lookups(institute, model)
+    keys = {row.get(imports.KEY, "").strip().lower() for row in rows} - {""}
+    existing = {
+        record.slug: record for record in model.objects.filter(institute=institute, slug__in=keys)
+    }
+    checked, seen = [], {}
+    for number, raw in enumerate(rows, start=2):
+        if any(raw.values()):
+            checked.append(
+                _import_check_row(model, institute, number, raw, lookups, existing, seen)
+            )
+    job = ImportJob(
+        institute=institute,
+        created_by=actor,
+        kind=kind,
+        filename=os.path.basename(filename or "")[:255],
+        rows=checked,
+        to_create=sum(row["action"] == "create" for row in checked),
+        to_update=sum(row["action"] == "update" for row in checked),
+    )
+    errors = sum(len(row["errors"]) for row in checked)
+    if errors:
+        job.status = ImportStatus.FAILED
+        job.error = ngettext(
+            "The file has %(count)d error; correct it and upload the file again.",
+            "The file has %(count)d errors; correct them and upload the file again.",
+            errors,
+        ) % {"count": errors}
+        job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+@transaction.atomic
+def import_queue(*, actor, job: ImportJob) -> ImportJob:
+    """Hand a checked, error-free import to a worker; asking again once it is queued, running or
+    done changes nothing."""
+    require(actor, "capabilities.import_records", job.institute)
+    job = ImportJob.objects.select_for_update().select_related("institute").get(pk=job.pk)
+    if job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.DONE):
+        return job
+    if job.status != ImportStatus.VALIDATED:
+        raise ValidationError(
+            _("This import cannot be applied: %(reason)s Upload the file again.")
+            % {"reason": job.error}
+        )
+    job.status = ImportStatus.QUEUED
+    job.save(update_fields=["status"])
+    enqueue_on_commit(tasks.apply_import, job.pk)
+    return job
+
+
+class _ImportProgress:
+    """How far a running import got, written on a database connection of its own in autocommit.
+
+    The rows are saved in one transaction that stays open until the last one, yet the progress
+    page must see the count move meanwhile. The database rather than the cache: it is the one
+    store the web and worker processes always share (without Redis the cache is per process),
+    and the count stays with the job. The import's transaction never touches the job's row
+    before its end, so these writes never wait on it.
+    """
+
+    def __init__(self, job: ImportJob):
+        self.job_id = job.pk
+        self.every = max(1, len(job.rows) // IMPORT_PROGRESS_STEPS)
+        self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def write(self, **values) -> None:
+        if self.connection is None:
+            return
+        quote = self.connection.ops.quote_name
+        assignments = ", ".join(f"{quote(name)} = %s" for name in values)
+        sql = f"UPDATE {quote(ImportJob._meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql, [*values.values(), self.job_id])
+        except DatabaseError:
+            logger.warning("Import %s: progress not written", self.job_id, exc_info=True)
+            self.close()  # the import goes on; only the bar stops moving
+
+    def step(self, processed: int, total: int) -> None:
+        if processed % self.every == 0 or processed == total:
+            self.write(processed=processed)
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+def _import_claim(job: ImportJob) -> bool:
+    """Inside the import's transaction: true when this run may apply the job (no other run
+    holds it, and it is still waiting or was left running by a worker that died)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_CLASS, job.pk % 2**31]
+        )
+        if not cursor.fetchone()[0]:
+            return False
+    status = ImportJob.objects.filter(pk=job.pk).values_list("status", flat=True).get()
+    return status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+def _import_failure(error: Exception, row: dict | None, job: ImportJob) -> str:
+    where = _("Row %(row)d: ") % {"row": row["row"]} if row else ""
+    if isinstance(error, StaleEdit):
+        return where + _(
+            "“%(key)s” was changed by someone else after the file was checked; upload the file "
+            "again."
+        ) % {"key": row["key"] if row else ""}
+    if isinstance(error, PermissionDenied):
+        return where + _("%(person)s may no longer change the records of %(institute)s.") % {
+            "person": job.created_by or _("The person who uploaded the file"),
+            "institute": job.institute.acronym,
+        }
+    if isinstance(error, ValidationError):
+        return where + "; ".join(
+            f"{e['column']}: {e['message']}" if e["column"] else e["message"]
+            for e in _import_errors(error)
+        )
+    if isinstance(error, ObjectDoesNotExist):
+        return where + _("the record “%(key)s” no longer exists.") % {
+            "key": row["key"] if row else ""
+        }
+    logger.exception("Import %s failed", job.uuid)
+    return where + _("it could not be saved (%(error)s).") % {"error": type(error).__name__}
+
+
+def import_apply(*, job: ImportJob) -> ImportJob:
+    """Save every row of a queued import in one transaction, as the member who uploaded it:
+    all rows land, or none and the job says why. Running it again does nothing."""
+    job = ImportJob.objects.select_related("institute", "created_by").get(pk=job.pk)
+    if job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+        return job
+    model = IMPORT_MODELS[job.kind]
+    total = len(job.rows)
+    progress = _ImportProgress(job)
+    row = None
+    try:
+        with transaction.atomic():
+            if not _import_claim(job):
+                return job
+            progress.write(status=ImportStatus.RUNNING, processed=0)
+            lookups = {
+                "readiness": ReadinessLevel.objects.in_bulk(),
+                "testbeds": Testbed.objects.filter(institute=job.institute).in_bulk(),
+                "areas": {area.slug: area for area in TechnologyArea.objects.all()},
+                "contacts": Contact.objects.filter(institute=job.institute).in_bulk(),
+            }
+            with pghistory.context(user=job.created_by_id, url=job.get_absolute_url()):
+                for processed, row in enumerate(job.rows, start=1):
+                    values, relations = _import_objects(row, **lookups)
+                    if row["action"] == "create":
+                        record_create(
+                            actor=job.created_by,
+                            model=model,
+                            institute=job.institute,
+                            **values,
+                            **relations,
+                        )
+                    else:
+                        record_update(
+                            actor=job.created_by,
+                            record=model.objects.get(institute=job.institute, slug=row["key"]),
+                            version=row["version"],
+                            **values,
+                            **relations,
+                        )
+                    progress.step(processed, total)
+            row = None
+            job.status = ImportStatus.DONE
+            job.processed = total
+            job.error = ""
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "processed", "error", "finished_at"])
+    except Exception as error:  # whatever broke, nothing of the import landed: say why
+        reason = _import_failure(error, row, job)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, error=reason, processed=0, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+    finally:
+        progress.close()
+    return job
+
+
+def import_sweep() -> int:
+    """Queue again the imports that waited too long (the broker was down when they were queued);
+    a job that is already running or done is left alone by import_apply."""
+    stale = timezone.now() - timedelta(minutes=10)
+    ids = list(
+        ImportJob.objects.filter(status=ImportStatus.QUEUED, created_at__lt=stale).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in ids:
+        enqueue_on_commit(tasks.apply_import, pk)
+    return len(ids)

@@ -191,7 +191,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "nmiq_portal.notifications.tasks.send_daily_digests",
         "schedule": crontab(minute=0, hour=env.int("DIGEST_HOUR_UTC", default=7)),
     },
+    "remind-unanswered-access-requests": {
+        "task": "capabilities.tasks.remind_unanswered_access_requests",
+        "schedule": crontab(minute=0, hour=8, day_of_week="mon-fri"),
+    },
+    "send-saved-search-alerts": {
+        "task": "capabilities.tasks.send_saved_search_alerts",
+        "schedule": crontab(minute=30, hour=env.int("ALERT_HOUR_UTC", default=6)),
+    },
+    "sweep-imports": {
+        "task": "capabilities.tasks.sweep_imports",
+        "schedule": timedelta(minutes=5),
+    },
 }
+
+# --- Bulk import of testbeds and services (CSV/XLSX) ------------------------------------------
+
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
 
 # --- E-mail ------------------------------------------------------------------------------------
 
@@ -260,6 +277,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
@@ -293,6 +311,15 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# The directory map's tiles (Leaflet). An empty MAP_TILE_URL draws markers on a plain
+# background; the map page alone adds the tile server's origin to the CSP's img-src.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str(
+    "MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+    "contributors",
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -14,6 +14,7 @@ admin.site.site_title = "NMI-Q Portal"
 urlpatterns = [
     path("", core_views.home_page, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("nmiq_portal.accounts.urls")),
     path("notifications/", include("nmiq_portal.notifications.urls")),

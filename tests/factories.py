@@ -88,6 +88,8 @@ class ContactFactory(_RecordFactory):
 
 
 class TestbedFactory(_RecordFactory):
+    __test__ = False  # not a test class, whatever pytest thinks of its name
+
     class Meta:
         model = Testbed
 

@@ -1,7 +1,8 @@
 """Site-wide pages: home, health, and error pages that answer the API in problem details."""
 
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found, server_error
 
@@ -47,3 +48,8 @@ def error(request):
 def home_page(request):
     """The landing page: what NMI-Q is, and a section from each app that has one."""
     return render(request, "core/home.html", {"sections": sections.render_context("home", request)})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; point them at the real icon."""
+    return redirect(static("img/favicon.svg"), permanent=True)

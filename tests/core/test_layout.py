@@ -1,6 +1,7 @@
 """The layout rules of DESIGN.md that code review alone would let slip."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,19 @@ def test_the_layout_of_the_design_card_is_there():
         assert (ROOT / name).exists(), name
 
 
+SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
+
+
+def inline_scripts(text: str) -> list[str]:
+    """<script> elements without a src: code the CSP would block. A schema.org JSON-LD block
+    is data that browsers never run, so it is the one kind allowed inline."""
+    return [
+        attributes
+        for attributes in SCRIPT_TAG.findall(text)
+        if "src=" not in attributes and 'type="application/ld+json"' not in attributes
+    ]
+
+
 def test_no_inline_script_or_style_in_templates():
     """The CSP forbids them; a page with one would break silently in the browser."""
     offenders = []
@@ -60,6 +74,20 @@ def test_no_inline_script_or_style_in_templates():
         if "/email/" in str(template):
             continue  # e-mails are not served under the CSP
         text = template.read_text()
-        if "<script>" in text or "<style" in text or " style=" in text or " onclick=" in text:
+        if inline_scripts(text) or "<style" in text or " style=" in text or " onclick=" in text:
             offenders.append(str(template.relative_to(ROOT)))
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("html", "inline"),
+    [
+        ('<script src="/static/js/map.js" defer></script>', False),
+        ('<script type="application/ld+json">{{ json_ld }}</script>', False),
+        ("<script>alert(1)</script>", True),
+        ('<script type="text/javascript">alert(1)</script>', True),
+        ('<script type="module">import "x";</script>', True),
+    ],
+)
+def test_only_json_ld_data_blocks_may_be_inline(html, inline):
+    assert bool(inline_scripts(html)) is inline

@@ -67,7 +67,11 @@ def page(browser, live_server):
     problems = []
     page.on(
         "console",
-        lambda message: problems.append(message.text) if message.type == "error" else None,
+        lambda message: (
+            problems.append(f"{message.text} ({message.location.get('url')})")
+            if message.type == "error"
+            else None
+        ),
     )
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.console_problems = problems

@@ -1,0 +1,136 @@
+"""Exports of a directory search as CSV and JSON, streamed row by row in bounded memory."""
+
+import csv
+import json
+from collections.abc import Iterator
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from .enums import RecordType
+from .models import Institute
+
+COLUMNS = (
+    "type",
+    "uuid",
+    "name",
+    "institute",
+    "economy",
+    "rmo",
+    "url",
+    "summary",
+    "technology_areas",
+    "access_modes",
+    "audiences",
+    "si_traceable",
+    "status",
+    "visibility",
+    "temperature_min_k",
+    "temperature_max_k",
+    "frequency_min_hz",
+    "frequency_max_hz",
+    "wavelength_min_nm",
+    "wavelength_max_nm",
+    "city",
+    "latitude",
+    "longitude",
+    "service_kind",
+    "quantity",
+    "range_lower",
+    "range_upper",
+    "range_unit",
+    "uncertainty_mode",
+    "uncertainty_lower",
+    "uncertainty_upper",
+    "uncertainty_unit",
+    "coverage_factor",
+    "confidence_level",
+    "kcdb_code",
+    "updated_at",
+)
+CHUNK = 500
+#: A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _record(kind: str, record, site_url: str) -> dict:
+    if isinstance(record, Institute):
+        return {
+            "type": kind,
+            "uuid": str(record.uuid),
+            "name": record.name,
+            "institute": record.acronym,
+            "economy": record.economy.code,
+            "rmo": record.rmo,
+            "url": site_url + record.get_absolute_url(),
+            "summary": "",
+            "updated_at": record.updated_at,
+        }
+    row = {
+        "type": kind,
+        "uuid": str(record.uuid),
+        "name": record.name,
+        "institute": record.institute.acronym,
+        "economy": record.institute.economy.code,
+        "rmo": record.institute.rmo,
+        "url": site_url + record.get_absolute_url(),
+        "summary": record.summary,
+        "technology_areas": [area.slug for area in record.technology_areas.all()],
+        "access_modes": record.access_modes,
+        "audiences": record.audiences,
+        "si_traceable": record.si_traceable,
+        "status": record.status,
+        "visibility": record.visibility,
+        "updated_at": record.updated_at,
+    }
+    for pair in record.RANGE_FIELDS.values():
+        for name in pair:
+            row[name] = getattr(record, name)
+    if kind == RecordType.TESTBED:
+        row.update(city=record.city, latitude=record.latitude, longitude=record.longitude)
+    else:
+        row["service_kind"] = record.kind
+        for name in COLUMNS[COLUMNS.index("quantity") :]:
+            if name != "updated_at":
+                row[name] = getattr(record, name)
+    return row
+
+
+def records(matches: dict, site_url: str) -> Iterator[dict]:
+    """Every record of a search, testbeds then services then institutes, by name."""
+    for kind, qs in matches.items():
+        qs = qs.order_by("name", "pk")
+        if kind != RecordType.INSTITUTE:
+            qs = qs.select_related("institute").prefetch_related("technology_areas")
+        for record in qs.iterator(chunk_size=CHUNK):
+            yield _record(kind, record, site_url)
+
+
+def _cell(value):
+    """Plain text a spreadsheet will not run: lists joined by "; ", formulas defused."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = "; ".join(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_lines(rows: Iterator[dict]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(COLUMNS)  # the BOM makes spreadsheets read UTF-8
+    for row in rows:
+        yield writer.writerow([_cell(row.get(column)) for column in COLUMNS])
+
+
+def json_chunks(rows: Iterator[dict]) -> Iterator[str]:
+    """A JSON array, one record at a time."""
+    yield "["
+    for n, row in enumerate(rows):
+        yield ("," if n else "") + "\n" + json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False)
+    yield "\n]\n"

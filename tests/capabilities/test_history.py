@@ -1,0 +1,140 @@
+"""The history of institutes, testbeds and services: who changed which field, from what to what,
+shown to the institute's members and to staff only."""
+
+import pghistory
+import pytest
+
+from capabilities import selectors, services
+from capabilities.enums import MemberRole, Visibility
+from capabilities.models import ReadinessLevel
+from tests.factories import (
+    InstituteFactory,
+    MembershipFactory,
+    ServiceFactory,
+    StaffFactory,
+    TestbedFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+FACTORIES = {"testbed": TestbedFactory, "service": ServiceFactory}
+HISTORY = 'id="history-heading"'
+
+
+@pytest.fixture
+def editor_and_record(request):
+    kind = getattr(request, "param", "testbed")
+    record = FACTORIES[kind](summary="Old summary.")
+    editor = MembershipFactory(institute=record.institute, user=UserFactory(name="Marie Curie"))
+    with pghistory.context(user=editor.user.pk):
+        record = services.record_update(
+            actor=editor.user, record=record, version=record.version, summary="New summary."
+        )
+    return editor.user, record
+
+
+@pytest.mark.parametrize("editor_and_record", list(FACTORIES), indirect=True)
+def test_a_change_shows_who_made_it_and_what_changed(client, editor_and_record):
+    editor, record = editor_and_record
+    client.force_login(editor)
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert HISTORY in page
+    assert "Marie Curie" in page
+    assert '<th scope="row">Summary</th><td>Old summary.</td><td>New summary.</td>' in page
+
+
+def test_record_history_lists_changes_newest_first():
+    level = ReadinessLevel.objects.filter(scale__slug="trl").order_by("level").first()
+    testbed = TestbedFactory(summary="One.")
+    editor = MembershipFactory(institute=testbed.institute).user
+    with pghistory.context(user=editor.pk):
+        testbed = services.record_update(
+            actor=editor,
+            record=testbed,
+            version=testbed.version,
+            visibility=Visibility.MEMBERS,
+            readiness=level,
+        )
+        services.record_unpublish(actor=editor, record=testbed)
+
+    entries = selectors.record_history(testbed)
+    assert [entry.created for entry in entries] == [False, False, False, True]
+    newest, update = entries[0], entries[1]
+    assert newest.user == editor
+    assert newest.changes == [("published", "yes", "no")]
+    assert ("visibility", "Public", "NMI-Q members only") in update.changes
+    assert ("readiness", "—", str(level)) in update.changes
+    assert entries[-1].user is None, "the factory wrote outside a request"
+
+
+def test_record_history_keeps_to_its_limit():
+    testbed = TestbedFactory()
+    editor = MembershipFactory(institute=testbed.institute).user
+    for n in range(4):
+        testbed = services.record_update(
+            actor=editor, record=testbed, version=testbed.version, summary=f"Summary {n}"
+        )
+    entries = selectors.record_history(testbed, limit=3)
+    assert len(entries) == 3
+    assert not any(entry.created for entry in entries)
+    assert entries[0].changes == [("summary", "Summary 2", "Summary 3")]
+
+
+@pytest.mark.parametrize("kind", FACTORIES)
+@pytest.mark.parametrize(
+    ("viewer", "sees"),
+    [
+        ("anonymous", False),
+        ("plain user", False),
+        ("member of another institute", False),
+        ("editor of its institute", True),
+        ("staff", True),
+    ],
+)
+def test_only_members_and_staff_see_a_records_history(client, kind, viewer, sees):
+    record = FACTORIES[kind]()
+    if viewer == "plain user":
+        client.force_login(UserFactory())
+    elif viewer == "member of another institute":
+        client.force_login(MembershipFactory().user)
+    elif viewer == "editor of its institute":
+        client.force_login(MembershipFactory(institute=record.institute).user)
+    elif viewer == "staff":
+        client.force_login(StaffFactory())
+    response = client.get(record.get_absolute_url())
+    assert response.status_code == 200
+    assert (HISTORY in response.content.decode()) is sees
+    assert (response.context["history"] is not None) is sees
+
+
+@pytest.mark.parametrize(
+    ("viewer", "sees"),
+    [
+        ("anonymous", False),
+        ("plain user", False),
+        ("member of another institute", False),
+        ("editor of the institute", True),
+        ("staff", True),
+    ],
+)
+def test_institute_history_is_shown_to_its_members_only(client, viewer, sees):
+    institute = InstituteFactory(name="Old name")
+    admin = MembershipFactory(
+        institute=institute, role=MemberRole.ADMIN, user=UserFactory(name="Lise Meitner")
+    ).user
+    with pghistory.context(user=admin.pk):
+        services.institute_update(actor=admin, institute=institute, name="New name")
+    if viewer == "plain user":
+        client.force_login(UserFactory())
+    elif viewer == "member of another institute":
+        client.force_login(MembershipFactory().user)
+    elif viewer == "editor of the institute":
+        client.force_login(MembershipFactory(institute=institute).user)
+    elif viewer == "staff":
+        client.force_login(StaffFactory())
+    page = client.get(institute.get_absolute_url()).content.decode()
+    assert (HISTORY in page) is sees
+    if sees:
+        assert "Lise Meitner" in page
+        assert '<th scope="row">Name</th><td>Old name</td><td>New name</td>' in page
