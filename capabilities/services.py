@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from nmiq_portal.core.exceptions import StaleEdit
 from nmiq_portal.core.permissions import require
@@ -704,7 +704,7 @@ ACCESS_REQUEST_TRANSITIONS = {
     "close": AccessRequestTransition(
         sources=_OPEN,
         target=AccessRequestStatus.CLOSED,
-        label=gettext_lazy("Close"),
+        label=pgettext_lazy("access request", "Close"),
     ),
 }
 

@@ -11,9 +11,17 @@ from functools import cache
 import pint
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 #: The dimensions the range filters know, with the unit each is stored in.
 CANONICAL = {"temperature": "kelvin", "frequency": "hertz", "wavelength": "nanometer"}
+
+#: The dimensions' names, as error messages say them.
+DIMENSION_NAMES = {
+    "temperature": gettext_lazy("temperature"),
+    "frequency": gettext_lazy("frequency"),
+    "wavelength": gettext_lazy("wavelength"),
+}
 
 _NUMBER = r"[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?"
 #: "4 K", "20 mK", "1550 nm", "193.4 THz", "1-300 K", "2 to 8 GHz" inside free text.
@@ -68,7 +76,7 @@ def convert(value: float, unit, dimension: str) -> float:
     except pint.errors.DimensionalityError as error:
         raise ValidationError(
             _("%(unit)s is not a unit of %(dimension)s.")
-            % {"unit": f"{unit:~P}", "dimension": dimension},
+            % {"unit": f"{unit:~P}", "dimension": DIMENSION_NAMES[dimension]},
             code="dimension",
         ) from error
     if not math.isfinite(result):
@@ -100,7 +108,7 @@ def parse_quantity(text: str, dimension: str) -> float | None:
     if dimension_of(unit) != dimension:
         raise ValidationError(
             _("%(unit)s is not a unit of %(dimension)s.")
-            % {"unit": match["unit"], "dimension": dimension},
+            % {"unit": match["unit"], "dimension": DIMENSION_NAMES[dimension]},
             code="dimension",
         )
     return convert(value, unit, dimension)
