@@ -96,12 +96,16 @@ def institute_pending_invitations(*, institute: Institute):
 
 
 def directory_counts() -> dict:
-    """How many public institutes, NMIs/DIs and economies the directory holds."""
-    return Institute.objects.public().aggregate(
+    """How many public institutes, NMIs/DIs, economies, testbeds and services the directory
+    holds."""
+    counts = Institute.objects.public().aggregate(
         institutes=Count("pk"),
         metrology_institutes=Count("pk", filter=~Q(rmo="")),
         economies=Count("economy", distinct=True),
     )
+    counts["testbeds"] = Testbed.objects.public().count()
+    counts["services"] = Service.objects.public().count()
+    return counts
 
 
 def memberships_of(*, user):
