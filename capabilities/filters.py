@@ -334,6 +334,7 @@ class TechnologyAreaFilterSet(django_filters.FilterSet):
     area = django_filters.ModelChoiceFilter(
         label=_("Area and its sub-areas"),
         queryset=TechnologyArea.objects.all(),
+        to_field_name="slug",
         method="filter_area",
     )
     root = django_filters.BooleanFilter(
