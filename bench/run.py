@@ -1,4 +1,5 @@
-"""Time the portal's main pages and API endpoints in-process on the bench data; print a table."""
+"""Time the portal's main pages, the directory search and its exports, and API endpoints
+in-process on the bench data; print a table."""
 
 import argparse
 import gc
@@ -35,6 +36,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.generate import ACRONYM_PREFIX, INBOX_EMAIL  # noqa: E402
 from capabilities import selectors  # noqa: E402
+from capabilities.models import Service, Testbed  # noqa: E402
 from nmiq_portal.accounts.models import User  # noqa: E402
 
 
@@ -46,6 +48,9 @@ class Case:
     call: Callable[[int], None]
     target_ms: float | None
     count_queries: bool = True
+    #: Fewer runs for slow cases (a whole-directory export); None takes the command's options.
+    repeat: int | None = None
+    warmup: int | None = None
 
 
 @dataclass
@@ -64,14 +69,31 @@ class Result:
         return self.percentile(95) < self.case.target_ms
 
 
-def get(client: Client, urls: list[str]) -> Callable[[int], None]:
+def get(client: Client, urls: list[str], **headers) -> Callable[[int], None]:
     """A request to the i-th URL (cycling), which must answer 200."""
 
     def call(i: int) -> None:
         url = urls[i % len(urls)]
-        response = client.get(url, HTTP_ACCEPT="application/json" if "/api/" in url else "*/*")
+        accept = "application/json" if "/api/" in url else "*/*"
+        response = client.get(url, HTTP_ACCEPT=accept, **headers)
         if response.status_code != 200:
             raise SystemExit(f"GET {url} answered {response.status_code}: {response.content[:300]}")
+
+    return call
+
+
+def download(client: Client, url: str) -> int:
+    """GET a streamed export and read it to the end, chunk by chunk; its size in bytes."""
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {url} answered {response.status_code}")
+    # Counted, not kept: the memory measured is the server's, not a copy of the file.
+    return sum(len(chunk) for chunk in response.streaming_content)
+
+
+def stream(client: Client, url: str) -> Callable[[int], None]:
+    def call(_: int) -> None:
+        download(client, url)
 
     return call
 
@@ -83,6 +105,8 @@ def reconnect(_: int) -> None:
 
 
 def measure(case: Case, *, repeat: int, warmup: int) -> Result:
+    repeat = case.repeat or repeat
+    warmup = case.warmup if case.warmup is not None else warmup
     for i in range(warmup):
         case.call(i)
     timings = []
@@ -161,18 +185,80 @@ def build_cases(anonymous: Client, member: Client, repeat: int) -> list[Case]:
         Case("/healthz?only=database", get(anonymous, ["/healthz?only=database"]), 20),
         Case("HTML / (home)", get(anonymous, ["/"]), 100),
         Case("new DB connection", reconnect, None, count_queries=False),
+        *directory_cases(anonymous, member),
     ]
 
 
+#: Searches a consortium member types on /directory/ (each state of the page is a URL).
+DIRECTORY_SEARCHES = {
+    "": "no filter, page 1",
+    "?page=20": "no filter, page 20",
+    "?q=cryogenic": "q=cryogenic",
+    "?q=single+photon+detector": "q=single photon detector",
+    "?q=cryogenc": "q=cryogenc (typo)",
+    "?area=computing&economy=DE&access=remote": "facets (area subtree, economy, access)",
+    "?q=attenuation&area=superconducting&rmo=EURAMET&si=on": "q + facets",
+    "?temperature_min=20+mK&temperature_max=20+mK": "temperature 20 mK",
+    "?q=1550+nm": "q=1550 nm (wavelength and THz)",
+    "?q=cryogenic&sort=updated": "q=cryogenic, sort=updated",
+}
+
+
+def directory_cases(anonymous: Client, member: Client) -> list[Case]:
+    """The directory search page, its htmx partial and its exports, on ~10,000 records."""
+    cases = [
+        Case(f"HTML /directory/ {label}", get(anonymous, [f"/directory/{query}"]), 300)
+        for query, label in DIRECTORY_SEARCHES.items()
+    ]
+    cases += [
+        Case(
+            "htmx /directory/ q=cryogenic (partial)",
+            get(anonymous, ["/directory/?q=cryogenic"], HTTP_HX_REQUEST="true"),
+            300,
+        ),
+        Case("HTML /directory/ q=cryogenic, member", get(member, ["/directory/?q=cryogenic"]), 300),
+        Case(
+            "export CSV q=cryogenic",
+            stream(anonymous, "/directory/export/csv/?q=cryogenic"),
+            1000,
+        ),
+        Case(
+            "export CSV temperature 20 mK",
+            stream(anonymous, "/directory/export/csv/?temperature_min=20+mK&temperature_max=20+mK"),
+            1000,
+        ),
+        Case(
+            "export CSV whole directory",
+            stream(anonymous, "/directory/export/csv/"),
+            5000,
+            repeat=10,
+            warmup=1,
+        ),
+        Case(
+            "export JSON whole directory",
+            stream(anonymous, "/directory/export/json/"),
+            5000,
+            repeat=10,
+            warmup=1,
+        ),
+        Case("API /api/v1/testbeds/?page_size=50", get(anonymous, [API_TESTBEDS + "50"]), 150),
+        Case("API /api/v1/testbeds/?page_size=200", get(anonymous, [API_TESTBEDS + "200"]), 400),
+    ]
+    return cases
+
+
+API_TESTBEDS = "/api/v1/testbeds/?page_size="
+
+
 def print_table(results: list[Result]) -> None:
-    header = f"{'name':36} {'n':>4} {'p50':>7} {'p95':>7} {'max':>7} {'queries':>7} {'target':>9}  "
+    header = f"{'name':58} {'n':>4} {'p50':>7} {'p95':>7} {'max':>7} {'queries':>7} {'target':>9}  "
     print(header + "result")
     print("-" * (len(header) + 6))
     for result in results:
         target = result.case.target_ms
         verdict = {None: "info", True: "pass", False: "FAIL"}[result.passed]
         print(
-            f"{result.case.name:36} {len(result.timings_ms):>4} "
+            f"{result.case.name:58} {len(result.timings_ms):>4} "
             f"{result.percentile(50):>7.1f} {result.percentile(95):>7.1f} "
             f"{max(result.timings_ms):>7.1f} "
             f"{'-' if result.queries is None else result.queries:>7} "
@@ -198,6 +284,8 @@ def main() -> int:
     print(
         f"database {settings_db['NAME']} on {settings_db.get('HOST') or 'embedded'}; "
         f"{selectors.institute_list(user=AnonymousUser()).count()} public institutes; "
+        f"{Testbed.objects.count()} testbeds and {Service.objects.count()} services "
+        f"({Testbed.objects.public().count() + Service.objects.public().count()} public); "
         f"{member_user.notifications.count()} notifications in {INBOX_EMAIL}'s inbox; "
         f"repeat={args.repeat} warmup={args.warmup}\n"
     )
@@ -231,8 +319,43 @@ def main() -> int:
     bounded = peaks[200] < 2 * one_page
     print(f"  peak bounded by one page (< 2x reference): {'pass' if bounded else 'FAIL'}")
 
+    directory_ok = report_directory(by_name, anonymous)
+
     failed = [result for result in results if result.passed is False]
-    return 1 if failed or not same_queries or not bounded else 0
+    return 1 if failed or not same_queries or not bounded or not directory_ok else 0
+
+
+def report_directory(by_name: dict[str, Result], anonymous: Client) -> bool:
+    """Query counts that must not grow with the page or the page size, and the memory of a
+    whole-directory export, which must stay near that of a small one (it streams by chunks)."""
+    testbeds, services = (
+        by_name[f"API /api/v1/testbeds/?page_size={size}"].queries for size in (50, 200)
+    )
+    first, deep = (by_name[f"HTML /directory/ no filter, page {n}"].queries for n in (1, 20))
+    constant = testbeds == services and first == deep
+    print(
+        f"\ndirectory: queries {first} on page 1 and {deep} on page 20; API testbeds {testbeds} "
+        f"at 50 and {services} at 200 -> {'pass' if constant else 'FAIL'}"
+    )
+    print("memory: exporting the directory (tracemalloc peak)")
+    reference_url = "/directory/export/csv/?q=cryogenic"
+    reference = peak_mib(lambda: download(anonymous, reference_url))
+    print(
+        f"  csv  q=cryogenic {download(anonymous, reference_url) / 2**20:6.2f} MiB, "
+        f"peak {reference:6.2f} MiB (reference)"
+    )
+    bounded = True
+    for fmt in ("csv", "json"):
+        url = f"/directory/export/{fmt}/"
+        peak = peak_mib(lambda url=url: download(anonymous, url))
+        ok = peak < 2 * reference
+        bounded &= ok
+        print(
+            f"  {fmt:4} whole     {download(anonymous, url) / 2**20:6.2f} MiB, peak {peak:6.2f} MiB"
+            f" -> {'pass' if ok else 'FAIL'} (< 2x reference: memory bounded by the chunk, "
+            "not by the rows)"
+        )
+    return constant and bounded
 
 
 if __name__ == "__main__":
