@@ -16,11 +16,8 @@ from django.db.models import (
     CharField,
     Count,
     FloatField,
-    IntegerField,
-    OuterRef,
     Prefetch,
     Q,
-    Subquery,
     TextField,
     Value,
 )
@@ -46,7 +43,6 @@ from .enums import (
 )
 from .filters import (
     LISTED_STATUSES,
-    CapabilityFilterSet,
     DirectoryInstituteFilterSet,
     ServiceFilterSet,
     TestbedFilterSet,
@@ -622,44 +618,57 @@ class Facet:
         return any(value.selected for value in self.values)
 
 
-class _SubqueryCount(Subquery):
-    template = "(SELECT count(DISTINCT _counted.x) FROM (%(subquery)s) AS _counted(x))"
-    output_field = IntegerField()
+#: What the facets count, read once per record kind and per distinct search: one row a record.
+FACET_COLUMNS = {
+    RecordType.TESTBED: {
+        "economy": "institute__economy",
+        "rmo": "institute__rmo",
+        "institute": "institute__slug",
+        "status": "status",
+        "si": "si_traceable",
+        "access": "access_modes",
+        "audience": "audiences",
+    },
+    RecordType.INSTITUTE: {"economy": "economy", "rmo": "rmo", "institute": "slug"},
+}
+FACET_COLUMNS[RecordType.SERVICE] = {**FACET_COLUMNS[RecordType.TESTBED], "kind": "kind"}
 
 
-def _count_by(qs, path: str) -> Counter:
-    return Counter(
-        dict(
-            qs.order_by()
-            .values_list(path)
-            .annotate(n=Count("pk", distinct=True))
-            .values_list(path, "n")
-        )
-    )
+def _facet_rows(kind: str, qs) -> tuple[list[tuple], dict[int, set[str]]]:
+    """The facet columns of every record ``qs`` finds (tuples in FACET_COLUMNS order, the pk
+    first), and the technology areas of each with all their ancestors: two queries, whatever
+    the number of facets."""
+    rows = list(qs.order_by().values_list("pk", *FACET_COLUMNS[kind].values()))
+    areas: dict[int, set[str]] = {}
+    if kind != RecordType.INSTITUTE and rows:
+        model = SEARCHED[kind][0]
+        column = f"{model._meta.model_name}_id"
+        pairs = model.technology_areas.through.objects.filter(
+            **{f"{column}__in": [row[0] for row in rows]}
+        ).values_list(column, "technologyarea__path")
+        for pk, path in pairs:
+            # Slugs are unique across the tree: a path's parts are the area and its ancestors.
+            areas.setdefault(pk, set()).update(path.split("/"))
+    return rows, areas
 
 
-def _count_choices(qs, conditions: dict) -> Counter:
-    if not conditions:
+def _count_facet(key: str, kind: str, rows: list[tuple], areas: dict) -> Counter:
+    if key == "type":
+        return Counter({kind: len(rows)}) if rows else Counter()
+    if key == "area":
+        return Counter(slug for slugs in areas.values() for slug in slugs)
+    if key not in FACET_COLUMNS[kind]:
         return Counter()
-    counts = qs.order_by().aggregate(
-        **{
-            key: Count("pk", filter=condition, distinct=True)
-            for key, condition in conditions.items()
-        }
-    )
-    return Counter({key: n for key, n in counts.items() if n})
+    index = 1 + list(FACET_COLUMNS[kind]).index(key)
+    if key == "si":
+        return Counter({"on": sum(1 for row in rows if row[index])})
+    if key in ("access", "audience"):
+        return Counter(value for row in rows for value in set(row[index]))
+    return Counter(row[index] for row in rows if row[index])
 
 
-def _count_areas(model, qs) -> Counter:
-    """Records in each technology area, counting everything below it in the tree."""
-    through = model.technology_areas.through
-    column = f"{model._meta.model_name}_id"
-    below = through.objects.filter(**{f"{column}__in": qs.values("pk")}).filter(
-        Q(technologyarea__path=OuterRef("path"))
-        | Q(technologyarea__path__startswith=Concat(OuterRef("path"), Value("/")))
-    )
-    counted = TechnologyArea.objects.annotate(n=_SubqueryCount(below.values(column)))
-    return Counter(dict(counted.filter(n__gt=0).values_list("slug", "n")))
+#: The institute facet lists the institutes with the most results (and any chosen).
+INSTITUTE_FACET_SIZE = 25
 
 
 FACETS = (
@@ -676,34 +685,7 @@ FACETS = (
 )
 
 
-def _facet_counts(key: str, kind: str, qs) -> Counter:
-    model = SEARCHED[kind][0]
-    qs = model.objects.filter(pk__in=qs.values("pk"))
-    own = model is Institute
-    if key == "type":
-        return Counter({kind: qs.count()})
-    if key in ("economy", "rmo"):
-        return _count_by(qs, key if own else f"institute__{key}")
-    if key == "institute":
-        return _count_by(qs, "slug" if own else "institute__slug")
-    if own:
-        return Counter()
-    if key == "area":
-        return _count_areas(model, qs)
-    if key == "kind":
-        return _count_by(qs, "kind") if model is Service else Counter()
-    if key == "status":
-        return _count_by(qs, "status")
-    if key == "si":
-        return _count_choices(qs, {"on": Q(si_traceable=True)})
-    field_name = CapabilityFilterSet.ARRAY_FIELDS[key]
-    choices = AccessMode if key == "access" else Audience
-    return _count_choices(
-        qs, {choice.value: Q(**{f"{field_name}__contains": [choice.value]}) for choice in choices}
-    )
-
-
-def _facet_labels(key: str, counts: Counter) -> list[tuple[str, str, int]]:
+def _facet_labels(key: str, counts: Counter, chosen: set) -> list[tuple[str, str, int]]:
     """(value, label, depth) for the values worth showing, in display order."""
     if key == "type":
         return [(value, label, 0) for value, label in RecordType.choices]
@@ -712,10 +694,9 @@ def _facet_labels(key: str, counts: Counter) -> list[tuple[str, str, int]]:
     if key == "rmo":
         return [(value, label, 0) for value, label in RMO.choices]
     if key == "institute":
-        acronyms = dict(
-            Institute.objects.filter(slug__in=list(counts)).values_list("slug", "acronym")
-        )
-        return sorted(((slug, acronyms.get(slug, slug), 0) for slug in counts), key=lambda v: v[1])
+        shown = {slug for slug, _n in counts.most_common(INSTITUTE_FACET_SIZE)} | chosen
+        acronyms = dict(Institute.objects.filter(slug__in=shown).values_list("slug", "acronym"))
+        return sorted(((slug, acronyms.get(slug, slug), 0) for slug in shown), key=lambda v: v[1])
     if key == "area":
         areas = TechnologyArea.objects.filter(slug__in=list(counts)).order_by("path")
         return [(area.slug, area.name, area.depth) for area in areas]
@@ -730,22 +711,38 @@ def _facet_labels(key: str, counts: Counter) -> list[tuple[str, str, int]]:
     return [(value, label, 0) for value, label in LISTED_STATUSES]
 
 
+def _search_key(params: MultiValueDict) -> tuple:
+    return tuple(sorted((key, tuple(params.getlist(key))) for key in params))
+
+
 def directory_facets(*, user, params) -> list[Facet]:
     """Every facet with live counts: a value's count is how many results choosing it would
     give, with the other facets' choices kept (so the counts of a single-valued facet add up to
-    the results when nothing in it is chosen)."""
+    the results when nothing in it is chosen). Each distinct search runs once: the facets with
+    no choice share the search as it stands."""
     params = search_params(params)
+    searched: dict[tuple, dict] = {}
+
+    def found(search: MultiValueDict) -> dict:
+        key = _search_key(search)
+        if key not in searched:
+            searched[key] = {
+                kind: _facet_rows(kind, filterset.qs)
+                for kind, filterset in _filtersets(user, search).items()
+            }
+        return searched[key]
+
     facets = []
     for key, label in FACETS:
         others = params.copy()
         others.pop(key, None)
         counts = Counter()
-        for kind, filterset in _filtersets(user, others).items():
-            counts.update(_facet_counts(key, kind, filterset.qs))
+        for kind, (rows, areas) in found(others).items():
+            counts.update(_count_facet(key, kind, rows, areas))
         chosen = set(params.getlist(key))
         values = [
             FacetValue(value, label_, counts.get(value, 0), value in chosen, depth)
-            for value, label_, depth in _facet_labels(key, counts)
+            for value, label_, depth in _facet_labels(key, counts, chosen)
             if counts.get(value) or value in chosen
         ]
         if values:

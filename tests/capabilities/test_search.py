@@ -421,3 +421,11 @@ def test_the_institute_facet_filters_by_slug(client, catalogue):
     assert {t.institute.acronym for t in matches["testbed"]} == {"NIST"}
     assert [i.acronym for i in matches["institute"]] == ["NIST"]
     assert client.get(DIRECTORY, {"institute": "nist"}).status_code == 200
+
+
+def test_the_institute_facet_shows_the_largest_and_any_chosen(monkeypatch, catalogue):
+    monkeypatch.setattr(selectors, "INSTITUTE_FACET_SIZE", 1)
+    TestbedFactory(institute=catalogue["us"])
+    facets = selectors.directory_facets(user=ANYONE, params={"institute": ["nmij"]})
+    # NIST: itself, two records and one more; NMIJ: itself and one record.
+    assert facet(facets, "institute") == {"nist": 4, "nmij": 2}
