@@ -5,6 +5,7 @@ import io
 import itertools
 import json
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -551,11 +552,15 @@ def directory_rows(*, matches: dict, sort: str):
     return rows.order_by(*SORTS.get(sort, SORTS["relevance"]))
 
 
+MARKDOWN_MARKS = re.compile(r"\*\*|__|`|^#{1,6}\s", re.MULTILINE)
+
+
 def _snippet(headline: str | None, fallback: str) -> str:
     """Escape the headline PostgreSQL marked with \\x02…\\x03 and turn the marks into <mark>."""
     if not headline:
         return conditional_escape(fallback)
-    html = conditional_escape(headline)
+    # The text is Markdown: its emphasis and heading marks are noise in a one-line snippet.
+    html = conditional_escape(MARKDOWN_MARKS.sub("", headline))
     return mark_safe(html.replace("\x02", "<mark>").replace("\x03", "</mark>"))  # noqa: S308 - escaped above
 
 

@@ -429,3 +429,10 @@ def test_the_institute_facet_shows_the_largest_and_any_chosen(monkeypatch, catal
     facets = selectors.directory_facets(user=ANYONE, params={"institute": ["nmij"]})
     # NIST: itself, two records and one more; NMIJ: itself and one record.
     assert facet(facets, "institute") == {"nist": 4, "nmij": 2}
+
+
+def test_snippets_drop_markdown_marks(client):
+    TestbedFactory(name="Bench", summary="", description="Works **inside the cryostat** at `4 K`.")
+    html = client.get(DIRECTORY, {"q": "cryostat"}).content.decode()
+    assert "<mark>cryostat</mark>" in html
+    assert "**" not in html
