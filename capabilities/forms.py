@@ -29,7 +29,7 @@ from .models import (
     Testbed,
 )
 from .services import CONTACT_FIELDS, RELATIONS, SERVICE_FIELDS, TESTBED_FIELDS
-from .units import parse_quantity
+from .units import parse_quantity, scaled
 
 
 class InstituteForm(forms.ModelForm):
@@ -58,19 +58,6 @@ class RoleForm(forms.Form):
 
 # --- Editing testbeds, services, contacts and the institute profile ---------------------------
 
-#: Units that stored values are shown back in, largest first: (from which value, factor to the
-#: stored unit, symbol). Wavelengths stay in nm up to 10 µm, as optics people write them.
-DISPLAY_UNITS = {
-    "temperature": [(1.0, 1.0, "K"), (1e-3, 1e-3, "mK"), (1e-6, 1e-6, "µK")],
-    "frequency": [
-        (1e12, 1e12, "THz"),
-        (1e9, 1e9, "GHz"),
-        (1e6, 1e6, "MHz"),
-        (1e3, 1e3, "kHz"),
-        (1.0, 1.0, "Hz"),
-    ],
-    "wavelength": [(1e6, 1e6, "mm"), (1e4, 1e3, "µm"), (1.0, 1.0, "nm"), (1e-3, 1e-3, "pm")],
-}
 QUANTITY_EXAMPLES = {
     "temperature": _("e.g. 20 mK, 4.2 K or -270 °C"),
     "frequency": _("e.g. 2 GHz or 193.4 THz"),
@@ -79,15 +66,9 @@ QUANTITY_EXAMPLES = {
 
 
 def format_quantity(value: float, dimension: str) -> str:
-    """A stored value (K, Hz, nm) written with a unit people read easily: 0.02 K is "20 mK"."""
-    scales = DISPLAY_UNITS[dimension]
-    stored = next(scale for scale in scales if scale[1] == 1.0)
-    _from, factor, symbol = (
-        stored
-        if value == 0
-        else next((scale for scale in scales if abs(value) >= scale[0]), scales[-1])
-    )
-    return f"{value / factor:.12g} {symbol}"
+    """A stored value (K, Hz, nm) as a form shows it back, parseable again: 0.02 K is "20 mK"."""
+    number, symbol = scaled(value, dimension)
+    return f"{number:.12g} {symbol}"
 
 
 class QuantityField(forms.CharField):

@@ -4,7 +4,6 @@ import csv
 import io
 import itertools
 import json
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -214,8 +213,6 @@ def area_trails(areas) -> list[list[TechnologyArea]]:
 
 # Numbers and units as metrologists read them.
 
-_SI_PREFIXES = {-6: "µ", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P"}
-
 
 def _number(value: float) -> str:
     text = f"{value:.6g}"
@@ -224,26 +221,10 @@ def _number(value: float) -> str:
     return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
 
 
-def _with_prefix(value: float, unit: str, *, lowest: int = -6, highest: int = 15) -> str:
-    """``value`` (in ``unit``) with the SI prefix that keeps it between 1 and 1000."""
-    exponent = 0
-    if value:
-        exponent = int(math.floor(math.log10(abs(value)) / 3) * 3)
-        exponent = max(lowest, min(highest, exponent))
-    return f"{_number(value / 10**exponent)}\u00a0{_SI_PREFIXES[exponent]}{unit}"
-
-
-def format_temperature(kelvin: float) -> str:
-    """4.2 K; below 1 K in millikelvin (20 mK), below 1 mK in microkelvin."""
-    return _with_prefix(kelvin, "K", highest=0)
-
-
-def format_frequency(hertz: float) -> str:
-    return _with_prefix(hertz, "Hz")
-
-
-def format_wavelength(nanometres: float) -> str:
-    return f"{_number(nanometres)}\u00a0nm"
+def format_quantity(value: float, dimension: str) -> str:
+    """A stored value (K, Hz, nm) as a page shows it: "20 mK", "5 GHz", "1550 nm"."""
+    number, symbol = units.scaled(value, dimension)
+    return f"{_number(number)}\u00a0{symbol}"
 
 
 def format_range(low, high, fmt) -> str:
@@ -257,10 +238,10 @@ def format_range(low, high, fmt) -> str:
     return ""
 
 
-_RANGE_DISPLAY = {
-    "temperature": (gettext_lazy("Temperature"), format_temperature),
-    "frequency": (gettext_lazy("Frequency"), format_frequency),
-    "wavelength": (gettext_lazy("Wavelength"), format_wavelength),
+_RANGE_LABELS = {
+    "temperature": gettext_lazy("Temperature"),
+    "frequency": gettext_lazy("Frequency"),
+    "wavelength": gettext_lazy("Wavelength"),
 }
 
 
@@ -268,10 +249,13 @@ def operating_ranges(record) -> list[tuple[str, str]]:
     """(dimension, "20 mK to 300 K") for each operating range the record gives."""
     ranges = []
     for dimension, (low, high) in record.RANGE_FIELDS.items():
-        label, fmt = _RANGE_DISPLAY[dimension]
-        text = format_range(getattr(record, low), getattr(record, high), fmt)
+        text = format_range(
+            getattr(record, low),
+            getattr(record, high),
+            lambda value, dimension=dimension: format_quantity(value, dimension),
+        )
         if text:
-            ranges.append((str(label), text))
+            ranges.append((str(_RANGE_LABELS[dimension]), text))
     return ranges
 
 

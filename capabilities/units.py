@@ -23,6 +23,33 @@ DIMENSION_NAMES = {
     "wavelength": gettext_lazy("wavelength"),
 }
 
+#: Units a stored value is written back in, largest first: (from which value, factor to the
+#: stored unit, symbol). Wavelengths stay in nm up to 10 µm, as optics people write them.
+DISPLAY_UNITS = {
+    "temperature": [(1.0, 1.0, "K"), (1e-3, 1e-3, "mK"), (1e-6, 1e-6, "µK")],
+    "frequency": [
+        (1e12, 1e12, "THz"),
+        (1e9, 1e9, "GHz"),
+        (1e6, 1e6, "MHz"),
+        (1e3, 1e3, "kHz"),
+        (1.0, 1.0, "Hz"),
+    ],
+    "wavelength": [(1e6, 1e6, "mm"), (1e4, 1e3, "µm"), (1.0, 1.0, "nm"), (1e-3, 1e-3, "pm")],
+}
+
+
+def scaled(value: float, dimension: str) -> tuple[float, str]:
+    """A stored value (K, Hz, nm) in the unit people read it in: 0.02 K is (20, "mK")."""
+    scales = DISPLAY_UNITS[dimension]
+    if value == 0:
+        _from, factor, symbol = next(scale for scale in scales if scale[1] == 1.0)
+    else:
+        _from, factor, symbol = next(
+            (scale for scale in scales if abs(value) >= scale[0]), scales[-1]
+        )
+    return value / factor, symbol
+
+
 _NUMBER = r"[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?"
 #: "4 K", "20 mK", "1550 nm", "193.4 THz", "1-300 K", "2 to 8 GHz" inside free text.
 QUANTITY_IN_TEXT = re.compile(
