@@ -13,7 +13,6 @@ from urllib.parse import urlencode, urlsplit
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchHeadline
 from django.db.models import (
-    CharField,
     Count,
     FloatField,
     Prefetch,
@@ -454,10 +453,11 @@ RECORD_FILTERS = (
     "kind",
     *(f"{dimension}_{end}" for dimension in CapabilityRecord.RANGES for end in ("min", "max")),
 )
+#: How results can be ordered: a key on (kind, pk, name, rank, updated_at).
 SORTS = {
-    "relevance": ("-rank", "name"),
-    "name": ("name",),
-    "updated": ("-updated_at", "name"),
+    "relevance": lambda row: (-row[3], row[2].casefold(), row[1]),
+    "name": lambda row: (row[2].casefold(), row[1]),
+    "updated": lambda row: (-row[4].timestamp(), row[2].casefold(), row[1]),
 }
 
 
@@ -518,24 +518,6 @@ def directory_errors(*, params) -> dict:
     return errors
 
 
-def directory_rows(*, matches: dict, sort: str):
-    """One ordered queryset over every kind of record found: (type, pk, name, rank, updated)."""
-    parts = []
-    for kind, qs in matches.items():
-        if not qs.query.is_empty():
-            if "rank" not in qs.query.annotations:
-                qs = qs.annotate(rank=Value(0.0, output_field=FloatField()))
-            parts.append(
-                qs.order_by()
-                .annotate(record_type=Value(kind, output_field=CharField()))
-                .values_list("record_type", "pk", "name", "rank", "updated_at")
-            )
-    if not parts:
-        return Testbed.objects.none().values_list("pk")
-    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    return rows.order_by(*SORTS.get(sort, SORTS["relevance"]))
-
-
 MARKDOWN_MARKS = re.compile(r"\*\*|__|`|^#{1,6}\s", re.MULTILINE)
 
 
@@ -549,7 +531,7 @@ def _snippet(headline: str | None, fallback: str) -> str:
 
 
 def directory_page_records(*, rows: list, text: str) -> list:
-    """The records behind one page of ``directory_rows``, in order, each with ``record_type``
+    """The records behind one page of ``DirectorySearch.rows``, in order, each with ``record_type``
     and a highlighted ``snippet`` of where ``text`` matched."""
     raw = search.tsquery(units.quantities_in_text(text or "")[1])
     wanted: dict[str, list[int]] = {}
@@ -623,11 +605,17 @@ FACET_COLUMNS = {
 FACET_COLUMNS[RecordType.SERVICE] = {**FACET_COLUMNS[RecordType.TESTBED], "kind": "kind"}
 
 
+#: The columns every read of a search starts with, before the facets' own.
+RESULT_COLUMNS = ("pk", "name", "updated_at", "rank")
+
+
 def _facet_rows(kind: str, qs) -> tuple[list[tuple], dict[int, set[str]]]:
-    """The facet columns of every record ``qs`` finds (tuples in FACET_COLUMNS order, the pk
-    first), and the technology areas of each with all their ancestors: two queries, whatever
-    the number of facets."""
-    rows = list(qs.order_by().values_list("pk", *FACET_COLUMNS[kind].values()))
+    """What a search finds of one kind, read once: per record its RESULT_COLUMNS then its
+    FACET_COLUMNS; and the technology areas of each with all their ancestors. Two queries,
+    whatever the number of facets."""
+    if "rank" not in qs.query.annotations:
+        qs = qs.annotate(rank=Value(0.0, output_field=FloatField()))
+    rows = list(qs.order_by().values_list(*RESULT_COLUMNS, *FACET_COLUMNS[kind].values()))
     areas: dict[int, set[str]] = {}
     if kind != RecordType.INSTITUTE and rows:
         model = SEARCHED[kind][0]
@@ -648,7 +636,7 @@ def _count_facet(key: str, kind: str, rows: list[tuple], areas: dict) -> Counter
         return Counter(slug for slugs in areas.values() for slug in slugs)
     if key not in FACET_COLUMNS[kind]:
         return Counter()
-    index = 1 + list(FACET_COLUMNS[kind]).index(key)
+    index = len(RESULT_COLUMNS) + list(FACET_COLUMNS[kind]).index(key)
     if key == "si":
         return Counter({"on": sum(1 for row in rows if row[index])})
     if key in ("access", "audience"):
@@ -704,11 +692,22 @@ def _search_key(params: MultiValueDict) -> tuple:
     return tuple(sorted((key, tuple(params.getlist(key))) for key in params))
 
 
-def directory_facets(*, user, params) -> list[Facet]:
-    """Every facet with live counts: a value's count is how many results choosing it would
-    give, with the other facets' choices kept (so the counts of a single-valued facet add up to
-    the results when nothing in it is chosen). Each distinct search runs once: the facets with
-    no choice share the search as it stands."""
+@dataclass
+class DirectorySearch:
+    """One run of the directory search: the results, ordered, and the facets."""
+
+    rows: list[tuple]  # (kind, pk, name, rank, updated_at)
+    facets: list[Facet]
+
+
+def directory_search(*, user, params, sort: str = "relevance") -> DirectorySearch:
+    """The results of the search ``params`` and every facet with live counts.
+
+    A facet value's count is how many results choosing it would give, with the other facets'
+    choices kept (so the counts of a single-valued facet add up to the results when nothing in
+    it is chosen). Each distinct search runs once: the results and the facets with no choice
+    share the search as it stands; each chosen facet adds the search without it.
+    """
     params = search_params(params)
     searched: dict[tuple, dict] = {}
 
@@ -721,13 +720,20 @@ def directory_facets(*, user, params) -> list[Facet]:
             }
         return searched[key]
 
+    rows = [
+        (kind, pk, name, rank, updated)
+        for kind, (kind_rows, _areas) in found(params).items()
+        for pk, name, updated, rank, *_facets in kind_rows
+    ]
+    rows.sort(key=SORTS.get(sort, SORTS["relevance"]))
+
     facets = []
     for key, label in FACETS:
         others = params.copy()
         others.pop(key, None)
         counts = Counter()
-        for kind, (rows, areas) in found(others).items():
-            counts.update(_count_facet(key, kind, rows, areas))
+        for kind, (kind_rows, areas) in found(others).items():
+            counts.update(_count_facet(key, kind, kind_rows, areas))
         chosen = set(params.getlist(key))
         values = [
             FacetValue(value, label_, counts.get(value, 0), value in chosen, depth)
@@ -736,7 +742,7 @@ def directory_facets(*, user, params) -> list[Facet]:
         ]
         if values:
             facets.append(Facet(key, label, values))
-    return facets
+    return DirectorySearch(rows=rows, facets=facets)
 
 
 # --- Access requests and saved searches --------------------------------------------------------

@@ -686,14 +686,13 @@ def directory(request):
     params = request.GET
     sort = params.get("sort") if params.get("sort") in selectors.SORTS else "relevance"
     text = params.get("q", "").strip()
-    matches = selectors.directory_matches(user=request.user, params=params)
-    rows = selectors.directory_rows(matches=matches, sort=sort)
-    page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
+    search = selectors.directory_search(user=request.user, params=params, sort=sort)
+    page = Paginator(search.rows, PAGE_SIZE).get_page(params.get("page"))
     records = selectors.directory_page_records(rows=list(page.object_list), text=text)
     context = {
         "page": page,
         "records": records,
-        "facets": selectors.directory_facets(user=request.user, params=params),
+        "facets": search.facets,
         "errors": selectors.directory_errors(params=params),
         "params": params,
         "text": text,

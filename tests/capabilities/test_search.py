@@ -32,8 +32,7 @@ def names(params, user=ANYONE, kind="testbed"):
 
 
 def ranked(params, user=ANYONE):
-    matches = selectors.directory_matches(user=user, params=params)
-    return [row[2] for row in selectors.directory_rows(matches=matches, sort="relevance")]
+    return [row[2] for row in selectors.directory_search(user=user, params=params).rows]
 
 
 # --- The query parser -----------------------------------------------------------------------
@@ -240,7 +239,7 @@ def facet(facets, key):
 
 def test_single_valued_facets_add_up_to_the_results(catalogue):
     params = {"type": ["testbed", "service"]}
-    facets = selectors.directory_facets(user=ANYONE, params=params)
+    facets = selectors.directory_search(user=ANYONE, params=params).facets
     total = sum(m.count() for m in selectors.directory_matches(user=ANYONE, params=params).values())
     assert total == 5
     assert sum(facet(facets, "economy").values()) == total
@@ -251,7 +250,7 @@ def test_single_valued_facets_add_up_to_the_results(catalogue):
 
 def test_a_facet_counts_what_choosing_each_value_would_give(catalogue):
     params = {"economy": ["DE"], "type": ["testbed", "service"]}
-    facets = selectors.directory_facets(user=ANYONE, params=params)
+    facets = selectors.directory_search(user=ANYONE, params=params).facets
     # The economy facet ignores its own choice, so other economies still show their counts …
     assert facet(facets, "economy") == {"DE": 2, "US": 2, "JP": 1}
     # … while the other facets count within the chosen economy.
@@ -260,7 +259,7 @@ def test_a_facet_counts_what_choosing_each_value_would_give(catalogue):
 
 
 def test_the_technology_tree_counts_records_below_each_area(catalogue):
-    facets = selectors.directory_facets(user=ANYONE, params={"type": ["testbed"]})
+    facets = selectors.directory_search(user=ANYONE, params={"type": ["testbed"]}).facets
     areas = facet(facets, "area")
     assert areas["cryogenics"] == 2
     assert areas["superconducting"] == 2
@@ -271,7 +270,7 @@ def test_the_technology_tree_counts_records_below_each_area(catalogue):
 
 
 def test_array_and_boolean_facets(catalogue):
-    facets = selectors.directory_facets(user=ANYONE, params={})
+    facets = selectors.directory_search(user=ANYONE, params={}).facets
     assert facet(facets, "access") == {"remote": 2, "on_site": 1}
     assert facet(facets, "si") == {"on": 2}
     assert len(names({"access": ["on_site"]})) == 1
@@ -331,7 +330,7 @@ def test_every_door_of_the_search_shows_only_what_the_viewer_may_see(client, hid
     for name in ["Open bench", "Peers bench", "Own bench", "Draft bench", "Unverified bench"]:
         assert (name in page) == (name in expected), name
 
-    facets = selectors.directory_facets(user=user or ANYONE, params={"q": ["bench"]})
+    facets = selectors.directory_search(user=user or ANYONE, params={"q": ["bench"]}).facets
     assert facet(facets, "type")["testbed"] == len(expected)
 
     rows = list(
@@ -426,7 +425,7 @@ def test_the_institute_facet_filters_by_slug(client, catalogue):
 def test_the_institute_facet_shows_the_largest_and_any_chosen(monkeypatch, catalogue):
     monkeypatch.setattr(selectors, "INSTITUTE_FACET_SIZE", 1)
     TestbedFactory(institute=catalogue["us"])
-    facets = selectors.directory_facets(user=ANYONE, params={"institute": ["nmij"]})
+    facets = selectors.directory_search(user=ANYONE, params={"institute": ["nmij"]}).facets
     # NIST: itself, two records and one more; NMIJ: itself and one record.
     assert facet(facets, "institute") == {"nist": 4, "nmij": 2}
 
@@ -436,3 +435,22 @@ def test_snippets_drop_markdown_marks(client):
     html = client.get(DIRECTORY, {"q": "cryostat"}).content.decode()
     assert "<mark>cryostat</mark>" in html
     assert "**" not in html
+
+
+def test_results_sort_by_relevance_name_or_last_update():
+    import time_machine
+
+    with time_machine.travel("2026-01-01"):
+        TestbedFactory(name="beta cryostat", summary="", description="")
+    with time_machine.travel("2026-03-01"):
+        TestbedFactory(name="Alpha bench", summary="", description="A cryostat inside.")
+    with time_machine.travel("2026-02-01"):
+        TestbedFactory(name="Gamma cryostat", summary="", description="")
+
+    def order(sort, **params):
+        search = selectors.directory_search(user=ANYONE, params=params, sort=sort)
+        return [row[2] for row in search.rows if row[0] == "testbed"]
+
+    assert order("name") == ["Alpha bench", "beta cryostat", "Gamma cryostat"]
+    assert order("updated") == ["Alpha bench", "Gamma cryostat", "beta cryostat"]
+    assert order("relevance", q=["cryostat"])[-1] == "Alpha bench"
