@@ -9,6 +9,7 @@ from .models import (
     AccessRequest,
     AccessRequestEvent,
     Contact,
+    Evidence,
     Institute,
     Invitation,
     Membership,
@@ -229,3 +230,13 @@ class ServiceAdmin(RecordAdmin):
 class ContactAdmin(RecordAdmin):
     list_display = ["name", "institute", "function", "status", "published"]
     list_filter = ["published", "status"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    """Kept by the institutes on their record pages."""
+
+    list_display = ["title", "kind", "testbed", "service", "reference", "year"]
+    list_filter = ["kind"]
+    search_fields = ["title", "reference", "doi"]
+    list_select_related = ["testbed", "service"]

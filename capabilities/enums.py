@@ -129,3 +129,13 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Applied")
     FAILED = "failed", _("Failed, nothing changed")
+
+
+class EvidenceKind(models.TextChoices):
+    """What supports a testbed's or service's claims: its "how we know"."""
+
+    COMPARISON = "comparison", _("Comparison (key or supplementary)")
+    BENCHMARK = "benchmark", _("Benchmark result")
+    GUIDE = "guide", _("Good-practice guide")
+    PAPER = "paper", _("Paper")
+    OTHER = "other", _("Other")

@@ -22,13 +22,20 @@ from .enums import (
 from .models import (
     CapabilityRecord,
     Contact,
+    Evidence,
     Institute,
     ReadinessLevel,
     Service,
     TechnologyArea,
     Testbed,
 )
-from .services import CONTACT_FIELDS, RELATIONS, SERVICE_FIELDS, TESTBED_FIELDS
+from .services import (
+    CONTACT_FIELDS,
+    EVIDENCE_FIELDS,
+    RELATIONS,
+    SERVICE_FIELDS,
+    TESTBED_FIELDS,
+)
 from .units import parse_quantity, scaled
 
 
@@ -459,3 +466,30 @@ class ImportForm(forms.Form):
             )
         self.rows = imports.read_table(upload, max_rows=settings.IMPORT_MAX_ROWS)
         return upload
+
+
+#: Prefixes people paste in front of a DOI; the DOI is what follows them.
+DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:")
+
+
+class EvidenceForm(forms.ModelForm):
+    """An item of "how we know": a comparison, benchmark, guide or paper behind a record."""
+
+    url = forms.URLField(
+        label=_("Web address"), required=False, assume_scheme="https", max_length=500
+    )
+
+    class Meta:
+        model = Evidence
+        fields = list(EVIDENCE_FIELDS)
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_doi(self):
+        doi = self.cleaned_data["doi"].strip()
+        for prefix in DOI_PREFIXES:
+            if doi.lower().startswith(prefix):
+                return doi[len(prefix) :].strip()
+        return doi
+
+    def evidence_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in EVIDENCE_FIELDS}

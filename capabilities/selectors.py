@@ -127,6 +127,7 @@ def testbed_for_page(*, user):
                 "services",
                 queryset=Service.objects.visible_to(user).select_related("institute"),
             ),
+            "evidence",
         )
     )
 
@@ -139,6 +140,7 @@ def service_for_page(*, user):
         .prefetch_related(
             "technology_areas",
             Prefetch("contacts", queryset=Contact.objects.visible_to(user).order_by("name")),
+            "evidence",
         )
     )
 

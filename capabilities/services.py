@@ -43,6 +43,7 @@ from .models import (
     AccessRequestEvent,
     CapabilityRecord,
     Contact,
+    Evidence,
     ImportJob,
     Institute,
     Invitation,
@@ -1462,3 +1463,56 @@ def import_sweep() -> int:
     for pk in ids:
         enqueue_on_commit(tasks.apply_import, pk)
     return len(ids)
+
+
+# --- Evidence: "how we know" ------------------------------------------------------------------
+
+EVIDENCE_FIELDS = ("kind", "title", "url", "doi", "reference", "year", "note")
+
+
+def _evidence_values(data: dict) -> dict:
+    unknown = set(data) - set(EVIDENCE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    return data
+
+
+def _lock_evidence(evidence: Evidence) -> Evidence:
+    return (
+        Evidence.objects.select_for_update(of=("self",))
+        .select_related("testbed", "service")
+        .get(pk=evidence.pk)
+    )
+
+
+@transaction.atomic
+def evidence_add(*, actor, record, **data) -> Evidence:
+    """Whoever may change a testbed or service links it to what supports it."""
+    require(actor, _perm("change", type(record)), record)
+    if not isinstance(record, Testbed | Service):
+        raise ValueError("Evidence supports a testbed or a service.")
+    target = "testbed" if isinstance(record, Testbed) else "service"
+    evidence = Evidence(**{target: record}, **_evidence_values(data))
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_update(*, actor, evidence: Evidence, **changes) -> Evidence:
+    """Correct an item of evidence; the permission is that of the record it supports."""
+    locked = _lock_evidence(evidence)
+    require(actor, _perm("change", type(locked.record)), locked.record)
+    for field, value in _evidence_values(changes).items():
+        setattr(locked, field, value)
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def evidence_remove(*, actor, evidence: Evidence) -> None:
+    """Withdraw an item of evidence (its history keeps what it said)."""
+    locked = _lock_evidence(evidence)
+    require(actor, _perm("change", type(locked.record)), locked.record)
+    locked.delete()

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from nmiq_portal.core.markdown import render_markdown
 
 from ..enums import UncertaintyMode
-from ..models import Contact, Institute, Service, TechnologyArea, Testbed
+from ..models import Contact, Evidence, Institute, Service, TechnologyArea, Testbed
 
 
 class EconomySerializer(serializers.Serializer):
@@ -114,6 +114,21 @@ class UncertaintySerializer(serializers.Serializer):
     confidence_level = serializers.FloatField(allow_null=True, help_text="In per cent.")
 
 
+class EvidenceSerializer(serializers.ModelSerializer):
+    """An item of "how we know": a comparison, benchmark result, guide or paper."""
+
+    doi_url = serializers.SerializerMethodField(help_text="https://doi.org/ link; empty without.")
+
+    class Meta:
+        model = Evidence
+        fields = ["kind", "title", "url", "doi", "doi_url", "reference", "year"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_doi_url(self, evidence) -> str:
+        return evidence.doi_url
+
+
 def _pairs(items, keys: tuple[str, str]) -> list[dict]:
     """JSON lists of objects as editors stored them, each with exactly ``keys``."""
     return [
@@ -147,6 +162,9 @@ class CapabilityRecordSerializer(DirectoryRecordSerializer):
         many=True, read_only=True, slug_field="uuid", help_text="UUIDs of contacts you may see."
     )
     operating_ranges = serializers.SerializerMethodField()
+    evidence = EvidenceSerializer(
+        many=True, read_only=True, help_text="What supports the record: “how we know”."
+    )
 
     COMMON_FIELDS = [
         "uuid",
@@ -170,6 +188,7 @@ class CapabilityRecordSerializer(DirectoryRecordSerializer):
         "version",
         "operating_ranges",
         "contacts",
+        "evidence",
     ]
 
     def get_description_html(self, record) -> str:

@@ -110,7 +110,7 @@ class TestbedViewSet(ReadOnlyViewSet):
         return (
             Testbed.objects.visible_to(user)
             .select_related("institute", "readiness__scale")
-            .prefetch_related("technology_areas", _visible_contacts(user))
+            .prefetch_related("technology_areas", _visible_contacts(user), "evidence")
             .order_by("name", "pk")
         )
 
@@ -135,7 +135,7 @@ class ServiceViewSet(ReadOnlyViewSet):
         return (
             Service.objects.visible_to(user)
             .select_related("institute")
-            .prefetch_related("technology_areas", _visible_contacts(user))
+            .prefetch_related("technology_areas", _visible_contacts(user), "evidence")
             .annotate(visible_testbed_uuid=Subquery(testbed.values("uuid")[:1]))
             .order_by("name", "pk")
         )

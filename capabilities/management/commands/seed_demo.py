@@ -12,6 +12,7 @@ from capabilities import services
 from capabilities.enums import (
     AccessMode,
     Audience,
+    EvidenceKind,
     InstituteKind,
     MemberRole,
     ServiceKind,
@@ -1030,6 +1031,28 @@ SERVICES = [
 ]
 
 #: Who enters each institute's records: its demo member where there is one, else staff.
+#: "How we know", only where the reference data gives a real source: the published KCDB CMCs of
+#: the METAS and INTI services (kcdb_cmc_full_records.json, with their publication dates). No
+#: demo record is a NIST or PTB Josephson voltage standard, so BIPM.EM-K10 is cited nowhere.
+EVIDENCE = {
+    ("METAS", "S-parameter transmission phase in coaxial line"): [
+        {
+            "kind": EvidenceKind.OTHER,
+            "title": "Calibration and measurement capability published in the BIPM KCDB",
+            "reference": "EURAMET-EM-CH-00000GFB-5",
+            "year": 2022,
+        }
+    ],
+    ("INTI", "S-parameter transmission phase in coaxial line"): [
+        {
+            "kind": EvidenceKind.OTHER,
+            "title": "Calibration and measurement capability published in the BIPM KCDB",
+            "reference": "SIM-EM-AR-00000K2C-1",
+            "year": 2020,
+        }
+    ],
+}
+
 RECORD_EDITORS = {"NPL": "admin.npl", "PTB": "editor.ptb"}
 
 
@@ -1128,7 +1151,9 @@ class DirectorySeeder:
             testbed = self.upsert_record(Testbed, spec)
             self.testbeds[(spec["institute"], testbed.name)] = testbed
         for spec in SERVICES:
-            self.upsert_record(Service, spec)
+            service = self.upsert_record(Service, spec)
+            for evidence in EVIDENCE.get((spec["institute"], service.name), []):
+                self.add_evidence(service, spec["institute"], evidence)
 
     def upsert_record(self, model, spec: dict):
         data = {
@@ -1174,6 +1199,14 @@ class DirectorySeeder:
             if publish and not record.published:
                 record = services.record_publish(actor=actor, record=record)
         return record
+
+    def add_evidence(self, record, acronym: str, data: dict) -> None:
+        """Evidence is found again by its record and reference: seeding twice adds nothing."""
+        if record.evidence.filter(reference=data["reference"]).exists():
+            return
+        actor = self.actor(acronym)
+        with pghistory.context(user=actor.pk, url="manage.py seed_demo"):
+            services.evidence_add(actor=actor, record=record, **data)
 
     def summary(self) -> str:
         return ", ".join(
