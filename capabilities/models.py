@@ -386,6 +386,14 @@ class CapabilityRecord(DirectoryRecord):
     technology_areas = models.ManyToManyField(
         TechnologyArea, blank=True, related_name="%(class)ss", verbose_name=_("technology areas")
     )
+    technology_area_names = ArrayField(
+        models.CharField(max_length=100),
+        default=list,
+        blank=True,
+        editable=False,
+        verbose_name=_("technology areas"),
+        help_text=_("The areas' names as of each save, so the history shows changes of areas."),
+    )
     access_modes = ArrayField(
         models.CharField(max_length=20, choices=AccessMode.choices),
         default=list,

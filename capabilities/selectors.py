@@ -367,6 +367,8 @@ def _history_value(field_, value, labels: dict) -> str:
         return str(_("yes") if value else _("no"))
     if hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
         return str(value.name)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(value)
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)

@@ -534,6 +534,9 @@ def index_for_search(record) -> None:
 def _save_record(record, relations: dict) -> None:
     if isinstance(record, Service):
         _normalise_service(record)
+    if "technology_areas" in relations:
+        # Kept on the row itself, so the row's history records a change of areas too.
+        record.technology_area_names = sorted(area.name for area in relations["technology_areas"])
     record.full_clean()
     _check_relations(record, relations)
     record.updated_at = timezone.now()

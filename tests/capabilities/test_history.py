@@ -138,3 +138,25 @@ def test_institute_history_is_shown_to_its_members_only(client, viewer, sees):
     if sees:
         assert "Lise Meitner" in page
         assert '<th scope="row">Name</th><td>Old name</td><td>New name</td>' in page
+
+
+def test_a_change_of_technology_areas_is_in_the_history():
+    from capabilities.models import TechnologyArea
+
+    cryogenics = TechnologyArea.objects.get(slug="cryogenics")
+    shielding = TechnologyArea.objects.get(slug="shielding")
+    testbed = TestbedFactory(technology_areas=[cryogenics])
+    editor = MembershipFactory(institute=testbed.institute).user
+    with pghistory.context(user=editor.pk):
+        testbed = services.record_update(
+            actor=editor,
+            record=testbed,
+            version=testbed.version,
+            technology_areas=[cryogenics, shielding],
+        )
+    (latest, *_older) = selectors.record_history(testbed)
+    assert (
+        "Technology areas",
+        "Cryogenics (dilution refrigerators)",
+        "Cryogenics (dilution refrigerators), Shielding (magnetic, thermal, radiation)",
+    ) in [(str(name).capitalize(), old, new) for name, old, new in latest.changes]
