@@ -88,6 +88,34 @@ def _visible_contacts(user):
     return Prefetch("contacts", queryset=Contact.objects.visible_to(user).order_by("name", "pk"))
 
 
+# What each endpoint shows ``user``, ready to serialise; the change feed and the snapshot call
+# them with an anonymous user, so they hand out exactly what the public API does.
+
+
+def testbed_queryset(user):
+    return (
+        Testbed.objects.visible_to(user)
+        .select_related("institute", "readiness__scale")
+        .prefetch_related("technology_areas", _visible_contacts(user), "evidence")
+        .order_by("name", "pk")
+    )
+
+
+def service_queryset(user):
+    testbed = Testbed.objects.visible_to(user).filter(pk=OuterRef("testbed_id"))
+    return (
+        Service.objects.visible_to(user)
+        .select_related("institute")
+        .prefetch_related("technology_areas", _visible_contacts(user), "evidence")
+        .annotate(visible_testbed_uuid=Subquery(testbed.values("uuid")[:1]))
+        .order_by("name", "pk")
+    )
+
+
+def contact_queryset(user):
+    return Contact.objects.visible_to(user).select_related("institute").order_by("name", "pk")
+
+
 DIRECTORY_FILTERS = [*viewsets.ReadOnlyModelViewSet.filter_backends, SortBackend]
 
 
@@ -106,13 +134,7 @@ class TestbedViewSet(ReadOnlyViewSet):
     lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self):
-        user = self.request.user
-        return (
-            Testbed.objects.visible_to(user)
-            .select_related("institute", "readiness__scale")
-            .prefetch_related("technology_areas", _visible_contacts(user), "evidence")
-            .order_by("name", "pk")
-        )
+        return testbed_queryset(self.request.user)
 
 
 @extend_schema_view(
@@ -130,15 +152,7 @@ class ServiceViewSet(ReadOnlyViewSet):
     lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self):
-        user = self.request.user
-        testbed = Testbed.objects.visible_to(user).filter(pk=OuterRef("testbed_id"))
-        return (
-            Service.objects.visible_to(user)
-            .select_related("institute")
-            .prefetch_related("technology_areas", _visible_contacts(user), "evidence")
-            .annotate(visible_testbed_uuid=Subquery(testbed.values("uuid")[:1]))
-            .order_by("name", "pk")
-        )
+        return service_queryset(self.request.user)
 
 
 @extend_schema_view(
@@ -155,11 +169,7 @@ class ContactViewSet(ReadOnlyViewSet):
     lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self):
-        return (
-            Contact.objects.visible_to(self.request.user)
-            .select_related("institute")
-            .order_by("name", "pk")
-        )
+        return contact_queryset(self.request.user)
 
 
 @extend_schema_view(

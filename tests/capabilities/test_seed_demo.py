@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 
 from capabilities import models
 from capabilities.enums import ServiceKind, Visibility
-from capabilities.management.commands.seed_demo import DEMO_PASSWORD, INSTITUTES, demo_email
+from capabilities.demo import DEMO_PASSWORD, INSTITUTES, demo_email
 from capabilities.models import Contact, Institute, Membership, Service
 from capabilities.selectors import directory_matches
 

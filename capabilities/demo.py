@@ -1,12 +1,9 @@
-"""Load demo data (institutes, accounts, contacts, testbeds, services) drawn from the BIPM NMI-Q
-workshop report (March 2024) and public KCDB and NMI data; safe to run again."""
+"""Demo data of the directory (institutes, accounts, contacts, testbeds, services) drawn from the
+BIPM NMI-Q workshop report (March 2024) and public KCDB and NMI data; safe to run again."""
 
 import pghistory
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from capabilities import services
 from capabilities.enums import (
@@ -1056,68 +1053,51 @@ EVIDENCE = {
 RECORD_EDITORS = {"NPL": "admin.npl", "PTB": "editor.ptb"}
 
 
-class Command(BaseCommand):
-    help = __doc__
-
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--allow-production",
-            action="store_true",
-            help="Seed even with DEBUG off (the demo accounts have a published password).",
+def seed(stdout) -> None:
+    """Create or bring back in line the demo institutes, accounts and directory records."""
+    institutes = {}
+    for acronym, name, kind, economy, rmo, website, summary in INSTITUTES:
+        institute, _ = Institute.objects.update_or_create(
+            acronym=acronym,
+            defaults={
+                "slug": acronym.lower().replace("-", ""),
+                "name": name,
+                "kind": kind,
+                "economy": economy,
+                "rmo": rmo,
+                "website": website,
+                "description": f"{summary}\n\n{INSTITUTE_NOTES.get(acronym, DEMO_NOTE)}",
+                "verified": True,
+                "demo": True,
+            },
         )
+        # Written directly, not through a service: index it as institute_update would.
+        services.index_for_search(institute)
+        institutes[acronym] = institute
 
-    @transaction.atomic
-    def handle(self, *args, allow_production=False, **options):
-        if not settings.DEBUG and not allow_production:
-            raise CommandError(
-                "Refusing to create demo accounts with a published password while DEBUG is off; "
-                "pass --allow-production if this really is a demo site."
-            )
-        institutes = {}
-        for acronym, name, kind, economy, rmo, website, summary in INSTITUTES:
-            institute, _ = Institute.objects.update_or_create(
-                acronym=acronym,
-                defaults={
-                    "slug": acronym.lower().replace("-", ""),
-                    "name": name,
-                    "kind": kind,
-                    "economy": economy,
-                    "rmo": rmo,
-                    "website": website,
-                    "description": f"{summary}\n\n{INSTITUTE_NOTES.get(acronym, DEMO_NOTE)}",
-                    "verified": True,
-                    "demo": True,
-                },
-            )
-            # Written directly, not through a service: index it as institute_update would.
-            services.index_for_search(institute)
-            institutes[acronym] = institute
-
-        user_model = get_user_model()
-        for local_part, name, staff, memberships in ACCOUNTS:
-            email = demo_email(local_part)
-            user, _ = user_model.objects.get_or_create(email=email, defaults={"name": name})
-            user.name = name
-            user.is_staff = staff
-            user.is_superuser = staff
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            EmailAddress.objects.update_or_create(
-                user=user, email=email, defaults={"verified": True, "primary": True}
-            )
-            for acronym, role in memberships:
-                Membership.objects.update_or_create(
-                    user=user, institute=institutes[acronym], defaults={"role": role}
-                )
-
-        directory = DirectorySeeder(institutes)
-        directory.seed()
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo data: {len(institutes)} institutes; {directory.summary()}.")
+    user_model = get_user_model()
+    for local_part, name, staff, memberships in ACCOUNTS:
+        email = demo_email(local_part)
+        user, _ = user_model.objects.get_or_create(email=email, defaults={"name": name})
+        user.name = name
+        user.is_staff = staff
+        user.is_superuser = staff
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
         )
-        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
-        for local_part, name, _staff, _memberships in ACCOUNTS:
-            self.stdout.write(f"  {demo_email(local_part):32} {name}")
+        for acronym, role in memberships:
+            Membership.objects.update_or_create(
+                user=user, institute=institutes[acronym], defaults={"role": role}
+            )
+
+    directory = DirectorySeeder(institutes)
+    directory.seed()
+    stdout.write(f"Demo data: {len(institutes)} institutes; {directory.summary()}.")
+    stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
+    for local_part, name, _staff, _memberships in ACCOUNTS:
+        stdout.write(f"  {demo_email(local_part):32} {name}")
 
 
 class DirectorySeeder:
