@@ -7,4 +7,11 @@ class CapabilitiesConfig(AppConfig):
     verbose_name = _("Capabilities")
 
     def ready(self):
-        from . import notifications, permissions, sections, signals  # noqa: F401 - register
+        from . import (  # noqa: F401 - register
+            changes,
+            notifications,
+            permissions,
+            sections,
+            signals,
+            workflows,
+        )

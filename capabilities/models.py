@@ -16,6 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from django_fsm import FSMField
+
+from nmiq_portal.workflow.models import WorkflowModel
 
 from .enums import (
     METROLOGY_KINDS,
@@ -159,18 +162,19 @@ class Membership(models.Model):
         return f"{self.user} @ {self.institute.acronym} ({self.role})"
 
 
-class Invitation(models.Model):
+class Invitation(WorkflowModel):
     """An institute admin's invitation to an e-mail address; accepting makes a membership."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     institute = models.ForeignKey(Institute, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=16, choices=MemberRole.choices)
-    status = models.CharField(
+    status = FSMField(
         _("status"),
         max_length=16,
         choices=InvitationStatus.choices,
         default=InvitationStatus.PENDING,
+        protected=True,
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -665,7 +669,7 @@ class Service(CapabilityRecord):
             raise ValidationError(errors)
 
 
-class AccessRequest(models.Model):
+class AccessRequest(WorkflowModel):
     """A signed-in person asks an institute for access to a testbed or a service."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -685,12 +689,13 @@ class AccessRequest(models.Model):
     purpose = models.TextField(_("purpose"), max_length=4000)
     preferred_start = models.DateField(_("preferred start"), null=True, blank=True)
     preferred_end = models.DateField(_("preferred end"), null=True, blank=True)
-    status = models.CharField(
+    status = FSMField(
         _("status"),
         max_length=16,
         choices=AccessRequestStatus.choices,
         default=AccessRequestStatus.NEW,
         editable=False,
+        protected=True,
     )
     created_at = models.DateTimeField(_("sent"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)

@@ -72,6 +72,7 @@ rules.add_perm("capabilities.view_institute", is_public_institute | is_institute
 rules.add_perm("capabilities.view_members", is_institute_member | is_staff)
 rules.add_perm("capabilities.manage_members", is_institute_admin | is_staff)
 rules.add_perm("capabilities.revoke_invitation", invitation_institute_admin | is_staff)
+rules.add_perm("capabilities.send_invitation", invitation_institute_admin | is_staff)
 rules.add_perm("capabilities.answer_invitation", is_invitation_addressee)
 rules.add_perm("capabilities.change_membership", membership_institute_admin | is_staff)
 rules.add_perm(
@@ -114,3 +115,5 @@ rules.add_perm("capabilities.view_access_request", is_requester | is_record_memb
 rules.add_perm("capabilities.answer_access_request", is_record_member | is_staff)
 rules.add_perm("capabilities.add_saved_search", rules.is_authenticated)
 rules.add_perm("capabilities.change_saved_search", is_own_saved_search)
+for _model in ("testbed", "service", "contact"):
+    rules.add_perm(f"capabilities.delete_{_model}", is_record_member | is_staff)

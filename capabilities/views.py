@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from nmiq_portal.core import sections
 from nmiq_portal.core.exceptions import StaleEdit
 from nmiq_portal.core.permissions import require
 
@@ -130,6 +131,7 @@ def institute_detail(request, slug):
             **records,
             "history": selectors.record_history(institute) if may_see_history else None,
             "json_ld": _json_ld(_organisation_ld(request, institute, records["contacts"])),
+            "sections": sections.render_context("institute", request, institute=institute),
         },
     )
 

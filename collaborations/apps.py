@@ -1,3 +1,5 @@
+"""Collaborations: technical working areas, project proposals and their review, participation."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class CollaborationsConfig(AppConfig):
     name = "collaborations"
     verbose_name = _("Collaborations")
+
+    def ready(self):
+        from . import changes, notifications, permissions, sections, workflows  # noqa: F401 - register

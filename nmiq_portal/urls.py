@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("", include("capabilities.urls")),
+    path("", include("collaborations.urls")),
 ]
 
 handler404 = core_views.not_found

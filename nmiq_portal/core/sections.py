@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Section:
-    page: str  # "home" or "profile"
+    page: str  # "home", "profile", or "institute" (whose context also takes ``institute``)
     key: str
     template: str
-    context: Callable  # (request) -> dict
+    context: Callable  # (request, **objects of the page) -> dict
     order: int = 100
 
 
@@ -25,10 +25,13 @@ def register(section: Section) -> Section:
     return section
 
 
-def render_context(page: str, request) -> list[dict]:
-    """[{"template": ..., **context}] for each section of ``page``, in order."""
+def render_context(page: str, request, **objects) -> list[dict]:
+    """[{"template": ..., **context}] for each section of ``page``, in order; ``objects`` are
+    what the page is about (e.g. ``institute=``), passed on to each section's context."""
     chosen = sorted(
         (section for section in _sections.values() if section.page == page),
         key=lambda section: (section.order, section.key),
     )
-    return [{"template": section.template, **section.context(request)} for section in chosen]
+    return [
+        {"template": section.template, **section.context(request, **objects)} for section in chosen
+    ]

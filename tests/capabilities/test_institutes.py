@@ -101,8 +101,9 @@ def test_list_page_queries_are_constant_in_page_size(client, django_assert_num_q
 def test_detail_page_for_a_member_uses_few_queries(client, django_assert_max_num_queries):
     membership = MembershipFactory()
     client.force_login(membership.user)
-    # session, user, institute, its testbeds, services and contacts, roles, history, inbox count
-    with django_assert_max_num_queries(9):
+    # session, user, institute, its testbeds, services and contacts, roles, history, inbox count,
+    # and its projects (the collaborations section)
+    with django_assert_max_num_queries(10):
         assert client.get(membership.institute.get_absolute_url()).status_code == 200
 
 

@@ -1,0 +1,1 @@
+"""The collaborations API: technical working areas and projects."""

@@ -1,0 +1,222 @@
+"""API views of technical working areas and projects; writes go through collaborations.services."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Prefetch
+from django.db.models.functions import JSONObject
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed
+
+from capabilities.models import Institute
+from nmiq_portal.api.conditional import ConditionalMixin, read_schema, write_schema
+from nmiq_portal.api.fields import FieldsMixin
+from nmiq_portal.core.permissions import require
+from nmiq_portal.workflow.models import WorkflowEvent
+
+from .. import selectors, services
+from ..enums import ParticipationStatus
+from ..filters import ProjectFilterSet, TWAFilterSet
+from ..models import Participation, Project
+from .serializers import (
+    ProjectDetailSerializer,
+    ProjectSerializer,
+    ProjectWriteSerializer,
+    TransitionSerializer,
+    TWASerializer,
+    participants_order,
+)
+
+
+def twa_queryset(user):
+    return selectors.twa_list(user=user)
+
+
+def _public_timeline():
+    """The moves of each project (never of its participations), oldest first, as one column."""
+    events = (
+        WorkflowEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(Project), object_id=OuterRef("pk")
+        )
+        .order_by("created_at", "pk")
+        .values(
+            entry=JSONObject(
+                action="action",
+                from_state="from_state",
+                to_state="to_state",
+                created_at="created_at",
+            )
+        )
+    )
+    return ArraySubquery(events)
+
+
+def project_queryset(user):
+    """The projects ``user`` may see, with what their representation shows to anyone fetched up
+    front (the change feed and the snapshot call it with an anonymous user)."""
+    shown = (
+        Participation.objects.filter(
+            status=ParticipationStatus.ACCEPTED,
+            institute__in=Institute.objects.visible_to(user),
+        )
+        .select_related("institute")
+        .order_by(*participants_order())
+    )
+    return (
+        Project.objects.visible_to(user)
+        .select_related("twa", "lead_institute")
+        .prefetch_related(
+            "deliverables",
+            Prefetch("participations", queryset=shown, to_attr="shown_participations"),
+        )
+        .annotate(public_timeline=_public_timeline())
+        .order_by("-updated_at", "pk")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List technical working areas", tags=["working areas"]),
+    retrieve=extend_schema(
+        summary="One technical working area, by slug",
+        tags=["working areas"],
+        parameters=[OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH)],
+    ),
+)
+class TWAViewSet(FieldsMixin, viewsets.ReadOnlyModelViewSet):
+    """Technical working areas (as in VAMAS): fields of joint work, each with coordinators who
+    review the projects proposed in it. Every active working area is public."""
+
+    serializer_class = TWASerializer
+    filterset_class = TWAFilterSet
+    sort_options = {"number": ("number",), "title": ("title", "pk")}
+    lookup_field = "slug"
+
+    def check_permissions(self, request):
+        if request.method not in self.allowed_methods:
+            raise MethodNotAllowed(request.method)
+        super().check_permissions(request)
+
+    def get_queryset(self):
+        return twa_queryset(self.request.user)
+
+
+_AUDIT = (
+    "Its participants' members, its working area's coordinators and staff also see the audit: "
+    "every participation in any state, and who made each move and why."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List projects",
+        description="Public projects (approved, active, completed) for anyone; signed in, also "
+        "those your institutes lead or take part in, and those in review in working areas you "
+        "coordinate. Filters as on /projects/.",
+        tags=["projects"],
+    ),
+    retrieve=extend_schema(
+        summary="One project, by UUID",
+        description=_AUDIT,
+        tags=["projects"],
+        **read_schema(ProjectDetailSerializer),
+    ),
+    create=extend_schema(
+        summary="Draft a proposal (a member of the lead institute)",
+        description="Saved as a draft: nobody outside the lead institute sees it until it is "
+        "submitted (POST its transition endpoint with `submit`).",
+        tags=["projects"],
+        **write_schema(
+            request=ProjectWriteSerializer, response=ProjectDetailSerializer, created=True
+        ),
+    ),
+    partial_update=extend_schema(
+        summary="Revise a draft, or a proposal sent back for changes (the lead institute)",
+        description="Only what the body names changes; `deliverables` replaces the list. Send "
+        "If-Match or `version`. The lead institute does not change; the working area only while "
+        "a draft.",
+        tags=["projects"],
+        **write_schema(request=ProjectWriteSerializer, response=ProjectDetailSerializer),
+    ),
+)
+class ProjectViewSet(ConditionalMixin, FieldsMixin, viewsets.ModelViewSet):
+    """Collaborative projects proposed in the working areas, and their review."""
+
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilterSet
+    sort_options = {
+        "updated": ("-updated_at", "pk"),
+        "created": ("-created_at", "pk"),
+        "title": ("title", "pk"),
+    }
+    sort_descriptions = {"created": "created (the newest first)"}
+    lookup_field = "uuid"
+    lookup_value_regex = "[0-9a-f-]{36}"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def check_permissions(self, request):
+        if request.method not in self.allowed_methods:
+            raise MethodNotAllowed(request.method)
+        super().check_permissions(request)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            # Schema generation: what the caller may see is read from the database.
+            return Project.objects.none()
+        return project_queryset(self.request.user)
+
+    def get_serializer_class(self):
+        return ProjectSerializer if self.action == "list" else ProjectDetailSerializer
+
+    def respond(self, instance, **kwargs):
+        """The caller's representation of ``instance`` as a GET shows it, with its ETag."""
+        return super().respond(self.get_queryset().get(pk=instance.pk), **kwargs)
+
+    def _write_serializer(self, *args, **kwargs):
+        return ProjectWriteSerializer(*args, context=self.get_serializer_context(), **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        require(request.user, "collaborations.add_project")
+        serializer = self._write_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        project = services.project_create(actor=request.user, **serializer.service_kwargs())
+        location = self.reverse_action("detail", kwargs={"uuid": project.uuid})
+        return self.respond(
+            project, status_code=status.HTTP_201_CREATED, headers={"Location": location}
+        )
+
+    def partial_update(self, request, *args, **kwargs):
+        project = self.get_object()
+        # Only the lead institute revises; the service says why a revision is refused now.
+        require(request.user, "collaborations.lead_project", project)
+        matched = self.if_match_version(request, project, required=False)
+        serializer = self._write_serializer(project, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        version = self.edit_version(project, matched, serializer.validated_data.get("version"))
+        project = services.project_update(
+            actor=request.user, project=project, version=version, **serializer.service_kwargs()
+        )
+        return self.respond(project)
+
+    @extend_schema(
+        summary="Move a project along its workflow (submit, review, decide, withdraw …)",
+        description="The same rules as on the project's page: who may make each move, from which "
+        "state, and its guards (e.g. enough partner institutes to submit). A refused move "
+        "changes nothing.",
+        tags=["projects"],
+        request=TransitionSerializer,
+        responses={200: ProjectDetailSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, *args, **kwargs):
+        project = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        project = services.project_transition(
+            actor=request.user,
+            project=project,
+            action=serializer.validated_data["action"],
+            comment=serializer.validated_data.get("comment", ""),
+        )
+        return self.respond(project)

@@ -1,0 +1,28 @@
+"""Projects in the change feed and the snapshot, as the anonymous API shows them.
+
+Only public projects (approved, active, completed) are ever written to the feed; a project that
+leaves them (it cannot today, but staff may change data) goes out as a delete. Its representation
+shows its working area, its lead and accepted institutes, and its deliverables, so a change of any
+of these records the project too; the timeline grows with the moves, which save the project.
+"""
+
+from nmiq_portal.changes import register
+
+from .api.serializers import ProjectDetailSerializer
+from .api.views import project_queryset
+from .models import Project
+
+register(
+    "project",
+    Project,
+    queryset=project_queryset,
+    serializer_class=ProjectDetailSerializer,
+    public=Project.objects.public,
+    depends=(
+        "twa",
+        "lead_institute",
+        "participations",
+        "participations__institute",
+        "deliverables",
+    ),
+)

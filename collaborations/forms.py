@@ -1,0 +1,161 @@
+"""Forms of the collaborations pages: the proposal, its deliverables, decisions, participation."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from capabilities.models import Institute
+
+from .models import Project, TechnicalWorkingArea
+
+#: Fields a proposer writes (the lead institute and the deliverables come separately).
+PROPOSAL_FIELDS = (
+    "twa",
+    "kind",
+    "title",
+    "acronym",
+    "summary",
+    "objectives",
+    "work_plan",
+    "expected_outputs",
+    "start_date",
+    "end_date",
+)
+MARKDOWN_FIELDS = ("objectives", "work_plan", "expected_outputs")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ProjectForm(forms.ModelForm):
+    """A proposal as its proposer writes it; on a new one, the lead institute is one of the
+    proposer's own."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    lead_institute = forms.ModelChoiceField(
+        label=_("Lead institute"),
+        queryset=Institute.objects.none(),
+        help_text=_("One of your institutes; its members submit the proposal and manage it."),
+    )
+
+    class Meta:
+        model = Project
+        fields = list(PROPOSAL_FIELDS)
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "objectives": forms.Textarea(attrs={"rows": 5}),
+            "work_plan": forms.Textarea(attrs={"rows": 8}),
+            "expected_outputs": forms.Textarea(attrs={"rows": 4}),
+            "start_date": DateInput,
+            "end_date": DateInput,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        editing = self.instance.pk is not None
+        self.fields["twa"].queryset = TechnicalWorkingArea.objects.public().order_by("number")
+        self.fields["twa"].label_from_instance = lambda twa: f"TWA {twa.number} — {twa.title}"
+        if editing:
+            del self.fields["lead_institute"]  # the lead's participation is the project's own
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
+        else:
+            mine = Institute.objects.filter(memberships__user=user).order_by("acronym")
+            self.fields["lead_institute"].queryset = mine
+            self.fields["lead_institute"].label_from_instance = lambda institute: (
+                f"{institute.acronym} — {institute.name}"
+            )
+            if len(mine) == 1:
+                self.fields["lead_institute"].initial = mine[0].pk
+        for name in MARKDOWN_FIELDS:
+            self.fields[name].help_text = _("Markdown: headings, lists, links, tables.")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and start > end:
+            self.add_error("end_date", _("The end must not be before the start."))
+        return cleaned
+
+    def project_data(self) -> dict:
+        """The cleaned values the services take (everything but the version)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class DeliverableForm(forms.Form):
+    title = forms.CharField(label=_("Deliverable"), max_length=200)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BaseDeliverableFormSet(forms.BaseFormSet):
+    def deliverables(self) -> list[dict]:
+        """The deliverables kept, in the order written (their position); blank rows and removed
+        ones dropped."""
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        return [
+            {
+                "title": item["title"],
+                "due_date": item["due_date"],
+                "description": item.get("description", ""),
+            }
+            for item in kept
+        ]
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this deliverable")
+
+
+DeliverableFormSet = forms.formset_factory(
+    DeliverableForm, formset=BaseDeliverableFormSet, extra=2, can_delete=True, max_num=50
+)
+
+
+def deliverable_formset(data=None, *, project=None) -> BaseDeliverableFormSet:
+    initial = None
+    if project is not None and project.pk:
+        initial = [
+            {"title": d.title, "due_date": d.due_date, "description": d.description}
+            for d in project.deliverables.all()
+        ]
+    return DeliverableFormSet(data, initial=initial, prefix="deliverables")
+
+
+class TransitionForm(forms.Form):
+    action = forms.CharField(max_length=40)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class InstituteChoiceForm(forms.Form):
+    """An institute chosen among those offered (``institutes``)."""
+
+    institute = forms.ModelChoiceField(label=_("Institute"), queryset=Institute.objects.none())
+
+    def __init__(self, *args, institutes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institute"].queryset = institutes
+        self.fields["institute"].label_from_instance = lambda institute: (
+            f"{institute.acronym} — {institute.name}"
+        )
+
+
+class FinalReportForm(forms.Form):
+    final_report_url = forms.URLField(
+        label=_("Address of the final report"), assume_scheme="https", max_length=200
+    )

@@ -1,0 +1,159 @@
+"""Who may do what with working areas, projects and participations (django-rules).
+
+Objects given to the predicates are projects or participations (a participation answers for its
+project where a rule is about the project). Conflict of interest: a coordinator whose institute
+leads a project or takes part in it (requested, invited or accepted) never decides on it.
+"""
+
+import rules
+from django.contrib.auth import get_user_model
+
+from capabilities.permissions import institute_roles
+
+from .enums import (
+    EDITABLE_PROJECT_STATUSES,
+    ENGAGED_PARTICIPATION_STATUSES,
+    PUBLIC_PROJECT_STATUSES,
+    ProjectStatus,
+)
+
+
+def _project(obj):
+    """The project a rule is about: ``obj`` itself or the project of a participation."""
+    if obj is None:
+        return None
+    return getattr(obj, "project", obj)
+
+
+def _engaged_institute_ids(project) -> set[int]:
+    """The lead institute and every institute with a live participation in ``project``."""
+    ids = {project.lead_institute_id}
+    if project.pk is not None:
+        ids.update(
+            project.participations.filter(status__in=ENGAGED_PARTICIPATION_STATUSES).values_list(
+                "institute_id", flat=True
+            )
+        )
+    return ids
+
+
+def _involved_institute_ids(project) -> set[int]:
+    """The lead institute and every institute with a participation in any state."""
+    ids = {project.lead_institute_id}
+    if project.pk is not None:
+        ids.update(project.participations.values_list("institute_id", flat=True))
+    return ids
+
+
+def coordinates(user, project) -> bool:
+    """``user`` coordinates the working area of ``project``."""
+    if not user.is_authenticated or project is None:
+        return False
+    return project.twa.coordinators.filter(pk=user.pk).exists()
+
+
+def has_conflict(user, project) -> bool:
+    """``user`` belongs to an institute that leads or takes part in ``project``."""
+    roles = institute_roles(user)
+    return bool(roles) and not _engaged_institute_ids(project).isdisjoint(roles)
+
+
+@rules.predicate
+def is_lead_member(user, obj) -> bool:
+    project = _project(obj)
+    return project is not None and project.lead_institute_id in institute_roles(user)
+
+
+@rules.predicate
+def can_propose(user, project) -> bool:
+    """Any institute member may draft a proposal; only for an institute they belong to."""
+    if project is None:
+        return bool(institute_roles(user))
+    return project.lead_institute_id in institute_roles(user)
+
+
+@rules.predicate
+def is_involved_member(user, obj) -> bool:
+    """Member of the lead institute or of an institute with a participation in any state."""
+    project = _project(obj)
+    roles = institute_roles(user)
+    return (
+        project is not None
+        and bool(roles)
+        and not _involved_institute_ids(project).isdisjoint(roles)
+    )
+
+
+@rules.predicate
+def is_coordinator(user, obj) -> bool:
+    return coordinates(user, _project(obj))
+
+
+@rules.predicate
+def is_unconflicted_coordinator(user, obj) -> bool:
+    project = _project(obj)
+    return coordinates(user, project) and not has_conflict(user, project)
+
+
+@rules.predicate
+def is_public_project(user, obj) -> bool:
+    project = _project(obj)
+    return project is not None and project.status in PUBLIC_PROJECT_STATUSES
+
+
+@rules.predicate
+def is_past_draft(user, obj) -> bool:
+    project = _project(obj)
+    return project is not None and project.status != ProjectStatus.DRAFT
+
+
+@rules.predicate
+def is_editable(user, obj) -> bool:
+    project = _project(obj)
+    return project is not None and project.status in EDITABLE_PROJECT_STATUSES
+
+
+@rules.predicate
+def is_participation_institute_member(user, participation) -> bool:
+    return participation is not None and participation.institute_id in institute_roles(user)
+
+
+is_staff = rules.is_staff
+
+can_view_project = (
+    is_public_project | is_staff | is_involved_member | (is_coordinator & is_past_draft)
+)
+
+rules.add_perm("collaborations.add_project", can_propose)
+rules.add_perm("collaborations.view_project", can_view_project)
+rules.add_perm("collaborations.change_project", is_lead_member & is_editable)
+rules.add_perm("collaborations.view_project_audit", is_involved_member | is_coordinator | is_staff)
+rules.add_perm("collaborations.review_project", is_unconflicted_coordinator | is_staff)
+rules.add_perm("collaborations.manage_participation", is_lead_member)
+# One per transition of the project table (collaborations/workflows.py).
+rules.add_perm("collaborations.submit_project", is_lead_member)
+rules.add_perm("collaborations.withdraw_project", is_lead_member)
+rules.add_perm("collaborations.complete_project", is_lead_member)
+rules.add_perm("collaborations.activate_project", is_lead_member | is_coordinator | is_staff)
+# The participation table: the lead answers requests, the invited institute answers invitations.
+rules.add_perm("collaborations.lead_project", is_lead_member)
+rules.add_perm(
+    "collaborations.request_participation",
+    is_participation_institute_member & ~is_lead_member & can_view_project,
+)
+rules.add_perm("collaborations.answer_participation", is_participation_institute_member)
+rules.add_perm("collaborations.leave_participation", is_participation_institute_member)
+
+
+def project_deciders(project):
+    """Who may decide on ``project``: its working area's coordinators without a conflict.
+
+    Staff may always decide; the page names them when no coordinator may.
+    """
+    engaged = _engaged_institute_ids(project)
+    return (
+        get_user_model()
+        .objects.filter(coordinated_twas=project.twa_id, is_active=True)
+        .exclude(memberships__institute_id__in=engaged)
+        .order_by("name", "email")
+    )

@@ -1,0 +1,345 @@
+"""Reads of the collaborations pages: working areas, projects, their people and timelines."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django_countries import countries
+
+from capabilities.models import Institute, Membership
+from nmiq_portal.workflow import events_for
+from nmiq_portal.workflow.models import WorkflowEvent
+from nmiq_portal.workflow.registry import workflow_named
+
+from .enums import (
+    AWAITING_REVIEW_STATUSES,
+    ENGAGED_PARTICIPATION_STATUSES,
+    PUBLIC_PROJECT_STATUSES,
+    ParticipationRole,
+    ParticipationStatus,
+    ProjectStatus,
+)
+from .models import Participation, Project, TechnicalWorkingArea
+
+#: The order a working area's page shows its projects in, grouped by state.
+STATE_ORDER = (
+    ProjectStatus.ACTIVE,
+    ProjectStatus.APPROVED,
+    ProjectStatus.COMPLETED,
+    ProjectStatus.IN_REVIEW,
+    ProjectStatus.SUBMITTED,
+    ProjectStatus.CHANGES_REQUESTED,
+    ProjectStatus.DRAFT,
+    ProjectStatus.REJECTED,
+    ProjectStatus.WITHDRAWN,
+)
+
+
+def _institutes_of(user) -> set[int]:
+    """Ids of the institutes ``user`` belongs to (read once per user object)."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_collaborations_institutes", None)
+    if cached is None:
+        cached = set(Membership.objects.filter(user=user).values_list("institute_id", flat=True))
+        user._collaborations_institutes = cached
+    return cached
+
+
+def twa_list(*, user):
+    """Working areas ``user`` may see, with their coordinators and how many public projects."""
+    return (
+        TechnicalWorkingArea.objects.visible_to(user)
+        .annotate(
+            public_projects=Count(
+                "projects", filter=Q(projects__status__in=PUBLIC_PROJECT_STATUSES)
+            )
+        )
+        .prefetch_related("coordinators")
+        .order_by("number")
+    )
+
+
+def twa_for_page(*, user):
+    return TechnicalWorkingArea.objects.visible_to(user).prefetch_related("coordinators")
+
+
+def twa_projects_by_state(*, user, twa) -> list[tuple[str, list[Project]]]:
+    """[(state label, projects)] of ``twa`` that ``user`` may see, in ``STATE_ORDER``."""
+    projects = (
+        Project.objects.visible_to(user)
+        .filter(twa=twa)
+        .select_related("lead_institute")
+        .order_by("title", "pk")
+    )
+    grouped: dict[str, list[Project]] = {}
+    for project in projects:
+        grouped.setdefault(project.status, []).append(project)
+    return [
+        (ProjectStatus(state).label, grouped[state]) for state in STATE_ORDER if state in grouped
+    ]
+
+
+def twa_participants(*, user, projects: list[Project]) -> dict:
+    """The institutes (that ``user`` may see) taking part in ``projects``, and their economies."""
+    institutes = list(
+        Institute.objects.visible_to(user)
+        .filter(
+            participations__project__in=projects,
+            participations__status=ParticipationStatus.ACCEPTED,
+        )
+        .distinct()
+        .order_by("acronym")
+    )
+    economies = sorted({str(institute.economy.name) for institute in institutes})
+    return {"institutes": institutes, "economies": economies}
+
+
+def _participating(user):
+    """Institutes ``user`` may see that have accepted to take part in a project ``user`` may see."""
+    return Institute.objects.visible_to(user).filter(
+        participations__status=ParticipationStatus.ACCEPTED,
+        participations__project__in=Project.objects.visible_to(user),
+    )
+
+
+def participating_institutes(*, user):
+    return _participating(user).distinct().order_by("acronym")
+
+
+def economy_choices(*, user) -> list[tuple[str, str]]:
+    """(code, name) of the economies of the institutes taking part in a project, by name."""
+    codes = _participating(user).order_by().values_list("economy", flat=True).distinct()
+    return sorted(((code, str(countries.name(code))) for code in codes), key=lambda c: c[1])
+
+
+def project_list(*, user):
+    """Projects ``user`` may see, with what the list shows."""
+    return (
+        Project.objects.visible_to(user)
+        .select_related("twa", "lead_institute")
+        .order_by("-updated_at", "pk")
+    )
+
+
+def project_for_page(*, user):
+    """Projects ``user`` may open, with what their page shows fetched up front."""
+    return (
+        Project.objects.visible_to(user)
+        .select_related("twa", "lead_institute", "proposer")
+        .prefetch_related("deliverables", "twa__coordinators")
+    )
+
+
+def project_participations(*, user, project: Project, audit: bool) -> list[Participation]:
+    """Who takes part: everyone, in every state, for those who may see the audit; for anyone
+    else only the accepted institutes they may see."""
+    participations = Participation.objects.filter(project=project).select_related("institute")
+    if not audit:
+        participations = participations.filter(
+            status=ParticipationStatus.ACCEPTED,
+            institute__in=Institute.objects.visible_to(user),
+        )
+    participations = sorted(
+        participations,
+        key=lambda p: (p.role != ParticipationRole.LEAD, p.institute.acronym.lower()),
+    )
+    for participation in participations:
+        participation.project = project  # the permission rules read it; no query per row
+    return participations
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: WorkflowEvent
+    action: str
+    from_state: str
+    to_state: str
+    institute: Institute | None  # for a participation's move, the institute it concerns
+
+
+def project_timeline(*, project: Project, participations: list[Participation]) -> list:
+    """Every move of ``project`` and of its participations, oldest first, with the labels of
+    the actions and states in the active language."""
+    institutes = {p.pk: p.institute for p in participations}
+    entries = []
+    for event in events_for(project, Participation.objects.filter(project=project)):
+        workflow = workflow_named(event.workflow)
+        entries.append(
+            TimelineEntry(
+                event=event,
+                action=workflow.action_label(event.action) if workflow else event.action,
+                from_state=workflow.state_label(event.from_state)
+                if workflow and event.from_state
+                else "",
+                to_state=workflow.state_label(event.to_state) if workflow else event.to_state,
+                institute=None
+                if event.object_id == project.pk and workflow and workflow.model is Project
+                else institutes.get(event.object_id),
+            )
+        )
+    return entries
+
+
+@dataclass(frozen=True)
+class Decider:
+    coordinator: object
+    may_decide: bool
+
+
+def project_deciders(*, project: Project, participations: list[Participation]) -> list[Decider]:
+    """The working area's coordinators, each with whether they may decide on ``project``: not
+    when an institute of theirs leads it or takes part (requested, invited or accepted)."""
+    coordinators = list(project.twa.coordinators.all())
+    engaged = {project.lead_institute_id} | {
+        p.institute_id for p in participations if p.status in ENGAGED_PARTICIPATION_STATUSES
+    }
+    conflicted = set(
+        Membership.objects.filter(user__in=coordinators, institute_id__in=engaged).values_list(
+            "user_id", flat=True
+        )
+    )
+    return [
+        Decider(coordinator=c, may_decide=c.pk not in conflicted)
+        for c in sorted(coordinators, key=lambda c: str(c).lower())
+    ]
+
+
+def engaged_institutes(*, project: Project) -> set[int]:
+    return {project.lead_institute_id} | set(
+        project.participations.filter(status__in=ENGAGED_PARTICIPATION_STATUSES).values_list(
+            "institute_id", flat=True
+        )
+    )
+
+
+def submission_readiness(*, project: Project, participations: list[Participation]) -> dict:
+    """What the submission guard counts: accepted institutes and their economies, against the
+    working area's minimum."""
+    accepted = [p for p in participations if p.status == ParticipationStatus.ACCEPTED]
+    institutes = len(accepted)
+    economies = len({p.institute.economy.code for p in accepted})
+    twa = project.twa
+    return {
+        "institutes": institutes,
+        "economies": economies,
+        "min_institutes": twa.min_institutes,
+        "min_economies": twa.min_economies,
+        "ready": institutes >= twa.min_institutes and economies >= twa.min_economies,
+    }
+
+
+def _taking_part(project: Project):
+    """Institutes with a live participation in ``project`` (a declined or left one may ask or be
+    invited again)."""
+    return Participation.objects.filter(
+        project=project, status__in=ENGAGED_PARTICIPATION_STATUSES
+    ).values("institute_id")
+
+
+def joinable_institutes(*, user, project: Project):
+    """``user``'s verified institutes that do not take part in ``project`` now."""
+    return (
+        Institute.objects.filter(memberships__user=user, verified=True)
+        .exclude(pk__in=_taking_part(project))
+        .order_by("acronym")
+    )
+
+
+def invitable_institutes(*, user, project: Project):
+    """Institutes the lead may invite: the public ones that do not take part now."""
+    return Institute.objects.public().exclude(pk__in=_taking_part(project)).order_by("acronym")
+
+
+@dataclass
+class QueueEntry:
+    project: Project
+    age_days: int
+    overdue: bool
+    conflicted: bool
+
+
+def review_queue(*, user, now: datetime | None = None) -> list[QueueEntry]:
+    """Proposals submitted or in review in the working areas ``user`` coordinates (staff: all),
+    oldest first, with their age in days, overdue past PROPOSAL_REVIEW_DAYS, and whether an
+    institute of ``user`` leads or takes part in them."""
+    if not user.is_authenticated:
+        return []
+    now = now or timezone.now()
+    projects = Project.objects.filter(status__in=AWAITING_REVIEW_STATUSES)
+    if not user.is_staff:
+        projects = projects.filter(twa__coordinators=user)
+    projects = (
+        projects.select_related("twa", "lead_institute")
+        .prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.filter(status__in=ENGAGED_PARTICIPATION_STATUSES),
+                to_attr="engaged",
+            )
+        )
+        .order_by("submitted_at", "pk")
+    )
+    mine = _institutes_of(user)
+    limit = settings.PROPOSAL_REVIEW_DAYS
+    entries = []
+    for project in projects:
+        since = project.submitted_at or project.created_at
+        age = (now - since).days
+        engaged = {project.lead_institute_id} | {p.institute_id for p in project.engaged}
+        entries.append(
+            QueueEntry(
+                project=project,
+                age_days=age,
+                overdue=age > limit,
+                conflicted=bool(engaged & mine),
+            )
+        )
+    return entries
+
+
+def review_count(*, user) -> int:
+    """How many proposals wait for a decision in the working areas ``user`` coordinates."""
+    if not user.is_authenticated:
+        return 0
+    waiting = Project.objects.filter(status__in=AWAITING_REVIEW_STATUSES)
+    if not user.is_staff:
+        waiting = waiting.filter(twa__coordinators=user)
+    return waiting.count()
+
+
+def institute_projects(*, user, institute: Institute) -> list[tuple[Project, str]]:
+    """[(project, role)] of the projects ``institute`` leads or has accepted to join, that
+    ``user`` may see."""
+    participations = (
+        Participation.objects.filter(
+            institute=institute,
+            status=ParticipationStatus.ACCEPTED,
+            project__in=Project.objects.visible_to(user),
+        )
+        .select_related("project__twa")
+        .order_by("project__title", "pk")
+    )
+    return [(p.project, p.get_role_display()) for p in participations]
+
+
+def projects_of(*, user) -> list[Project]:
+    """Projects an institute of ``user`` leads or takes part in (any state), for the profile."""
+    if not user.is_authenticated:
+        return []
+    mine = Membership.objects.filter(user=user).values("institute_id")
+    return list(
+        Project.objects.visible_to(user)
+        .filter(
+            Q(lead_institute__in=mine)
+            | Q(
+                participations__institute__in=mine,
+                participations__status__in=ENGAGED_PARTICIPATION_STATUSES,
+            )
+        )
+        .distinct()
+        .select_related("twa", "lead_institute")
+        .order_by("-updated_at")[:20]
+    )

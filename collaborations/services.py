@@ -1,0 +1,490 @@
+"""Writes of the collaborations app: proposals, their review, and who takes part.
+
+Every status moves through the workflow engine (``nmiq_portal.workflow``); these services add the
+rules around it (what may be edited when, deliverables, one participation per institute).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from capabilities.models import Institute
+from nmiq_portal import workflow
+from nmiq_portal.core.exceptions import StaleEdit
+from nmiq_portal.core.permissions import require
+
+from .enums import EDITABLE_PROJECT_STATUSES, ParticipationRole, ParticipationStatus, ProjectStatus
+from .models import Deliverable, Participation, Project, TechnicalWorkingArea
+from .permissions import is_lead_member
+
+#: What a proposer writes; the rest of a project is set by the workflow.
+PROJECT_FIELDS = (
+    "kind",
+    "title",
+    "acronym",
+    "summary",
+    "objectives",
+    "work_plan",
+    "expected_outputs",
+    "start_date",
+    "end_date",
+    "final_report_url",
+)
+DELIVERABLE_FIELDS = ("title", "description", "due_date", "done")
+MAX_DELIVERABLES = 50
+
+
+def _unique_project_slug(acronym: str, *, exclude=None) -> str:
+    base = (slugify(acronym) or "project")[:70]
+    taken = set(
+        Project.objects.filter(slug__startswith=base)
+        .exclude(pk=getattr(exclude, "pk", None))
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_fields(changes: dict, allowed) -> None:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise TypeError(f"Not a field a proposer sets: {', '.join(sorted(unknown))}")
+
+
+def _check_twa(twa: TechnicalWorkingArea) -> None:
+    if not twa.active:
+        raise ValidationError({"twa": _("This working area no longer takes proposals.")})
+
+
+def _deliverables(project: Project, deliverables) -> None:
+    """Replace the project's deliverables with ``deliverables`` (dicts of their fields)."""
+    deliverables = list(deliverables)
+    if len(deliverables) > MAX_DELIVERABLES:
+        raise ValidationError(
+            {
+                "deliverables": _("A project lists at most %(max)d deliverables.")
+                % {"max": MAX_DELIVERABLES}
+            }
+        )
+    project.deliverables.all().delete()
+    made = []
+    for position, values in enumerate(deliverables):
+        _check_fields(values, DELIVERABLE_FIELDS)
+        deliverable = Deliverable(project=project, position=position, **values)
+        try:
+            deliverable.full_clean()
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    "deliverables": [
+                        _("Deliverable %(n)d: %(errors)s")
+                        % {"n": position + 1, "errors": "; ".join(error.messages)}
+                    ]
+                }
+            ) from error
+        made.append(deliverable)
+    Deliverable.objects.bulk_create(made)
+
+
+def _changes_since(project: Project, version: int) -> list[tuple[str, object, object]]:
+    then = project.history.filter(version=version).order_by("-pgh_id").first()
+    if then is None:
+        return []
+    changed = []
+    for name in (*PROJECT_FIELDS, "twa"):
+        field = Project._meta.get_field(name)
+        old, new = getattr(then, field.attname, None), getattr(project, field.attname)
+        if old != new:
+            changed.append((str(field.verbose_name), old, new))
+    return changed
+
+
+@transaction.atomic
+def project_create(
+    *, actor, twa: TechnicalWorkingArea, lead_institute: Institute, deliverables=(), **fields
+) -> Project:
+    """An institute member drafts a proposal led by their institute (saved as a draft)."""
+    _check_fields(fields, PROJECT_FIELDS)
+    project = Project(twa=twa, lead_institute=lead_institute, **fields)
+    require(actor, "collaborations.add_project", project)
+    project.proposer = actor
+    _check_twa(twa)
+    if not lead_institute.verified:
+        raise ValidationError(
+            {"lead_institute": _("An institute proposes projects once portal staff verified it.")}
+        )
+    project.slug = _unique_project_slug(project.acronym)
+    project.full_clean()
+    workflow.create(project, "create", actor=actor)
+    _deliverables(project, deliverables)
+    lead = Participation(
+        project=project,
+        institute=lead_institute,
+        role=ParticipationRole.LEAD,
+        initiated_by=actor,
+    )
+    workflow.create(lead, "lead", actor=actor)
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *, actor, project: Project, version: int, deliverables=None, **changes
+) -> Project:
+    """The lead institute revises its draft (or a proposal sent back for changes)."""
+    _check_fields(changes, (*PROJECT_FIELDS, "twa"))
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if locked.status not in EDITABLE_PROJECT_STATUSES and is_lead_member(actor, locked):
+        raise ValidationError(
+            _("A proposal is edited as a draft or when changes are requested; it is %(status)s.")
+            % {"status": locked.get_status_display().lower()}
+        )
+    require(actor, "collaborations.change_project", locked)
+    if int(version) != locked.version:
+        raise StaleEdit(current=locked, changes=_changes_since(locked, int(version)))
+    if "twa" in changes and changes["twa"].pk != locked.twa_id:
+        if locked.status != ProjectStatus.DRAFT:
+            raise ValidationError({"twa": _("Only a draft moves to another working area.")})
+        _check_twa(changes["twa"])
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    if "acronym" in changes:
+        locked.slug = _unique_project_slug(locked.acronym, exclude=locked)
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    if deliverables is not None:
+        _deliverables(locked, deliverables)
+    return locked
+
+
+def project_transition(*, actor, project: Project, action: str, comment: str = "") -> Project:
+    """Run a transition of the project table (submit, approve, withdraw …)."""
+    return workflow.transition(project, action, actor=actor, comment=comment)
+
+
+@transaction.atomic
+def project_link_final_report(*, actor, project: Project, final_report_url: str) -> Project:
+    """The lead links the final report of its approved or running project (before completing)."""
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    require(actor, "collaborations.complete_project", locked)
+    if locked.status not in (ProjectStatus.APPROVED, ProjectStatus.ACTIVE):
+        raise ValidationError(
+            {"final_report_url": _("A final report is linked to an approved or active project.")}
+        )
+    locked.final_report_url = final_report_url
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def deliverable_set_done(*, actor, deliverable: Deliverable, done: bool) -> Deliverable:
+    """The lead marks a deliverable of its approved or running project done (or not)."""
+    locked = (
+        Deliverable.objects.select_for_update().select_related("project").get(pk=deliverable.pk)
+    )
+    require(actor, "collaborations.complete_project", locked.project)
+    if locked.project.status not in (ProjectStatus.APPROVED, ProjectStatus.ACTIVE):
+        raise ValidationError(_("Deliverables are ticked off while the project runs."))
+    locked.done = done
+    locked.save(update_fields=["done"])
+    return locked
+
+
+def _join(
+    *, actor, project: Project, institute: Institute, role: str, action: str
+) -> Participation:
+    if role not in (ParticipationRole.PARTICIPANT, ParticipationRole.OBSERVER):
+        raise ValidationError({"role": _("An institute joins as a participant or an observer.")})
+    # One participation change per project at a time: the project row is the lock.
+    locked_project = Project.objects.select_for_update().get(pk=project.pk)
+    existing = (
+        Participation.objects.select_for_update()
+        .filter(project=locked_project, institute=institute)
+        .first()
+    )
+    if existing is None:
+        participation = Participation(
+            project=locked_project, institute=institute, role=role, initiated_by=actor
+        )
+        return workflow.create(participation, action, actor=actor)
+    if existing.status not in (ParticipationStatus.DECLINED, ParticipationStatus.LEFT):
+        raise ValidationError(
+            _("%(institute)s is already %(status)s in this project.")
+            % {"institute": institute.acronym, "status": existing.get_status_display().lower()}
+        )
+    moved = workflow.transition(existing, action, actor=actor)
+    # Who asks again, and in which role: recorded once the engine allowed the move.
+    Participation.objects.filter(pk=moved.pk).update(role=role, initiated_by=actor)
+    moved.refresh_from_db()
+    return moved
+
+
+@transaction.atomic
+def participation_request(
+    *, actor, project: Project, institute: Institute, role: str = ParticipationRole.PARTICIPANT
+) -> Participation:
+    """A member asks for their institute to join a project; the lead answers."""
+    return _join(actor=actor, project=project, institute=institute, role=role, action="request")
+
+
+@transaction.atomic
+def participation_invite(
+    *, actor, project: Project, institute: Institute, role: str = ParticipationRole.PARTICIPANT
+) -> Participation:
+    """The lead invites an institute to its project; the institute answers."""
+    return _join(actor=actor, project=project, institute=institute, role=role, action="invite")
+
+
+def participation_transition(
+    *, actor, participation: Participation, action: str, comment: str = ""
+) -> Participation:
+    """Accept, decline or leave a participation (the engine says who may, from which state)."""
+    if action not in ("accept", "decline", "leave"):
+        raise ValidationError(_("Participations are accepted, declined or left."))
+    return workflow.transition(participation, action, actor=actor, comment=comment)
+
+
+# --- Reminders and digests ------------------------------------------------------------------------
+# Run on a schedule by collaborations/tasks.py. Each reminder is claimed by a Reminder row in the
+# transaction that writes its notifications, so a job that runs twice (or on two workers at once)
+# sends it once. (Imports are local: this section is appended to a file whose header it keeps.)
+
+#: A new proposal stays "new" in the weekly digest for this many days.
+DIGEST_NEW_DAYS = 7
+
+
+def _claim(key: str) -> bool:
+    """Record that the reminder ``key`` is sent, in the current transaction; False when it was
+    already (a concurrent claim waits for the other transaction, then fails if it committed)."""
+    from django.db import IntegrityError
+
+    from .models import Reminder
+
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(key=key)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _may_see(people, project) -> list:
+    """``people`` who are active and may see ``project`` (what a notification says reaches them
+    with no further check)."""
+    return [
+        person
+        for person in people
+        if person.is_active and person.has_perm("collaborations.view_project", project)
+    ]
+
+
+def review_age_days(project: Project, *, now) -> int:
+    """Whole days a proposal has waited for its review (as the review queue counts them)."""
+    return (now - (project.submitted_at or project.created_at)).days
+
+
+def projects_overdue_for_review(*, now=None):
+    """Proposals submitted or in review for more than PROPOSAL_REVIEW_DAYS whole days."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .enums import AWAITING_REVIEW_STATUSES
+
+    now = now or timezone.now()
+    return Project.objects.filter(
+        status__in=AWAITING_REVIEW_STATUSES,
+        submitted_at__lte=now - timedelta(days=settings.PROPOSAL_REVIEW_DAYS + 1),
+    )
+
+
+def project_review_remind(*, project_id: int, now=None) -> int:
+    """Remind the coordinators who may decide on an overdue proposal (staff when every
+    coordinator has a conflict), once per PROPOSAL_REVIEW_DAYS it keeps waiting; returns how
+    many people were reminded."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from nmiq_portal.notifications.services import notify
+
+    from .notifications import REVIEW_OVERDUE
+    from .permissions import project_deciders
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        project = (
+            projects_overdue_for_review(now=now).select_related("twa").filter(pk=project_id).first()
+        )
+        if project is None:
+            return 0
+        age = review_age_days(project, now=now)
+        period = (age - 1) // settings.PROPOSAL_REVIEW_DAYS
+        if not _claim(f"review:{project.pk}:{project.submitted_at.timestamp():.0f}:{period}"):
+            return 0
+        people = list(project_deciders(project)) or list(
+            get_user_model().objects.filter(is_staff=True, is_active=True).order_by("pk")
+        )
+        data = {
+            "project": project.acronym,
+            "title": project.title,
+            "twa": str(project.twa),
+            "days": age,
+        }
+        recipients = _may_see(people, project)
+        for person in recipients:
+            notify(
+                recipient=person,
+                verb=REVIEW_OVERDUE.key,
+                target=project,
+                data=data,
+                url=reverse("collaborations:review_queue"),
+            )
+        return len(recipients)
+
+
+def project_review_remind_all(*, now=None) -> int:
+    """Remind the coordinators of every overdue proposal not reminded in this period yet."""
+    ids = projects_overdue_for_review(now=now).order_by("submitted_at", "pk")
+    return sum(
+        project_review_remind(project_id=pk, now=now) > 0 for pk in ids.values_list("pk", flat=True)
+    )
+
+
+def deliverables_due_soon(*, today=None):
+    """Open deliverables of approved or running projects due within DELIVERABLE_REMINDER_DAYS."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return Deliverable.objects.filter(
+        done=False,
+        due_date__gte=today,
+        due_date__lte=today + timedelta(days=settings.DELIVERABLE_REMINDER_DAYS),
+        project__status__in=(ProjectStatus.APPROVED, ProjectStatus.ACTIVE),
+    )
+
+
+def deliverable_remind(*, deliverable_id: int, today=None) -> int:
+    """Remind the members of the lead institute that a deliverable is due soon (once per due
+    date); returns how many people were reminded."""
+    from django.contrib.auth import get_user_model
+
+    from nmiq_portal.notifications.services import notify
+
+    from .notifications import DELIVERABLE_DUE
+
+    with transaction.atomic():
+        deliverable = (
+            deliverables_due_soon(today=today)
+            .select_related("project__twa")
+            .filter(pk=deliverable_id)
+            .first()
+        )
+        if deliverable is None:
+            return 0
+        if not _claim(f"deliverable:{deliverable.pk}:{deliverable.due_date.isoformat()}"):
+            return 0
+        project = deliverable.project
+        members = (
+            get_user_model()
+            .objects.filter(memberships__institute_id=project.lead_institute_id)
+            .distinct()
+            .order_by("pk")
+        )
+        data = {
+            "deliverable": deliverable.title,
+            "project": project.acronym,
+            "due": deliverable.due_date.isoformat(),
+        }
+        recipients = _may_see(members, project)
+        for person in recipients:
+            notify(
+                recipient=person,
+                verb=DELIVERABLE_DUE.key,
+                target=project,
+                data=data,
+                url=project.get_absolute_url(),
+            )
+        return len(recipients)
+
+
+def deliverable_remind_all(*, today=None) -> int:
+    """Remind the lead institutes of every deliverable due soon and not reminded yet."""
+    ids = deliverables_due_soon(today=today).order_by("due_date", "pk")
+    return sum(
+        deliverable_remind(deliverable_id=pk, today=today) > 0
+        for pk in ids.values_list("pk", flat=True)
+    )
+
+
+def review_digest_send(*, coordinator, now=None):
+    """E-mail ``coordinator`` their review queue (new, waiting, overdue) once a week; nothing
+    when it is empty or they turned e-mail off. Returns the outbox message, or None."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from nmiq_portal.notifications.enums import Delivery
+    from nmiq_portal.notifications.services import absolute_url, email_render_enqueue
+
+    from .selectors import review_queue
+
+    now = now or timezone.now()
+    if not coordinator.is_active or coordinator.notification_delivery == Delivery.OFF:
+        return None
+    with transaction.atomic():
+        # Proposals the coordinator may decide on; a conflicted one waits for someone else.
+        entries = [e for e in review_queue(user=coordinator, now=now) if not e.conflicted]
+        if not entries:
+            return None
+        year, week, _day = timezone.localdate(now).isocalendar()
+        if not _claim(f"digest:{coordinator.pk}:{year}-W{week:02d}"):
+            return None
+        groups = {"overdue": [], "new": [], "waiting": []}
+        for entry in entries:
+            if entry.overdue:
+                group = "overdue"
+            elif entry.age_days < DIGEST_NEW_DAYS:
+                group = "new"
+            else:
+                group = "waiting"
+            entry.link = absolute_url(entry.project.get_absolute_url())
+            groups[group].append(entry)
+        return email_render_enqueue(
+            to=coordinator.email,
+            template="collaborations/email/review_digest",
+            context={
+                "recipient": coordinator,
+                "overdue": groups["overdue"],
+                "new": groups["new"],
+                "waiting": groups["waiting"],
+                "total": len(entries),
+                "queue_url": absolute_url(reverse("collaborations:review_queue")),
+            },
+            language=coordinator.language,
+        )
+
+
+def review_digest_send_all(*, now=None) -> int:
+    """Send each coordinator of an active working area their weekly review digest."""
+    from django.contrib.auth import get_user_model
+
+    coordinators = (
+        get_user_model()
+        .objects.filter(coordinated_twas__active=True, is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
+    return sum(
+        review_digest_send(coordinator=person, now=now) is not None for person in coordinators
+    )

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+
+app_name = "collaborations"
+
+urlpatterns = [
+    path("twas/", views.twa_list, name="twa_list"),
+    path("twas/<slug:slug>/", views.twa_detail, name="twa_detail"),
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/propose/", views.project_create, name="project_create"),
+    path("projects/<slug:slug>/", views.project_detail, name="project_detail"),
+    path("projects/<slug:slug>/edit/", views.project_edit, name="project_edit"),
+    path("projects/<slug:slug>/transition/", views.project_transition, name="project_transition"),
+    path(
+        "projects/<slug:slug>/final-report/",
+        views.project_final_report,
+        name="project_final_report",
+    ),
+    path("deliverables/<int:pk>/done/", views.deliverable_done, name="deliverable_done"),
+    path("projects/<slug:slug>/join/", views.participation_request, name="participation_request"),
+    path("projects/<slug:slug>/invite/", views.participation_invite, name="participation_invite"),
+    path(
+        "participations/<int:pk>/transition/",
+        views.participation_transition,
+        name="participation_transition",
+    ),
+    path("review/", views.review_queue, name="review_queue"),
+]

@@ -1,0 +1,151 @@
+"""Who sees and who decides: visibility of projects, conflicts of interest, audit."""
+
+import pytest
+
+from collaborations import services
+from collaborations.enums import ProjectStatus
+from collaborations.models import Project, TechnicalWorkingArea
+from collaborations.permissions import has_conflict, project_deciders
+from tests.collaborations.factories import ROLES, TechnicalWorkingAreaFactory, cast, member
+from tests.factories import InstituteFactory
+
+pytestmark = pytest.mark.django_db
+
+S = ProjectStatus
+INVOLVED = {"proposer", "lead_editor", "partner_member", "conflicted_coordinator", "staff"}
+PUBLIC = set(ROLES)
+
+#: state → the roles that see a project in it.
+VISIBLE = {
+    S.DRAFT: INVOLVED,
+    S.SUBMITTED: INVOLVED | {"coordinator"},
+    S.IN_REVIEW: INVOLVED | {"coordinator"},
+    S.CHANGES_REQUESTED: INVOLVED | {"coordinator"},
+    S.REJECTED: INVOLVED | {"coordinator"},
+    S.WITHDRAWN: INVOLVED | {"coordinator"},
+    S.APPROVED: PUBLIC,
+    S.ACTIVE: PUBLIC,
+    S.COMPLETED: PUBLIC,
+}
+
+
+@pytest.mark.parametrize("state", S.values)
+def test_who_sees_a_project_in_each_state_pages_and_querysets_agree(state):
+    world = cast(state)
+    for role in ROLES:
+        user = world[role]
+        expected = role in VISIBLE[state]
+        assert user.has_perm("collaborations.view_project", world.project) is expected, role
+        in_queryset = Project.objects.visible_to(user).filter(pk=world.project.pk).exists()
+        assert in_queryset is expected, role
+    assert Project.objects.public().filter(pk=world.project.pk).exists() is (
+        VISIBLE[state] == PUBLIC
+    )
+
+
+def test_visible_to_lists_each_project_once():
+    world = cast(S.SUBMITTED)
+    TechnicalWorkingArea.objects.get(pk=world.project.twa_id).coordinators.add(world["lead_editor"])
+    for role in ("coordinator", "conflicted_coordinator", "lead_editor"):
+        assert Project.objects.visible_to(world[role]).count() == 1, role
+
+
+def test_an_invited_institute_sees_the_draft_it_is_invited_to():
+    world = cast()
+    institute = InstituteFactory()
+    guest = member(institute)
+    assert not guest.has_perm("collaborations.view_project", world.project)
+    services.participation_invite(
+        actor=world["proposer"], project=world.project, institute=institute
+    )
+    assert guest.has_perm("collaborations.view_project", world.project)
+    assert Project.objects.visible_to(guest).filter(pk=world.project.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("coordinator", True),
+        ("staff", True),
+        ("conflicted_coordinator", False),
+        ("other_twa_coordinator", False),
+        ("proposer", False),
+        ("partner_member", False),
+        ("plain_user", False),
+        ("anonymous", False),
+    ],
+)
+def test_only_an_unconflicted_coordinator_or_staff_reviews(role, allowed):
+    world = cast(S.IN_REVIEW)
+    assert world[role].has_perm("collaborations.review_project", world.project) is allowed
+
+
+def test_a_coordinator_whose_institute_left_or_declined_may_decide_again():
+    world = cast(S.SUBMITTED)
+    partner = world.project.participations.exclude(role="lead").get()
+    conflicted = world["conflicted_coordinator"]
+    assert has_conflict(conflicted, world.project)
+    services.participation_transition(
+        actor=world["partner_member"], participation=partner, action="leave"
+    )
+    assert not has_conflict(conflicted, world.project)
+    assert conflicted.has_perm("collaborations.review_project", world.project)
+
+
+def test_a_pending_request_or_invitation_is_a_conflict_too():
+    world = cast(S.APPROVED)
+    coordinator = world["coordinator"]
+    institute = InstituteFactory()
+    member(institute, user=coordinator)
+    assert not has_conflict(coordinator, world.project)
+    services.participation_invite(
+        actor=world["proposer"], project=world.project, institute=institute
+    )
+    assert has_conflict(coordinator, world.project)
+
+
+def test_the_deciders_are_the_coordinators_without_a_conflict():
+    world = cast(S.SUBMITTED)
+    assert list(project_deciders(world.project)) == [world["coordinator"]]
+    member(world.project.lead_institute, user=world["coordinator"])
+    assert list(project_deciders(world.project)) == []
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("proposer", True),
+        ("partner_member", True),
+        ("coordinator", True),
+        ("conflicted_coordinator", True),
+        ("staff", True),
+        ("other_twa_coordinator", False),
+        ("plain_user", False),
+        ("anonymous", False),
+    ],
+)
+def test_the_audit_trail_is_for_participants_coordinators_and_staff(role, allowed):
+    world = cast(S.ACTIVE)
+    assert world[role].has_perm("collaborations.view_project_audit", world.project) is allowed
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_lead_manages_participation(role):
+    world = cast(S.APPROVED)
+    expected = role in ("proposer", "lead_editor")
+    assert world[role].has_perm("collaborations.manage_participation", world.project) is expected
+
+
+def test_an_institute_member_may_propose_and_someone_without_one_may_not():
+    world = cast()
+    assert world["partner_member"].has_perm("collaborations.add_project")
+    assert not world["plain_user"].has_perm("collaborations.add_project")
+    assert not world["anonymous"].has_perm("collaborations.add_project")
+
+
+def test_every_working_area_is_public_and_staff_see_inactive_ones():
+    active, inactive = TechnicalWorkingAreaFactory(), TechnicalWorkingAreaFactory(active=False)
+    world = cast()
+    assert set(TechnicalWorkingArea.objects.public()) >= {active}
+    assert inactive not in TechnicalWorkingArea.objects.visible_to(world["plain_user"])
+    assert inactive in TechnicalWorkingArea.objects.visible_to(world["staff"])
