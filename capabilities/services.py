@@ -2,8 +2,8 @@
 
 import copy
 import logging
+import math
 import os
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pghistory
@@ -19,13 +19,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import ngettext
 
+from nmiq_portal import workflow
 from nmiq_portal.core.exceptions import StaleEdit
 from nmiq_portal.core.permissions import require
 from nmiq_portal.core.queue import enqueue_on_commit
 from nmiq_portal.notifications.models import Notification, OutgoingEmail
 from nmiq_portal.notifications.services import absolute_url, email_render_enqueue, notify
+from nmiq_portal.workflow.registry import Transition
 
 from . import imports, notifications, tasks
 from .enums import (
@@ -57,12 +59,9 @@ from .models import (
 from .permissions import forget_institute_roles
 from .search import weighted_vector
 from .units import parse_unit, to_base
+from .workflows import ACCESS_REQUEST, OPEN_REQUEST
 
 INVITATION_VALIDITY = timedelta(days=14)
-
-
-def _members_url(institute: Institute) -> str:
-    return reverse("capabilities:institute_members", kwargs={"slug": institute.slug})
 
 
 def _keep_an_admin(membership: Membership) -> None:
@@ -136,7 +135,10 @@ def invitation_create(*, actor, institute: Institute, email: str, role: str) -> 
     invitation.invited_by = actor
     invitation.expires_at = expires_at
     invitation.full_clean()
-    invitation.save()
+    if invitation.pk is None:
+        workflow.create(invitation, "send", actor=actor)
+    else:
+        invitation.save()
     _send_invitation(invitation, actor=actor)
     return invitation
 
@@ -144,33 +146,13 @@ def invitation_create(*, actor, institute: Institute, email: str, role: str) -> 
 @transaction.atomic
 def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
     """Withdraw a pending invitation; its link stops working."""
-    require(actor, "capabilities.revoke_invitation", invitation)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.status != InvitationStatus.PENDING:
-        raise ValidationError(_("This invitation is no longer pending."))
-    _close(invitation, InvitationStatus.REVOKED, actor=actor)
-    return invitation
-
-
-def _close(invitation: Invitation, status: str, *, actor) -> None:
-    invitation.status = status
-    invitation.answered_at = timezone.now()
-    invitation.answered_by = actor
-    invitation.save(update_fields=["status", "answered_at", "answered_by"])
-
-
-def _answerable(actor, invitation: Invitation) -> Invitation:
-    require(actor, "capabilities.answer_invitation", invitation)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if not invitation.is_open:
-        raise ValidationError(_("This invitation has expired or was already answered."))
-    return invitation
+    return workflow.transition(invitation, "revoke", actor=actor)
 
 
 @transaction.atomic
 def invitation_accept(*, actor, invitation: Invitation) -> Membership:
     """The invited person joins the institute with the invited role (never a lower one)."""
-    invitation = _answerable(actor, invitation)
+    invitation = workflow.transition(invitation, "accept", actor=actor)
     institute = _lock_institute(invitation.institute)
     membership, created = Membership.objects.get_or_create(
         user=actor, institute=institute, defaults={"role": invitation.role}
@@ -178,35 +160,14 @@ def invitation_accept(*, actor, invitation: Invitation) -> Membership:
     if not created and invitation.role == MemberRole.ADMIN:
         membership.role = MemberRole.ADMIN
         membership.save(update_fields=["role"])
-    _close(invitation, InvitationStatus.ACCEPTED, actor=actor)
     forget_institute_roles(actor)
-    if invitation.invited_by is not None and invitation.invited_by_id != actor.pk:
-        notify(
-            recipient=invitation.invited_by,
-            verb=notifications.INVITATION_ACCEPTED.key,
-            actor=actor,
-            target=institute,
-            data={"member": str(actor), "institute": institute.acronym},
-            url=_members_url(institute),
-        )
     return membership
 
 
 @transaction.atomic
 def invitation_decline(*, actor, invitation: Invitation) -> Invitation:
     """The invited person says no; whoever invited them is told."""
-    invitation = _answerable(actor, invitation)
-    _close(invitation, InvitationStatus.DECLINED, actor=actor)
-    if invitation.invited_by is not None:
-        notify(
-            recipient=invitation.invited_by,
-            verb=notifications.INVITATION_DECLINED.key,
-            actor=actor,
-            target=invitation.institute,
-            data={"email": invitation.email, "institute": invitation.institute.acronym},
-            url=_members_url(invitation.institute),
-        )
-    return invitation
+    return workflow.transition(invitation, "decline", actor=actor)
 
 
 @transaction.atomic
@@ -502,6 +463,8 @@ def _normalise_service(service: Service) -> None:
             value = getattr(service, f"range_{end}")
             if value is not None:
                 base, base_unit = to_base(value, unit)
+                if not math.isfinite(base):
+                    raise ValidationError({f"range_{end}": _("That value is out of range.")})
                 setattr(service, f"range_base_{end}", base)
                 service.range_base_unit = base_unit
     if service.uncertainty_unit and service.uncertainty_unit != "%":
@@ -677,46 +640,16 @@ def record_reinstate(*, actor, record, version: int | None = None):
 # --- Access requests ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AccessRequestTransition:
-    """A move an institute may make on an access request: from which states, to which one."""
-
-    sources: tuple[str, ...]
-    target: str
-    label: str
-    permission: str = "capabilities.answer_access_request"
-
-
-_OPEN = (
-    AccessRequestStatus.NEW,
-    AccessRequestStatus.ACKNOWLEDGED,
-    AccessRequestStatus.IN_DISCUSSION,
-)
-
-#: The state table of access requests; the only place that says which move is allowed.
+#: The answers of the state table (capabilities/workflows.py), by action.
 ACCESS_REQUEST_TRANSITIONS = {
-    "acknowledge": AccessRequestTransition(
-        sources=(AccessRequestStatus.NEW,),
-        target=AccessRequestStatus.ACKNOWLEDGED,
-        label=gettext_lazy("Acknowledge"),
-    ),
-    "discuss": AccessRequestTransition(
-        sources=(AccessRequestStatus.NEW, AccessRequestStatus.ACKNOWLEDGED),
-        target=AccessRequestStatus.IN_DISCUSSION,
-        label=gettext_lazy("Start the discussion"),
-    ),
-    "close": AccessRequestTransition(
-        sources=_OPEN,
-        target=AccessRequestStatus.CLOSED,
-        label=pgettext_lazy("access request", "Close"),
-    ),
+    row.action: row for row in ACCESS_REQUEST.transitions if not row.creates
 }
 
 #: Unanswered (still new) requests are reminded to the contacts after this many working days.
 ACCESS_REQUEST_REMINDER_WORKING_DAYS = 5
 
 
-def access_request_actions(request: AccessRequest) -> list[tuple[str, AccessRequestTransition]]:
+def access_request_actions(request: AccessRequest) -> list[tuple[str, Transition]]:
     """The moves the state table allows from the request's current state."""
     return [
         (action, transition)
@@ -838,7 +771,9 @@ def access_request_create(
     if not target.published or target.status == retired:
         raise ValidationError(_("%(name)s is not open to access requests.") % {"name": target.name})
     field = model._meta.model_name
-    if AccessRequest.objects.filter(requester=actor, status__in=_OPEN, **{field: target}).exists():
+    if AccessRequest.objects.filter(
+        requester=actor, status__in=OPEN_REQUEST, **{field: target}
+    ).exists():
         raise ValidationError(
             _("You already have an open request for %(name)s; follow it on its page.")
             % {"name": target.name}
@@ -857,7 +792,7 @@ def access_request_create(
     if preferred_start and preferred_end and preferred_start > preferred_end:
         raise ValidationError({"preferred_end": _("The end must not be before the start.")})
     access_request.full_clean()
-    access_request.save()
+    workflow.create(access_request, "create", actor=actor)
     AccessRequestEvent.objects.create(
         request=access_request,
         actor=actor,
@@ -874,44 +809,22 @@ def access_request_answer(
     *, actor, request: AccessRequest, action: str, comment: str = ""
 ) -> AccessRequest:
     """The institute moves a request along the state table; the requester is told."""
-    transition = ACCESS_REQUEST_TRANSITIONS.get(action)
-    if transition is None:
+    if action not in ACCESS_REQUEST_TRANSITIONS:
         raise ValidationError(_("Unknown action on an access request."))
-    require(actor, transition.permission, request)
-    locked = (
-        AccessRequest.objects.select_for_update(of=("self",))
-        .select_related("requester", "institute", "testbed", "service")
-        .get(pk=request.pk)
-    )
-    if locked.status not in transition.sources:
-        raise ValidationError(
-            _("A request that is %(status)s cannot be moved this way.")
-            % {"status": locked.get_status_display().lower()}
-        )
     comment = comment.strip()
     if len(comment) > AccessRequestEvent._meta.get_field("comment").max_length:
         raise ValidationError({"comment": _("The comment is too long.")})
-    from_status, now = locked.status, timezone.now()
-    locked.status = transition.target
-    locked.updated_at = now
-    locked.save(update_fields=["status", "updated_at"])
+    locked = workflow.transition(request, action, actor=actor, comment=comment)
+    moved = workflow.events_for(locked).last()
+    # The request's own timeline (with its messages) records the move too.
     AccessRequestEvent.objects.create(
         request=locked,
         actor=actor,
-        from_status=from_status,
-        to_status=locked.status,
+        from_status=moved.from_state,
+        to_status=moved.to_state,
         comment=comment,
-        created_at=now,
+        created_at=moved.created_at,
     )
-    if locked.requester_id != actor.pk:
-        notify(
-            recipient=locked.requester,
-            verb=notifications.ACCESS_REQUEST_ANSWERED.key,
-            actor=actor,
-            target=locked,
-            data={**_access_request_data(locked), "comment": comment},
-            url=locked.get_absolute_url(),
-        )
     return locked
 
 
@@ -1518,4 +1431,76 @@ def evidence_remove(*, actor, evidence: Evidence) -> None:
     """Withdraw an item of evidence (its history keeps what it said)."""
     locked = _lock_evidence(evidence)
     require(actor, _perm("change", type(locked.record)), locked.record)
+    locked.delete()
+
+
+# --- Writes from the API: one step per request -------------------------------------------------
+
+
+def _unchanged(record, name: str, value) -> bool:
+    if name in RELATIONS:
+        return {item.pk for item in getattr(record, name).all()} == {item.pk for item in value}
+    return getattr(record, name) == value
+
+
+@transaction.atomic
+def record_change(*, actor, record, version: int | None, published: bool | None = None, **changes):
+    """Change fields, then publish or unpublish, then retire, as one step that lands whole or not
+    at all (the API's PATCH); values equal to the stored ones change nothing."""
+    model = type(record)
+    _fields, retired, _active = RECORDS[model]
+    require(actor, _perm("change", model), record)
+    locked = _lock(record)
+    _check_version(locked, version)
+    retire = changes.get("status") == retired
+    if retire:
+        del changes["status"]
+    changes = {
+        name: value for name, value in changes.items() if not _unchanged(locked, name, value)
+    }
+    if changes:
+        locked = record_update(actor=actor, record=locked, version=None, **changes)
+    if published is not None:
+        publish = record_publish if published else record_unpublish
+        locked = publish(actor=actor, record=locked)
+    if retire:
+        locked = record_retire(actor=actor, record=locked)
+    return locked
+
+
+@transaction.atomic
+def record_delete(*, actor, record, version: int | None = None) -> None:
+    """Remove a testbed, service or contact for good; refused while access requests refer to it
+    (retire it instead). Records that pointed at it let go of it, each as a change of its own."""
+    model = type(record)
+    require(actor, _perm("delete", model), record)
+    # The records that point at it are locked first, in the order an edit of theirs takes its
+    # locks (its own row, then the rows it refers to), so the two never wait on each other.
+    pointing = []
+    if model is Testbed:
+        pointing = list(Service.objects.select_for_update().filter(testbed=record).order_by("pk"))
+    if model is Contact:
+        for related in (Testbed, Service):
+            listing = related.objects.select_for_update(of=("self",)).filter(contacts=record)
+            pointing += list(listing.order_by("pk"))
+    locked = _lock(record)
+    _check_version(locked, version)
+    if model is not Contact:
+        requests = locked.access_requests.count()
+        if requests:
+            raise ValidationError(
+                ngettext(
+                    "%(count)d access request refers to %(name)s; retire it instead.",
+                    "%(count)d access requests refer to %(name)s; retire it instead.",
+                    requests,
+                )
+                % {"count": requests, "name": locked.name},
+                code="protected",
+            )
+    for related in pointing:
+        if model is Testbed:
+            record_update(actor=actor, record=related, version=None, testbed=None)
+        else:
+            others = [contact for contact in related.contacts.all() if contact.pk != locked.pk]
+            record_update(actor=actor, record=related, version=None, contacts=others)
     locked.delete()

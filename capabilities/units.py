@@ -6,6 +6,7 @@ the unit it was given and, like the KCDB's ``cmcBaseUnit``, its value in SI base
 
 import math
 import re
+import tokenize
 from functools import cache
 
 import pint
@@ -74,7 +75,15 @@ def parse_unit(text: str):
         raise ValidationError(_("Give a unit."))
     try:
         return registry().Unit(text)
-    except (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError) as error:
+    except (
+        pint.errors.PintError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        AssertionError,
+        ArithmeticError,  # "m/0"
+        tokenize.TokenError,  # "(" : pint tokenizes the text as Python
+    ) as error:
         raise ValidationError(
             _("“%(unit)s” is not a unit we know.") % {"unit": text}, code="unit"
         ) from error

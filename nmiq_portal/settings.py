@@ -76,10 +76,14 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "pgtrigger",
     "pghistory",
+    "corsheaders",
+    "django_fsm",
     # the site's cross-cutting pieces
     "nmiq_portal.core",
     "nmiq_portal.accounts",
     "nmiq_portal.notifications",
+    "nmiq_portal.workflow",
+    "nmiq_portal.changes",
     # the apps
     "capabilities",
     "collaborations",
@@ -89,6 +93,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "nmiq_portal.api.cors.ReadOnlyCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -202,6 +207,18 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-imports": {
         "task": "capabilities.tasks.sweep_imports",
         "schedule": timedelta(minutes=5),
+    },
+    "remind-overdue-reviews": {
+        "task": "collaborations.tasks.remind_overdue_reviews",
+        "schedule": crontab(minute=15, hour=8),
+    },
+    "remind-due-deliverables": {
+        "task": "collaborations.tasks.remind_due_deliverables",
+        "schedule": crontab(minute=20, hour=8),
+    },
+    "send-review-digests": {
+        "task": "collaborations.tasks.send_review_digests",
+        "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
     },
 }
 
@@ -343,17 +360,25 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "nmiq_portal.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "nmiq_portal.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "nmiq_portal.api.filtering.FilterBackend",
+        "nmiq_portal.api.sorting.SortBackend",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "nmiq_portal.api.throttling.AnonymousRateThrottle",
+        "nmiq_portal.api.throttling.TokenRateThrottle",
+        "nmiq_portal.api.throttling.SessionRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
+        "token": env.str("API_THROTTLE_TOKEN", default="600/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
     },
+    # Clients' IP addresses for the anonymous rate: how many proxies in front append to
+    # X-Forwarded-For. 0 takes the connection's address, which a client cannot forge.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
     "EXCEPTION_HANDLER": "nmiq_portal.api.exceptions.problem_details_handler",
     "DEFAULT_SCHEMA_CLASS": "nmiq_portal.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
@@ -363,6 +388,14 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Any site may read the public API from a browser (GET and HEAD, no cookies); writes need a
+# token or a session from the portal itself (nmiq_portal.api.cors).
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "content-language", "if-none-match"]
+CORS_EXPOSE_HEADERS = ["ETag", "Link", "Retry-After"]
 KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name, not a secret
 # knox's own migrations create its AuthToken table even though the model is swapped for ours.
 MIGRATION_MODULES = {"knox": None}
@@ -376,7 +409,19 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Read the public NMI-Q directory; institutes maintain their records with the same rules "
         "as in the browser. Authenticate with a personal token (`Authorization: Token <token>`, "
-        "made on your profile page) or a browser session. Errors are RFC 9457 problem details."
+        "made on your profile page) or a browser session (writes then need the CSRF token). "
+        "Errors are RFC 9457 problem details.\n\n"
+        "**Conditional requests.** Every response with one resource (GET, and the 200/201 of a "
+        "write) carries a strong `ETag`, a hash of the representation you get. GET with "
+        "`If-None-Match` answers 304 without a body while your copy is current.\n\n"
+        "**No lost updates.** A write must say which copy it was made from. PATCH: send "
+        "`If-Match` with the ETag of the whole record (read without `?fields=`), or the "
+        "`version` you edited in the body; DELETE: send `If-Match`. If the record changed since, "
+        "even between our check and the write, the answer is 412 Precondition Failed (with "
+        "`current_version`) and nothing changes; without either, 428 Precondition Required. "
+        "A PATCH changes only what it names: nested objects merge, `null` clears a group, lists "
+        "are replaced; `published` publishes or unpublishes and `status: retired` retires, in the "
+        "same step. Writes go through the same rules as the portal's pages."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -385,9 +430,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Names of the choice sets several components share ("status" and "kind" mean many things).
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "collaborations.enums.ProjectStatus",
+        "ProjectKindEnum": "collaborations.enums.ProjectKind",
+        "ParticipationStatusEnum": "collaborations.enums.ParticipationStatus",
+        "ParticipationRoleEnum": "collaborations.enums.ParticipationRole",
+        "InstituteKindEnum": "capabilities.enums.InstituteKind",
+        "ServiceKindEnum": "capabilities.enums.ServiceKind",
+        "EvidenceKindEnum": "capabilities.enums.EvidenceKind",
+        "TestbedStatusEnum": "capabilities.enums.TestbedStatus",
+        "ServiceStatusEnum": "capabilities.enums.ServiceStatus",
+        "ContactStatusEnum": "capabilities.enums.ContactStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "nmiq_portal.api.schema.add_problem_component",
+        "nmiq_portal.api.schema.optional_fields_where_fields_apply",
     ],
 }
 
@@ -404,3 +463,11 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Collaborations ----------------------------------------------------------------------------
+
+#: Days a proposal may wait for its review before the coordinators are reminded (and it shows as
+#: overdue in their queue).
+PROPOSAL_REVIEW_DAYS = env.int("PROPOSAL_REVIEW_DAYS", default=14)
+#: Days before a deliverable's due date when the lead institute is reminded.
+DELIVERABLE_REMINDER_DAYS = env.int("DELIVERABLE_REMINDER_DAYS", default=7)

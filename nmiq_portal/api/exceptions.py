@@ -15,7 +15,7 @@ def _flatten(errors, prefix=""):
     """[{"field": "contacts.0.email", "detail": "...", "code": "invalid"}, ...]"""
     if isinstance(errors, dict):
         for key, value in errors.items():
-            name = key if key != "non_field_errors" else ""
+            name = str(key) if key != "non_field_errors" else ""  # list items: 0, 1, …
             yield from _flatten(value, f"{prefix}.{name}" if prefix and name else prefix or name)
     elif isinstance(errors, list):
         if all(isinstance(item, exceptions.ErrorDetail | str) for item in errors):
@@ -60,8 +60,9 @@ def problem_details_handler(exc, context):
             exc, "default_code", "error"
         )
     response.data = problem
-    if request is not None and isinstance(
-        getattr(request, "accepted_renderer", None), JSONRenderer
-    ):
+    # Without an accepted renderer (content negotiation itself failed, e.g. on an unknown format
+    # suffix), DRF answers with its first renderer: JSON.
+    renderer = getattr(request, "accepted_renderer", None)
+    if request is not None and (renderer is None or isinstance(renderer, JSONRenderer)):
         response.content_type = PROBLEM_JSON
     return response

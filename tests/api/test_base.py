@@ -4,7 +4,6 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
-from rest_framework.throttling import AnonRateThrottle
 
 from nmiq_portal.accounts import services as account_services
 from tests.factories import InstituteFactory, UserFactory
@@ -61,16 +60,6 @@ def test_a_revoked_token_is_refused_as_a_problem(api):
     assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["code"] == "authentication_failed"
-
-
-def test_anonymous_clients_are_throttled_with_retry_after(api, monkeypatch):
-    monkeypatch.setitem(AnonRateThrottle.THROTTLE_RATES, "anon", "3/min")
-    for _ in range(3):
-        assert api.get("/api/v1/institutes/").status_code == 200
-    response = api.get("/api/v1/institutes/")
-    assert response.status_code == 429
-    assert int(response["Retry-After"]) > 0
-    assert response.json()["code"] == "throttled"
 
 
 def test_schema_documents_the_endpoints_and_their_problem_responses(api):

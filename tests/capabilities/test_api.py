@@ -81,7 +81,7 @@ def test_invalid_filter_answers_the_field_and_the_reason(api):
     assert all(error["code"] == "invalid_choice" for error in problem["errors"])
 
 
-def test_writes_are_not_allowed_yet(api):
+def test_institutes_cannot_be_created_through_the_api(api):
     api.force_authenticate(MembershipFactory(role="admin").user)
     response = api.post(LIST, {"acronym": "NEW"})
     assert response.status_code == 405

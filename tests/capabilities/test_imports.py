@@ -568,7 +568,7 @@ def _eventually(predicate, timeout=60.0):
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_500_row_file_applies_through_a_worker_with_progress(client, celery_worker, task_waiter):
     institute = InstituteFactory(acronym="BIGLAB", slug="biglab")
     member = MembershipFactory(institute=institute).user

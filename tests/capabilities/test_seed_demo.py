@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.test import Client, override_settings
 
 from capabilities import models
-from capabilities.enums import ServiceKind, Visibility
 from capabilities.demo import DEMO_PASSWORD, INSTITUTES, demo_email
+from capabilities.enums import ServiceKind, Visibility
 from capabilities.models import Contact, Institute, Membership, Service
 from capabilities.selectors import directory_matches
 

@@ -1,0 +1,17 @@
+"""The change feed and the snapshot: an ordered, resumable list of changes to public objects.
+
+Apps join by ``register(type_key, model, ...)`` in their ``AppConfig.ready()``; a write that
+bypasses model signals (``QuerySet.update``) calls ``touch(model, pks)`` in its transaction.
+"""
+
+from .registry import register
+
+
+def touch(model, objects) -> None:
+    """Record that the public state of ``objects`` (instances or pks) may have changed."""
+    from .capture import touch as _touch  # lazily: it needs the models, loaded after the package
+
+    _touch(model, objects)
+
+
+__all__ = ["register", "touch"]

@@ -1,0 +1,169 @@
+"""Reading the change feed and the snapshot: events below the watermark, data as of now.
+
+Events are ordered by (txid, id) and handed out only below ``pg_snapshot_xmin``, the oldest
+transaction still running, read in the same statement: every event a later poll could find has
+a txid above the cursor, so no poll skips one. Because transaction ids are not commit order, an
+event's action and data are those of its object when the page is read: an upsert of an object
+that is no longer public goes out as a delete, a delete of one that is public again as an upsert.
+"""
+
+import base64
+import binascii
+import copy
+import json
+from collections.abc import Iterator
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection, transaction
+from django.http import QueryDict
+from rest_framework.request import Request
+from rest_framework.utils.encoders import JSONEncoder
+
+from . import registry
+from .models import Action, ChangeEvent
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+#: Objects serialised per query round of the snapshot: its memory does not grow with the data.
+SNAPSHOT_CHUNK = 500
+CURSOR_VERSION = "1"
+
+# txid goes out as text (psycopg2 knows no xid8) under another name: ORDER BY must see the xid8.
+_PAGE = """
+SELECT e.id, e.txid::text AS position, e.type_key, e.uuid, e.changed_at FROM {events} AS e
+WHERE (e.txid, e.id) > (%s::xid8, %s) AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY e.txid, e.id
+LIMIT %s
+"""
+
+
+class BadCursor(ValueError):
+    """A cursor this feed did not hand out."""
+
+
+def encode_cursor(txid: int, event_id: int) -> str:
+    raw = f"{CURSOR_VERSION}.{txid}.{event_id}".encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def decode_cursor(cursor: str) -> tuple[int, int]:
+    """(txid, id) of an opaque cursor; raises BadCursor."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+        version, txid, event_id = raw.split(".")
+        if version != CURSOR_VERSION or not (txid.isdigit() and event_id.isdigit()):
+            raise ValueError(raw)
+        position = int(txid), int(event_id)
+    except (ValueError, UnicodeError, binascii.Error) as error:
+        raise BadCursor(cursor) from error
+    if position[0] >= 2**63 or position[1] >= 2**63:
+        raise BadCursor(cursor)
+    return position
+
+
+START = encode_cursor(0, 0)
+
+
+def anonymous_request(request) -> Request:
+    """``request`` as an anonymous client without query parameters would make it: the same host
+    and scheme for absolute URLs, and the public representation whoever asks."""
+    plain = copy.copy(getattr(request, "_request", request))
+    plain.GET = QueryDict()
+    anonymous = Request(plain)
+    anonymous.user = AnonymousUser()
+    return anonymous
+
+
+def _serialise(registration, objects, request) -> list:
+    context = {"request": request}
+    return registration.serializer_class(objects, many=True, context=context).data
+
+
+def _public_data(type_key: str, uuids: set[str], request) -> dict[str, dict]:
+    """{uuid: anonymous API representation} of those of ``uuids`` that are public now."""
+    registration = registry.get(type_key)
+    if registration is None or not uuids:
+        return {}
+    objects = list(registration.queryset(request.user).filter(uuid__in=uuids))
+    data = _serialise(registration, objects, request)
+    return {str(obj.uuid): item for obj, item in zip(objects, data, strict=True)}
+
+
+def read_page(request, *, after: tuple[int, int], limit: int) -> dict:
+    """One page of events after ``after``: {results, next, has_more}; one query for the events
+    and one round per type on the page for their data, whatever ``limit`` is."""
+    events_table = connection.ops.quote_name(ChangeEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(_PAGE.format(events=events_table), [str(after[0]), after[1], limit + 1])
+        rows = cursor.fetchall()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    anonymous = anonymous_request(request)
+    wanted: dict[str, set[str]] = {}
+    for _id, _txid, type_key, uuid, _changed_at in rows:
+        wanted.setdefault(type_key, set()).add(str(uuid))
+    data = {key: _public_data(key, uuids, anonymous) for key, uuids in wanted.items()}
+    results = []
+    for event_id, txid, type_key, uuid, changed_at in rows:
+        item = data[type_key].get(str(uuid))
+        results.append(
+            {
+                "cursor": encode_cursor(int(txid), event_id),
+                "type": type_key,
+                "uuid": str(uuid),
+                "action": Action.UPSERT.value if item is not None else Action.DELETE.value,
+                "changed_at": changed_at,
+                "data": item,
+            }
+        )
+    return {
+        "results": results,
+        "next": results[-1]["cursor"] if results else encode_cursor(*after),
+        "has_more": has_more,
+    }
+
+
+def _line(value: dict) -> str:
+    return json.dumps(value, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def snapshot_lines(request, registrations: list) -> Iterator[bytes]:
+    """Every public object of ``registrations`` as NDJSON lines, by type then primary key, read
+    in one REPEATABLE READ transaction, then the cursor from which the feed continues.
+
+    The cursor is (the snapshot's xmin, 0): every transaction below xmin is in the snapshot, and
+    the feed replays everything from xmin on, some of it already in the snapshot, which a client
+    applies again without harm. The transaction is read-only and gets no transaction id, so a
+    slow download never holds back the feed's watermark.
+    """
+    anonymous = anonymous_request(request)
+    nested = connection.in_atomic_block  # inside a test's transaction: read in that one
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if not nested:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
+            xmin = int(cursor.fetchone()[0])
+        for registration in registrations:
+            last, more = None, True
+            while more:
+                lines, last, more = _snapshot_chunk(registration, anonymous, after=last)
+                if lines:
+                    yield lines
+    yield _line({"cursor": encode_cursor(xmin, 0)}).encode()
+
+
+def _snapshot_chunk(registration, request, *, after) -> tuple[bytes, object, bool]:
+    """(the lines of the chunk after primary key ``after`` (None: the first), its last key,
+    whether more may follow). Its objects are gone once it returns: one chunk in memory."""
+    queryset = registration.queryset(request.user).order_by("pk")
+    if after is not None:
+        queryset = queryset.filter(pk__gt=after)
+    objects = list(queryset[:SNAPSHOT_CHUNK])
+    data = _serialise(registration, objects, request)
+    lines = "".join(
+        _line({"type": registration.type_key, "uuid": str(obj.uuid), "data": item})
+        for obj, item in zip(objects, data, strict=True)
+    ).encode()
+    more = len(objects) == SNAPSHOT_CHUNK
+    return lines, objects[-1].pk if objects else after, more

@@ -1,0 +1,81 @@
+"""The models of the change feed: each app registers its public models, one registration each."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db.models import Model, QuerySet
+
+
+@dataclass(frozen=True)
+class Registration:
+    """How the feed reads one public model and what its public representation depends on."""
+
+    type_key: str
+    model: type[Model]
+    #: ``queryset(user)``: what the model's API endpoint shows ``user``, ready to serialise.
+    queryset: Callable[..., QuerySet]
+    serializer_class: type
+    #: ``public()``: the objects anyone may see; decides what a change writes to the feed.
+    public: Callable[[], QuerySet]
+    #: Lookup paths from the model to what its representation also shows (see ``register``).
+    depends: tuple[str, ...]
+
+
+_registrations: dict[str, Registration] = {}
+
+
+def register(
+    type_key: str,
+    model: type[Model],
+    *,
+    queryset: Callable[..., QuerySet],
+    serializer_class: type,
+    public: Callable[[], QuerySet],
+    depends: tuple[str, ...] | list[str] = (),
+) -> Registration:
+    """Join ``model`` to the change feed and the snapshot as ``type_key``.
+
+    ``data`` of an event is ``serializer_class`` over ``queryset(AnonymousUser())``: exactly what
+    the anonymous API returns. ``depends`` lists the lookup paths (``"institute"``,
+    ``"contacts"``, ``"readiness__scale"``) to every related model whose changes alter that
+    representation or whether the object is public: a save, delete or many-to-many change of
+    anything along a path records its objects too. The model needs a unique ``uuid`` field.
+    """
+    if type_key in _registrations:
+        raise ImproperlyConfigured(f"The change feed already has a type {type_key!r}.")
+    if any(r.model is model for r in _registrations.values()):
+        raise ImproperlyConfigured(f"{model.__name__} is already registered with the change feed.")
+    try:
+        model._meta.get_field("uuid")
+    except FieldDoesNotExist as error:
+        raise ImproperlyConfigured(f"{model.__name__} needs a uuid to join the feed.") from error
+    registration = Registration(
+        type_key=type_key,
+        model=model,
+        queryset=queryset,
+        serializer_class=serializer_class,
+        public=public,
+        depends=tuple(depends),
+    )
+    from . import capture  # lazily: it needs the models
+
+    capture.connect(registration)
+    _registrations[type_key] = registration
+    return registration
+
+
+def registrations() -> list[Registration]:
+    """Every registration, in the order the apps registered them (the snapshot's order)."""
+    return list(_registrations.values())
+
+
+def get(type_key: str) -> Registration | None:
+    return _registrations.get(type_key)
+
+
+def for_model(model: type[Model]) -> Registration:
+    for registration in _registrations.values():
+        if registration.model is model:
+            return registration
+    raise LookupError(f"{model.__name__} is not registered with the change feed.")

@@ -1,0 +1,68 @@
+"""Every list endpoint costs the same number of queries whatever its page size, in both modes."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from capabilities.models import ReadinessLevel, TechnologyArea
+from tests.factories import (
+    ContactFactory,
+    InstituteFactory,
+    MembershipFactory,
+    ServiceFactory,
+    TestbedFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+RECORDS = 8
+SIZES = (2, 7)
+#: Queries of a page by number: the count, the rows, and one per prefetched relation
+#: (technology areas, contacts, evidence). A cursor page needs no count.
+PAGE_QUERIES = {
+    "institutes": 2,
+    "testbeds": 5,
+    "services": 5,
+    "contacts": 2,
+    "technology-areas": 2,
+}
+
+
+@pytest.fixture
+def directory():
+    area = TechnologyArea.objects.get(slug="cryogenics")
+    readiness = ReadinessLevel.objects.first()
+    for _ in range(RECORDS):
+        institute = InstituteFactory()
+        contacts = ContactFactory.create_batch(2, institute=institute)
+        TestbedFactory(
+            institute=institute, technology_areas=[area], contacts=contacts, readiness=readiness
+        )
+        ServiceFactory(institute=institute, technology_areas=[area], contacts=contacts)
+
+
+@pytest.mark.parametrize("mode", ["page", "cursor"])
+@pytest.mark.parametrize("kind", list(PAGE_QUERIES))
+def test_list_queries_are_constant_in_page_size(directory, kind, mode):
+    api = APIClient()
+    api.force_authenticate(MembershipFactory().user)
+    counts = []
+    for size in SIZES:
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(f"/api/v1/{kind}/", {"page_size": size, "pagination": mode})
+        assert response.status_code == 200
+        assert len(response.json()["results"]) == size
+        counts.append(len(queries))
+    expected = PAGE_QUERIES[kind] - (mode == "cursor")
+    assert counts == [expected, expected], [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.parametrize("kind", ["testbeds", "contacts"])
+def test_a_later_cursor_page_costs_what_the_first_does(directory, kind):
+    api = APIClient()
+    first = api.get(f"/api/v1/{kind}/", {"page_size": 2, "pagination": "cursor"}).json()
+    with CaptureQueriesContext(connection) as queries:
+        later = api.get(first["next"])
+    assert later.status_code == 200
+    assert len(queries) == PAGE_QUERIES[kind] - 1

@@ -1,0 +1,163 @@
+"""/api/v1/snapshot/: every public record from one consistent read, then the cursor from which
+the change feed continues, so that snapshot + feed is an exact copy of the public API."""
+
+import json
+
+import pytest
+from rest_framework.test import APIClient
+
+from capabilities import models, services
+from capabilities.enums import Visibility
+from capabilities.models import ReadinessLevel, TechnologyArea
+from nmiq_portal.changes import feed, registry
+from tests.factories import (
+    ContactFactory,
+    InstituteFactory,
+    ServiceFactory,
+    StaffFactory,
+    TestbedFactory,
+)
+
+from .support import apply, held_transaction, list_api, read_feed, read_snapshot, settle
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def staff():
+    return StaffFactory()
+
+
+def _directory(size: int = 2) -> dict:
+    """Public records of every type, and records of every kind that must stay out."""
+    area = TechnologyArea.objects.get(slug="cryogenics")
+    public = []
+    for _ in range(size):
+        institute = InstituteFactory()
+        contact = ContactFactory(institute=institute)
+        testbed = TestbedFactory(
+            institute=institute,
+            contacts=[contact],
+            technology_areas=[area],
+            readiness=ReadinessLevel.objects.first(),
+        )
+        service = ServiceFactory(institute=institute, testbed=testbed, contacts=[contact])
+        public += [institute, contact, testbed, service]
+    home = public[0]
+    unverified = InstituteFactory(verified=False)
+    hidden = [
+        TestbedFactory(institute=home, published=False),
+        TestbedFactory(institute=home, visibility=Visibility.MEMBERS),
+        ServiceFactory(institute=home, visibility=Visibility.INSTITUTE),
+        ContactFactory(institute=home, published=False),
+        unverified,
+        TestbedFactory(institute=unverified),
+        ContactFactory(institute=unverified),
+    ]
+    retired = TestbedFactory(institute=home)
+    services.record_retire(actor=StaffFactory(), record=retired)
+    hidden.append(retired)
+    return {"public": public, "hidden": hidden}
+
+
+def _mirror(lines) -> dict:
+    return {(line["type"], line["uuid"]): line["data"] for line in lines}
+
+
+def test_snapshot_is_every_public_record_as_the_list_api_shows_it(api):
+    directory = _directory()
+    lines, cursor = read_snapshot(api)
+    assert _mirror(lines) == list_api(api)
+    assert len(lines) == len(directory["public"])
+    assert {str(obj.uuid) for obj in directory["hidden"]}.isdisjoint(line["uuid"] for line in lines)
+    assert feed.decode_cursor(cursor)[1] == 0
+
+
+def test_snapshot_then_the_feed_from_its_cursor_equals_the_list_api(api, staff):
+    directory = _directory()
+    institute, contact, testbed, service = directory["public"][:4]
+    other_institute, _contact, other_testbed, _service = directory["public"][4:8]
+    lines, cursor = read_snapshot(api)
+    mirror = _mirror(lines)
+
+    services.record_update(actor=staff, record=testbed, version=testbed.version, summary="New")
+    services.record_retire(actor=staff, record=contact)
+    services.record_unpublish(actor=staff, record=service)
+    models.Testbed.objects.get(pk=other_testbed.pk).delete()
+    services.institute_set_verified(actor=staff, institute=other_institute, verified=False)
+    services.institute_update(actor=staff, institute=institute, name="Renamed")
+    TestbedFactory(institute=institute, name="Brand new")
+    draft = directory["hidden"][0]
+    services.record_publish(actor=staff, record=draft)
+
+    events, _next = read_feed(api, after=cursor)
+    assert apply(mirror, events) == list_api(api)
+
+
+def test_snapshot_reads_one_moment_while_writers_commit_and_the_feed_brings_the_rest(
+    api, staff, monkeypatch
+):
+    monkeypatch.setattr(feed, "SNAPSHOT_CHUNK", 2)
+    institute = InstituteFactory()
+    first, second, *later = TestbedFactory.create_batch(5, institute=institute)
+    settle()
+    response = api.get("/api/v1/snapshot/", {"types": "testbed"})
+    chunks = iter(response.streaming_content)
+    lines = [json.loads(line) for line in next(chunks).splitlines()]
+    assert [line["uuid"] for line in lines] == [str(first.uuid), str(second.uuid)]
+
+    # Meanwhile, another connection deletes a testbed not yet streamed and adds one.
+    with held_transaction() as writer:
+        writer.run(lambda: models.Testbed.objects.get(pk=later[-1].pk).delete())
+        added = writer.run(lambda: TestbedFactory(institute=institute, name="Added meanwhile"))
+
+    for chunk in chunks:
+        lines += [json.loads(line) for line in chunk.splitlines()]
+    cursor = lines.pop()["cursor"]
+    streamed = [line["uuid"] for line in lines]
+    assert streamed == [str(t.uuid) for t in (first, second, *later)]  # as it was at the start
+    assert str(added.uuid) not in streamed
+
+    events, _next = read_feed(api, after=cursor)
+    mirror = apply(_mirror(lines), [e for e in events if e["type"] == "testbed"])
+    assert mirror == list_api(api, types=["testbed"])
+
+
+def test_snapshot_order_is_by_type_then_stable_across_chunks(api, monkeypatch):
+    _directory(size=3)
+    whole, _cursor = read_snapshot(api)
+    monkeypatch.setattr(feed, "SNAPSHOT_CHUNK", 2)
+    chunked, _cursor = read_snapshot(api)
+    assert chunked == whole
+    types = [line["type"] for line in whole]
+    order = [registration.type_key for registration in registry.registrations()]
+    assert types == sorted(types, key=order.index)
+
+
+def test_snapshot_types_narrows_it_to_those_types(api):
+    _directory()
+    lines, _cursor = read_snapshot(api, types="testbed,service")
+    assert {line["type"] for line in lines} == {"testbed", "service"}
+    assert _mirror(lines) == list_api(api, types=["testbed", "service"])
+
+
+@pytest.mark.parametrize("types", ["nonsense", "testbed,nonsense"])
+def test_snapshot_of_an_unknown_type_is_a_400_problem(api, types):
+    response = api.get("/api/v1/snapshot/", {"types": types})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"][0]["field"] == "types"
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_snapshot_queries_are_constant_in_its_size(api, size, django_assert_num_queries):
+    _directory(size=size)
+    # BEGIN, isolation level, watermark; institutes 1, testbeds 4, services 4, contacts 1; COMMIT.
+    with django_assert_num_queries(14):
+        lines, _cursor = read_snapshot(api, types="institute,testbed,service,contact")
+    assert len(lines) >= 4 * size
