@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from nmiq_portal.core import sections
 from nmiq_portal.core.exceptions import StaleEdit
+from nmiq_portal.core.forms import add_service_errors, message_service_errors
 from nmiq_portal.core.permissions import require
 
 from . import exports, imports, selectors, services
@@ -61,22 +62,6 @@ def _visible_institute(request, slug) -> Institute:
     return get_object_or_404(Institute.objects.visible_to(request.user), slug=slug)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when it names one, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            for message in messages_:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def _error_messages(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 def institute_list(request):
     filterset = InstituteFilterSet(
         request.GET, queryset=selectors.institute_list(user=request.user)
@@ -105,7 +90,7 @@ def institute_register(request):
         try:
             institute = services.institute_register(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -151,7 +136,7 @@ def institute_members(request, slug):
                     actor=request.user, institute=institute, **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
@@ -188,7 +173,7 @@ def membership_role(request, slug, pk):
                 actor=request.user, membership=membership, role=form.cleaned_data["role"]
             )
         except ValidationError as error:
-            _error_messages(request, error)
+            message_service_errors(request, error)
         else:
             messages.success(
                 request,
@@ -208,7 +193,7 @@ def membership_end(request, slug, pk):
     try:
         services.membership_end(actor=request.user, membership=membership)
     except ValidationError as error:
-        _error_messages(request, error)
+        message_service_errors(request, error)
         return redirect("capabilities:institute_members", slug=slug)
     if leaving:
         messages.success(
@@ -228,7 +213,7 @@ def invitation_revoke(request, slug, uuid):
     try:
         services.invitation_revoke(actor=request.user, invitation=invitation)
     except ValidationError as error:
-        _error_messages(request, error)
+        message_service_errors(request, error)
     else:
         messages.success(
             request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
@@ -260,7 +245,7 @@ def invitation(request, uuid):
                 return redirect("home")
             messages.error(request, _("Choose to accept or to decline."))
         except ValidationError as error:
-            _error_messages(request, error)
+            message_service_errors(request, error)
     return render(
         request,
         "capabilities/invitation.html",
@@ -493,7 +478,7 @@ def _record_create(request, slug, kind):
                 actor=request.user, model=model, institute=institute, **form.record_data()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -547,7 +532,7 @@ def _record_edit(request, kind, **lookup):
                 **form.record_data(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except StaleEdit as stale:
             return _render_record_form(
                 request,
@@ -571,7 +556,7 @@ def _record_state(request, kind, action, **lookup):
     try:
         record = service(actor=request.user, record=record)
     except ValidationError as error:
-        _error_messages(request, error)
+        message_service_errors(request, error)
     else:
         messages.success(request, message % {"record": record.name})
     return redirect(_record_url(record))
@@ -641,7 +626,7 @@ def institute_edit(request, slug):
                 **form.institute_data(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except StaleEdit as stale:
             data = request.POST.copy()
             data["version"] = str(stale.current.version)
@@ -769,7 +754,7 @@ def _request_access(request, model, slug):
                 actor=request.user, target=target, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -859,7 +844,7 @@ def access_request_answer(request, uuid, action):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The requester was told."))
             return redirect(access_request.get_absolute_url())
@@ -893,7 +878,7 @@ def saved_search_create(request):
         try:
             saved = services.saved_search_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _error_messages(request, error)
+            message_service_errors(request, error)
         else:
             messages.success(
                 request,
@@ -963,7 +948,7 @@ def import_start(request, slug):
                 rows=form.rows,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect(job.get_absolute_url())
     return render(
@@ -1038,7 +1023,7 @@ def import_apply(request, uuid):
     try:
         services.import_queue(actor=request.user, job=job)
     except ValidationError as error:
-        _error_messages(request, error)
+        message_service_errors(request, error)
     return redirect(job.get_absolute_url())
 
 
@@ -1082,7 +1067,7 @@ def evidence_add(request, slug, kind):
         try:
             services.evidence_add(actor=request.user, record=record, **form.evidence_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The evidence is added."))
             return redirect(record.get_absolute_url() + "#how-we-know")
@@ -1099,7 +1084,7 @@ def evidence_edit(request, uuid):
         try:
             services.evidence_update(actor=request.user, evidence=evidence, **form.evidence_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The evidence is saved."))
             return redirect(record.get_absolute_url() + "#how-we-know")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from capabilities.models import Institute
 from nmiq_portal.core.exceptions import StaleEdit
+from nmiq_portal.core.forms import add_service_errors, message_service_errors
 from nmiq_portal.core.permissions import require
 from nmiq_portal.workflow import available_actions
 
@@ -37,22 +38,6 @@ def _query(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
-
-
-def _error_messages(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when it names one, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            for message in messages_:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 # --- Technical working areas ------------------------------------------------------------------
@@ -181,7 +166,7 @@ def _submit(request, project) -> Project:
         project = services.project_transition(actor=request.user, project=project, action="submit")
     except ValidationError as error:
         messages.warning(request, _("Your proposal is saved but not submitted yet."))
-        _error_messages(request, error)
+        message_service_errors(request, error)
     else:
         messages.success(
             request,
@@ -211,7 +196,7 @@ def project_create(request):
                 **data,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -243,7 +228,7 @@ def project_edit(request, slug):
                 **form.project_data(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except StaleEdit as stale:
             data = request.POST.copy()
             data["version"] = str(stale.current.version)
@@ -278,7 +263,7 @@ def project_transition(request, slug):
             actor=request.user, project=project, action=action, comment=form.cleaned_data["comment"]
         )
     except ValidationError as error:
-        _error_messages(request, error)
+        message_service_errors(request, error)
     else:
         messages.success(
             request,
@@ -303,7 +288,7 @@ def project_final_report(request, slug):
     try:
         services.project_link_final_report(actor=request.user, project=project, **form.cleaned_data)
     except ValidationError as error:
-        _error_messages(request, error)
+        message_service_errors(request, error)
     else:
         messages.success(request, _("The final report is linked."))
     return redirect(project.get_absolute_url())
@@ -325,7 +310,7 @@ def deliverable_done(request, pk):
             actor=request.user, deliverable=deliverable, done=request.POST.get("done") == "1"
         )
     except ValidationError as error:
-        _error_messages(request, error)
+        message_service_errors(request, error)
     return redirect(deliverable.project.get_absolute_url() + "#deliverables-heading")
 
 
@@ -350,7 +335,7 @@ def participation_request(request, slug):
     try:
         services.participation_request(actor=request.user, project=project, institute=institute)
     except ValidationError as error:
-        _error_messages(request, error)
+        message_service_errors(request, error)
     else:
         messages.success(
             request,
@@ -372,7 +357,7 @@ def participation_invite(request, slug):
     try:
         services.participation_invite(actor=request.user, project=project, institute=institute)
     except ValidationError as error:
-        _error_messages(request, error)
+        message_service_errors(request, error)
     else:
         messages.success(request, _("%(institute)s is invited.") % {"institute": institute.acronym})
     return redirect(project.get_absolute_url())
@@ -398,7 +383,7 @@ def participation_transition(request, pk):
             comment=form.cleaned_data["comment"],
         )
     except ValidationError as error:
-        _error_messages(request, error)
+        message_service_errors(request, error)
     else:
         messages.success(
             request,

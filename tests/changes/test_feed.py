@@ -5,7 +5,6 @@ import threading
 
 import pytest
 from django.db import connection, transaction
-from rest_framework.test import APIClient
 
 from capabilities import models, services
 from capabilities.enums import ContactStatus, Visibility
@@ -16,23 +15,12 @@ from tests.factories import (
     ContactFactory,
     InstituteFactory,
     ServiceFactory,
-    StaffFactory,
     TestbedFactory,
 )
 
 from .support import held_transaction, list_api, poll, read_feed, settle, wait_for_lock_waiter
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory()
 
 
 def _seen(events):

@@ -4,7 +4,6 @@ the change feed continues, so that snapshot + feed is an exact copy of the publi
 import json
 
 import pytest
-from rest_framework.test import APIClient
 
 from capabilities import models, services
 from capabilities.enums import Visibility
@@ -21,16 +20,6 @@ from tests.factories import (
 from .support import apply, held_transaction, list_api, read_feed, read_snapshot, settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory()
 
 
 def _directory(size: int = 2) -> dict:
