@@ -7,14 +7,19 @@ FIELDS_PARAM = "fields"
 
 
 def requested_fields(request) -> list[str] | None:
-    """The field names asked for (``a,b`` or ``fields=a&fields=b``), or None for all."""
+    """The field names asked for (``a,b`` or ``fields=a&fields=b``), or None for all; an empty
+    ``fields=`` asks for nothing, which is refused."""
+    if FIELDS_PARAM not in request.query_params:
+        return None
     names = [
         name.strip()
         for value in request.query_params.getlist(FIELDS_PARAM)
         for name in value.split(",")
         if name.strip()
     ]
-    return names or None
+    if not names:
+        raise ValidationError({FIELDS_PARAM: ["Name at least one field."]}, code="required")
+    return names
 
 
 def select_fields(serializer, names: list[str]) -> None:

@@ -4,12 +4,12 @@ from django_filters import BooleanFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
-BOOLEANS = frozenset({"true", "false", "1", "0", ""})
+BOOLEANS = frozenset({"true", "false", "1", "0"})
 
 
 class FilterBackend(DjangoFilterBackend):
     """django-filter's backend, refusing what a form quietly reads as "no filter" or as "yes":
-    ``si=yes``, ``root=null``. A page's checkbox may be lenient; an API client wants to know
+    ``si=yes``, ``root=null``, ``si=``. A page's checkbox may be lenient; an API client wants to know
     its filter was not applied."""
 
     def get_filterset(self, request, queryset, view):

@@ -50,6 +50,12 @@ class Pagination(pagination.PageNumberPagination):
         self.last_position = self.keyset.position(rows[-1]) if rows else position
         return rows
 
+    def get_page_number(self, request, paginator):
+        """The page asked for; DRF reads an empty ``page=`` as page 1, here it is an invalid page
+        like any other that is not a number."""
+        number = request.query_params.get(self.page_query_param, 1)
+        return paginator.num_pages if number in self.last_page_strings else number
+
     def get_page_size(self, request):
         """``page_size`` is a whole number from 1 (more than the maximum gives the maximum);
         anything else is refused rather than silently replaced by the default."""
@@ -64,7 +70,8 @@ class Pagination(pagination.PageNumberPagination):
 
     def _mode(self, request) -> str:
         params = request.query_params
-        mode = params.get(self.mode_query_param) or (CURSOR if CURSOR in params else PAGE)
+        # Named but empty is a mistake to report, not a request for the default.
+        mode = params.get(self.mode_query_param, CURSOR if CURSOR in params else PAGE)
         if mode not in (PAGE, CURSOR):
             raise ValidationError(
                 {self.mode_query_param: [f"Choose one of: {PAGE}, {CURSOR}."]},

@@ -23,7 +23,7 @@ class SortBackend(BaseFilterBackend):
         choices = self.choices(view)
         if not choices:
             return queryset
-        sort = request.query_params.get(self.param) or choices[0]
+        sort = request.query_params.get(self.param, choices[0])
         if sort not in choices:
             raise exceptions.ValidationError(
                 {self.param: [f"Choose one of: {', '.join(choices)}."]}, code="invalid_choice"

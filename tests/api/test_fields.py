@@ -85,10 +85,13 @@ def test_asking_for_a_contacts_email_does_not_give_it_to_anonymous_clients(api):
     assert api.get(url, {"fields": "email"}).json() == {"email": contact.email}
 
 
-def test_an_empty_fields_parameter_gives_every_field(api):
+@pytest.mark.parametrize("value", ["", " , "])
+def test_an_empty_fields_parameter_is_refused_rather_than_read_as_every_field(api, value):
     testbed = TestbedFactory()
-    url = f"/api/v1/testbeds/{testbed.uuid}/"
-    assert api.get(url, {"fields": ""}).json() == api.get(url).json()
+    for url in ("/api/v1/testbeds/", f"/api/v1/testbeds/{testbed.uuid}/"):
+        response = api.get(url, {"fields": value})
+        assert response.status_code == 400
+        assert [error["field"] for error in response.json()["errors"]] == ["fields"]
 
 
 def test_schema_documents_fields_on_every_read_and_marks_no_field_required(api):

@@ -153,6 +153,7 @@ def test_cursor_mode_keeps_the_filters(api):
         ({"pagination": "cursor", "q": "cryostat"}, "pagination"),
         ({"pagination": "cursor", "q": "cryostat", "sort": "relevance"}, "pagination"),
         ({"pagination": "offset"}, "pagination"),
+        ({"pagination": ""}, "pagination"),
         ({"cursor": "not-a-cursor"}, "cursor"),
         ({"cursor": "eyJzIjoiMTIzIn0"}, "cursor"),
         ({"pagination": "cursor", "page": "2"}, "page"),
@@ -216,7 +217,13 @@ def test_schema_documents_both_page_shapes_and_the_parameters(api):
         assert {"404", "400"} <= set(operation["responses"]), "no such page; invalid cursor"
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "abc", "null", "2.5", "١٢"])
+@pytest.mark.parametrize("value", ["", "0", "abc", "2.5"])
+def test_a_page_that_is_not_a_number_is_not_found(api, value):
+    response = api.get("/api/v1/testbeds/", {"page": value})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("value", ["", "0", "-1", "abc", "null", "2.5", "١٢"])
 def test_page_size_must_be_a_whole_number_from_one(api, value):
     response = api.get("/api/v1/testbeds/", {"page_size": value})
     assert response.status_code == 400

@@ -3,6 +3,7 @@ schema, valid and invalid inputs, no server error and no answer the schema does 
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -14,6 +15,7 @@ from django.test import override_settings
 
 from capabilities.enums import MemberRole
 from nmiq_portal.accounts import services as account_services
+from tests.collaborations.factories import ProjectFactory, TechnicalWorkingAreaFactory
 from tests.factories import (
     ContactFactory,
     InstituteFactory,
@@ -51,10 +53,11 @@ EXPECTED_STATUSES = {
 
 @pytest.fixture
 def demo():
-    """What the demo has: a verified institute with an editor and a personal token, records
-    public and draft, and another institute whose records the editor may not change."""
+    """What the demo has: a verified institute with an administrator and a personal token,
+    records public and draft, another institute whose records they may not change, and a
+    working area with the administrator's draft proposal and a public project."""
     home = InstituteFactory(acronym="PTB", slug="ptb", rmo="EURAMET")
-    editor = MembershipFactory(institute=home, role=MemberRole.EDITOR).user
+    editor = MembershipFactory(institute=home, role=MemberRole.ADMIN).user
     _, token = account_services.api_token_create(
         actor=editor, name="schemathesis", expiry=timedelta(days=1)
     )
@@ -66,6 +69,9 @@ def demo():
     TestbedFactory(institute=other)
     ServiceFactory(institute=other)
     ContactFactory(institute=other)
+    twa = TechnicalWorkingAreaFactory(slug="twa-1")
+    proposal = ProjectFactory(twa=twa, lead_institute=home, proposer=editor)
+    ProjectFactory(twa=twa, lead_institute=other, state="active")
     return {
         "token": token,
         # Path parameters of records that exist, so reads and writes reach past the 404.
@@ -75,6 +81,9 @@ def demo():
             "/api/v1/services/{uuid}/": str(service.uuid),
             "/api/v1/contacts/{uuid}/": str(contact.uuid),
             "/api/v1/technology-areas/{slug}/": "cryogenics",
+            "/api/v1/twas/{slug}/": twa.slug,
+            "/api/v1/projects/{uuid}/": str(proposal.uuid),
+            "/api/v1/projects/{uuid}/transition/": str(proposal.uuid),
         },
     }
 
@@ -95,7 +104,7 @@ def _config(*, base_url, token, known) -> str:
     for check, statuses in EXPECTED_STATUSES.items():
         lines += [f"[checks.{check}]", f"expected-statuses = {json.dumps(statuses)}"]
     for operation_path, value in known.items():
-        name = operation_path.rpartition("{")[2].rstrip("}/")
+        (name,) = re.findall(r"\{(\w+)\}", operation_path)
         lines += [
             "[[operations]]",
             f'include-path = "{operation_path}"',

@@ -65,8 +65,9 @@ def test_technology_areas_sort_as_a_tree_or_by_name(api):
         ("/api/v1/technology-areas/", ["path", "name"]),
     ],
 )
-def test_every_list_documents_its_sort_and_refuses_another(api, url, choices):
-    response = api.get(url, {"sort": "price"})
+@pytest.mark.parametrize("other", ["price", ""])
+def test_every_list_documents_its_sort_and_refuses_another(api, url, choices, other):
+    response = api.get(url, {"sort": other})
     assert response.status_code == 400
     (error,) = response.json()["errors"]
     assert error["field"] == "sort"
