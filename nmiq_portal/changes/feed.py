@@ -1,10 +1,11 @@
 """Reading the change feed and the snapshot: events below the watermark, data as of now.
 
-Events are ordered by (txid, id) and handed out only below ``pg_snapshot_xmin``, the oldest
-transaction still running, read in the same statement: every event a later poll could find has
-a txid above the cursor, so no poll skips one. Because transaction ids are not commit order, an
-event's action and data are those of its object when the page is read: an upsert of an object
-that is no longer public goes out as a delete, a delete of one that is public again as an upsert.
+Events are ordered by (txid, id) and handed out only below the watermark, the oldest transaction
+still running that may write to this database, read in the same statement: every event a later
+poll could find has a txid above the cursor, so no poll skips one. Because transaction ids are
+not commit order, an event's action and data are those of its object when the page is read: an
+upsert of an object that is no longer public goes out as a delete, a delete of one that is
+public again as an upsert.
 """
 
 import base64
@@ -28,13 +29,29 @@ MAX_LIMIT = 1000
 SNAPSHOT_CHUNK = 500
 CURSOR_VERSION = "1"
 
+#: The watermark (an xid8): the oldest transaction of the current snapshot still running, less
+#: those pg_stat_activity shows to belong to a session of another database (a session writes only
+#: to its own database), or the snapshot's xmax when none is left. Other databases on the same
+#: server then never hold the feed back. A running transaction pg_stat_activity does not show
+#: (no privilege to see it, or finished since) counts as this database's: the watermark may wait
+#: for it, never pass it. backend_xid is 32 bits; running ids are never 2^32 apart, so the low
+#: 32 bits of a running xid8 name it.
+WATERMARK = """(
+SELECT coalesce(min(running.xid), pg_snapshot_xmax(pg_current_snapshot()))
+FROM pg_snapshot_xip(pg_current_snapshot()) AS running(xid)
+WHERE mod(running.xid::text::numeric, 4294967296)::bigint NOT IN (
+    SELECT backend_xid::text::bigint FROM pg_stat_activity
+    WHERE backend_xid IS NOT NULL
+    AND datid <> (SELECT oid FROM pg_database WHERE datname = current_database())
+))"""
+
 # txid goes out as text (psycopg2 knows no xid8) under another name: ORDER BY must see the xid8.
-_PAGE = """
-SELECT e.id, e.txid::text AS position, e.type_key, e.uuid, e.changed_at FROM {events} AS e
-WHERE (e.txid, e.id) > (%s::xid8, %s) AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
+_PAGE = f"""
+SELECT e.id, e.txid::text AS position, e.type_key, e.uuid, e.changed_at FROM {{events}} AS e
+WHERE (e.txid, e.id) > (%s::xid8, %s) AND e.txid < {WATERMARK}
 ORDER BY e.txid, e.id
 LIMIT %s
-"""
+"""  # noqa: S608 (constants only; the values are parameters)
 
 
 class BadCursor(ValueError):
@@ -131,10 +148,10 @@ def snapshot_lines(request, registrations: list) -> Iterator[bytes]:
     """Every public object of ``registrations`` as NDJSON lines, by type then primary key, read
     in one REPEATABLE READ transaction, then the cursor from which the feed continues.
 
-    The cursor is (the snapshot's xmin, 0): every transaction below xmin is in the snapshot, and
-    the feed replays everything from xmin on, some of it already in the snapshot, which a client
-    applies again without harm. The transaction is read-only and gets no transaction id, so a
-    slow download never holds back the feed's watermark.
+    The cursor is (the snapshot's watermark, 0): every transaction of this database below it is
+    in the snapshot, and the feed replays everything from the watermark on, some of it already
+    in the snapshot, which a client applies again without harm. The transaction is read-only
+    and gets no transaction id, so a slow download never holds back the feed's watermark.
     """
     anonymous = anonymous_request(request)
     nested = connection.in_atomic_block  # inside a test's transaction: read in that one
@@ -142,15 +159,15 @@ def snapshot_lines(request, registrations: list) -> Iterator[bytes]:
         with connection.cursor() as cursor:
             if not nested:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
-            xmin = int(cursor.fetchone()[0])
+            cursor.execute(f"SELECT {WATERMARK}::text")
+            watermark = int(cursor.fetchone()[0])
         for registration in registrations:
             last, more = None, True
             while more:
                 lines, last, more = _snapshot_chunk(registration, anonymous, after=last)
                 if lines:
                     yield lines
-    yield _line({"cursor": encode_cursor(xmin, 0)}).encode()
+    yield _line({"cursor": encode_cursor(watermark, 0)}).encode()
 
 
 def _snapshot_chunk(registration, request, *, after) -> tuple[bytes, object, bool]:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
+from nmiq_portal.changes.feed import WATERMARK
 from nmiq_portal.changes.models import ChangeEvent
 
 PLURALS = {
@@ -19,21 +20,28 @@ PLURALS = {
 }
 
 
-def settle(timeout: float = 120.0) -> None:
-    """Wait until every committed event is below the watermark. Ours are at once; but the
-    watermark is the whole server's, and a test of another database on it may hold it back."""
-    sql = (
-        f"SELECT NOT EXISTS (SELECT 1 FROM {ChangeEvent._meta.db_table} "  # noqa: S608
-        "WHERE txid >= pg_snapshot_xmin(pg_current_snapshot()))"
-    )
+_CAUGHT_UP = f"""
+SELECT NOT EXISTS (SELECT 1 FROM {ChangeEvent._meta.db_table} WHERE txid >= {WATERMARK})
+"""  # noqa: S608
+_HOLDERS = """
+SELECT datname, backend_xid, now() - xact_start, left(query, 80) FROM pg_stat_activity
+WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid() ORDER BY xact_start
+"""
+
+
+def settle(timeout: float = 30.0) -> None:
+    """Wait until every committed event is below the watermark: at once, unless a session of
+    this database (a live server's request still finishing) holds a transaction open."""
     deadline = time.monotonic() + timeout
-    while True:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(_CAUGHT_UP)
             if cursor.fetchone()[0]:
                 return
-        assert time.monotonic() < deadline, "a transaction elsewhere holds the watermark back"
-        time.sleep(0.01)
+            if time.monotonic() > deadline:
+                cursor.execute(_HOLDERS)
+                raise AssertionError(f"the watermark is held back by {cursor.fetchall()}")
+            time.sleep(0.01)
 
 
 def poll(api, after=None, limit=None) -> dict:

@@ -3,6 +3,7 @@ directory, nothing of drafts or members-only records, data as the anonymous API 
 
 import threading
 
+import psycopg2
 import pytest
 from django.db import connection, transaction
 
@@ -18,7 +19,15 @@ from tests.factories import (
     TestbedFactory,
 )
 
-from .support import held_transaction, list_api, poll, read_feed, settle, wait_for_lock_waiter
+from .support import (
+    held_transaction,
+    list_api,
+    poll,
+    read_feed,
+    read_snapshot,
+    settle,
+    wait_for_lock_waiter,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,6 +63,22 @@ def test_poll_never_hands_out_an_event_past_a_transaction_still_running(api, sta
         ("testbed", str(second.uuid), "upsert"),
     ]
     assert [event["data"]["name"] for event in events] == ["First", "Second"]
+
+
+def test_a_transaction_open_in_another_database_does_not_hold_the_feed_back(api, staff):
+    testbed = TestbedFactory(institute=InstituteFactory(), published=False)
+    _events, start = read_feed(api)
+    other = psycopg2.connect(**(connection.get_connection_params() | {"dbname": "postgres"}))
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_current_xact_id()")  # holds a transaction id, stays open
+        services.record_publish(actor=staff, record=testbed)
+        page = poll(api, after=start)
+        assert _seen(page["results"]) == [("testbed", str(testbed.uuid), "upsert")]
+        _lines, cursor = read_snapshot(api)
+        assert feed.decode_cursor(cursor)[0] > feed.decode_cursor(page["next"])[0]
+    finally:
+        other.close()
 
 
 def test_pages_continue_from_next_without_gaps_or_repeats(api):

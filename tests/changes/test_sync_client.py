@@ -12,7 +12,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,8 +35,9 @@ from capabilities.enums import (
 from capabilities.models import Contact, Evidence, Institute, Service, TechnologyArea
 from nmiq_portal.accounts import services as account_services
 from nmiq_portal.changes import registry
-from nmiq_portal.changes.models import ChangeEvent
 from tests.factories import MembershipFactory, StaffFactory
+
+from .support import settle
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT = ROOT / "examples" / "sync_client.py"
@@ -83,36 +83,10 @@ def _no_waiting(seconds):
     pytest.fail(f"the client waited {seconds}s: nothing here should make it retry")
 
 
-_CAUGHT_UP = """
-SELECT coalesce(max(txid) < pg_snapshot_xmin(pg_current_snapshot()), true) FROM {events}
-"""
-_HOLDERS = """
-SELECT datname, backend_xid, now() - xact_start, left(query, 80) FROM pg_stat_activity
-WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid() ORDER BY xact_start
-"""
-
-
-def wait_until_the_feed_may_hand_out_every_event(timeout: float = 120.0) -> None:
-    """The feed's watermark is PostgreSQL's oldest running transaction in the whole server,
-    other databases' included, so another test suite writing on the same server holds it back
-    for a moment (CI runs alone and never waits). Wait for it rather than test the neighbours."""
-    query = _CAUGHT_UP.format(events=connection.ops.quote_name(ChangeEvent._meta.db_table))
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while True:
-            cursor.execute(query)
-            if cursor.fetchone()[0]:
-                return
-            if time.monotonic() > deadline:
-                cursor.execute(_HOLDERS)
-                pytest.fail(f"the feed's watermark is held back by {cursor.fetchall()}")
-            time.sleep(0.05)
-
-
 def run(base_url, db_path, **options):
     """One run of the client, which must not need to wait or retry unless told how to."""
     options.setdefault("sleep", _no_waiting)
-    wait_until_the_feed_may_hand_out_every_event()
+    settle()
     return sync_client.sync(base_url, db_path, **options)
 
 
@@ -936,14 +910,14 @@ def test_command_line_mirrors_the_directory_and_prints_one_line(portal, tmp_path
     _populate(editor, 5)
     db_path = tmp_path / "mirror.sqlite3"
     command = [sys.executable, str(CLIENT), "--base-url", portal, "--db", str(db_path)]
-    wait_until_the_feed_may_hand_out_every_event()
+    settle()
     first = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert (first.returncode, first.stderr) == (0, "")
     assert len(first.stdout.splitlines()) == 1
     assert "snapshot of" in first.stdout
     home = Institute.objects.filter(verified=True).order_by("pk").first()
     editor.new_record(kind="contact", published=True, institute=home)
-    wait_until_the_feed_may_hand_out_every_event()
+    settle()
     second = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert (second.returncode, second.stderr) == (0, "")
     assert "snapshot" not in second.stdout
