@@ -110,8 +110,7 @@ def _deciders(project):
     """The coordinators who may decide; the staff when every coordinator has a conflict."""
     from .permissions import project_deciders
 
-    deciders = list(project_deciders(project).values_list("pk", flat=True))
-    return Q(pk__in=deciders) if deciders else Q(is_staff=True)
+    return Q(pk__in=[person.pk for person in project_deciders(project)])
 
 
 #: Who hears of each move of a project (beyond that, nobody: the actor never).

@@ -90,9 +90,9 @@ def is_coordinator(user, obj) -> bool:
 
 
 @rules.predicate
-def is_unconflicted_coordinator(user, obj) -> bool:
+def is_conflicted(user, obj) -> bool:
     project = _project(obj)
-    return coordinates(user, project) and not has_conflict(user, project)
+    return project is not None and has_conflict(user, project)
 
 
 @rules.predicate
@@ -128,7 +128,8 @@ rules.add_perm("collaborations.add_project", can_propose)
 rules.add_perm("collaborations.view_project", can_view_project)
 rules.add_perm("collaborations.change_project", is_lead_member & is_editable)
 rules.add_perm("collaborations.view_project_audit", is_involved_member | is_coordinator | is_staff)
-rules.add_perm("collaborations.review_project", is_unconflicted_coordinator | is_staff)
+# Nobody decides on a proposal their own institute leads or takes part in, staff included.
+rules.add_perm("collaborations.review_project", (is_coordinator | is_staff) & ~is_conflicted)
 rules.add_perm("collaborations.manage_participation", is_lead_member)
 # One per transition of the project table (collaborations/workflows.py).
 rules.add_perm("collaborations.submit_project", is_lead_member)
@@ -145,15 +146,12 @@ rules.add_perm("collaborations.answer_participation", is_participation_institute
 rules.add_perm("collaborations.leave_participation", is_participation_institute_member)
 
 
-def project_deciders(project):
-    """Who may decide on ``project``: its working area's coordinators without a conflict.
-
-    Staff may always decide; the page names them when no coordinator may.
-    """
+def project_deciders(project) -> list:
+    """Who may decide on ``project``: its working area's coordinators without a conflict, or,
+    when there is none, the staff without one."""
     engaged = _engaged_institute_ids(project)
-    return (
-        get_user_model()
-        .objects.filter(coordinated_twas=project.twa_id, is_active=True)
-        .exclude(memberships__institute_id__in=engaged)
-        .order_by("name", "email")
+    people = get_user_model().objects.filter(is_active=True).order_by("name", "email")
+    unconflicted = people.exclude(memberships__institute_id__in=engaged)
+    return list(unconflicted.filter(coordinated_twas=project.twa_id)) or list(
+        unconflicted.filter(is_staff=True)
     )

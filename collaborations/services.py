@@ -186,7 +186,9 @@ def project_link_final_report(*, actor, project: Project, final_report_url: str)
 def deliverable_set_done(*, actor, deliverable: Deliverable, done: bool) -> Deliverable:
     """The lead marks a deliverable of its approved or running project done (or not)."""
     locked = (
-        Deliverable.objects.select_for_update().select_related("project").get(pk=deliverable.pk)
+        Deliverable.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=deliverable.pk)
     )
     require(actor, "collaborations.complete_project", locked.project)
     if locked.project.status not in (ProjectStatus.APPROVED, ProjectStatus.ACTIVE):
@@ -310,7 +312,6 @@ def project_review_remind(*, project_id: int, now=None) -> int:
     coordinator has a conflict), once per PROPOSAL_REVIEW_DAYS it keeps waiting; returns how
     many people were reminded."""
     from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.urls import reverse
     from django.utils import timezone
 
@@ -330,9 +331,7 @@ def project_review_remind(*, project_id: int, now=None) -> int:
         period = (age - 1) // settings.PROPOSAL_REVIEW_DAYS
         if not _claim(f"review:{project.pk}:{project.submitted_at.timestamp():.0f}:{period}"):
             return 0
-        people = list(project_deciders(project)) or list(
-            get_user_model().objects.filter(is_staff=True, is_active=True).order_by("pk")
-        )
+        people = project_deciders(project)
         data = {
             "project": project.acronym,
             "title": project.title,

@@ -1,13 +1,15 @@
 """Who sees and who decides: visibility of projects, conflicts of interest, audit."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from collaborations import services
 from collaborations.enums import ProjectStatus
 from collaborations.models import Project, TechnicalWorkingArea
 from collaborations.permissions import has_conflict, project_deciders
+from nmiq_portal import workflow
 from tests.collaborations.factories import ROLES, TechnicalWorkingAreaFactory, cast, member
-from tests.factories import InstituteFactory
+from tests.factories import InstituteFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,11 +106,29 @@ def test_a_pending_request_or_invitation_is_a_conflict_too():
     assert has_conflict(coordinator, world.project)
 
 
-def test_the_deciders_are_the_coordinators_without_a_conflict():
+@pytest.mark.parametrize("institute", ["lead", "partner"])
+def test_staff_whose_institute_takes_part_may_not_decide_either(institute):
+    world = cast(S.IN_REVIEW)
+    staff = world["staff"]
+    assert staff.has_perm("collaborations.review_project", world.project)
+    engaged = (
+        world.project.lead_institute
+        if institute == "lead"
+        else world.project.participations.exclude(role="lead").get().institute
+    )
+    member(engaged, user=staff)
+    assert not staff.has_perm("collaborations.review_project", world.project)
+    with pytest.raises(PermissionDenied):
+        workflow.transition(world.project, "approve", actor=staff)
+
+
+def test_the_deciders_are_the_coordinators_without_a_conflict_else_such_staff():
     world = cast(S.SUBMITTED)
-    assert list(project_deciders(world.project)) == [world["coordinator"]]
+    assert project_deciders(world.project) == [world["coordinator"]]
     member(world.project.lead_institute, user=world["coordinator"])
-    assert list(project_deciders(world.project)) == []
+    conflicted_staff = StaffFactory()
+    member(world.project.lead_institute, user=conflicted_staff)
+    assert project_deciders(world.project) == [world["staff"]]
 
 
 @pytest.mark.parametrize(
