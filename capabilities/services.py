@@ -433,19 +433,40 @@ def _unique_record_slug(model, institute: Institute, name: str, *, exclude=None)
     return slug
 
 
+def _hold(model, pks: set) -> set:
+    """Lock the rows ``pks`` of ``model`` FOR KEY SHARE until commit and return those still
+    there. A record about to refer to them then never refers to a row deleted meanwhile (a
+    foreign key error at commit): a delete waits for the link and then takes it away, and a row
+    already deleted is reported. Edits of the rows themselves do not wait."""
+    if not pks:
+        return set()
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE",  # noqa: S608
+            [sorted(pks)],
+        )
+        return {pk for (pk,) in cursor.fetchall()}
+
+
 def _check_relations(record, relations: dict) -> None:
-    """Contacts and the related testbed must belong to the record's own institute."""
+    """Contacts and the related testbed must belong to the record's own institute, and still
+    exist."""
     errors = {}
     contacts = relations.get("contacts")
     if contacts is not None and any(c.institute_id != record.institute_id for c in contacts):
         errors["contacts"] = _("Choose contacts of %(institute)s.") % {
             "institute": record.institute.acronym
         }
+    elif contacts and _hold(Contact, wanted := {c.pk for c in contacts}) != wanted:
+        errors["contacts"] = _("A contact you chose has just been deleted; choose again.")
     testbed = getattr(record, "testbed", None)
     if testbed is not None and testbed.institute_id != record.institute_id:
         errors["testbed"] = _("Choose a testbed of %(institute)s.") % {
             "institute": record.institute.acronym
         }
+    elif testbed is not None and not _hold(Testbed, {testbed.pk}):
+        errors["testbed"] = _("The testbed you chose has just been deleted; choose again.")
     if errors:
         raise ValidationError(errors)
 
@@ -542,7 +563,14 @@ def record_create(*, actor, model, institute: Institute, **data):
 
 
 def _lock(record):
-    return type(record).objects.select_for_update().select_related("institute").get(pk=record.pk)
+    """The record's row, locked; its institute comes along unlocked, so that writers of two
+    records of one institute neither wait for each other nor deadlock."""
+    return (
+        type(record)
+        .objects.select_for_update(of=("self",))
+        .select_related("institute")
+        .get(pk=record.pk)
+    )
 
 
 def _field_label(model, name: str) -> str:
@@ -1219,7 +1247,9 @@ def import_queue(*, actor, job: ImportJob) -> ImportJob:
     """Hand a checked, error-free import to a worker; asking again once it is queued, running or
     done changes nothing."""
     require(actor, "capabilities.import_records", job.institute)
-    job = ImportJob.objects.select_for_update().select_related("institute").get(pk=job.pk)
+    job = (
+        ImportJob.objects.select_for_update(of=("self",)).select_related("institute").get(pk=job.pk)
+    )
     if job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.DONE):
         return job
     if job.status != ImportStatus.VALIDATED:

@@ -1,9 +1,12 @@
 """Writes through the API: the same services and permissions as the edit pages, one rule at two
 doors; refused writes change nothing; errors name the input's fields."""
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.test import Client
 from django.utils.crypto import get_random_string
 from rest_framework.test import APIClient
@@ -12,6 +15,7 @@ from capabilities import models, selectors, services
 from capabilities.enums import MemberRole, Visibility
 from capabilities.models import Contact, Institute, ReadinessLevel, Service, TechnologyArea
 from nmiq_portal.accounts import services as account_services
+from tests.changes.support import wait_for_lock_waiter
 from tests.factories import (
     ContactFactory,
     InstituteFactory,
@@ -547,6 +551,45 @@ def test_deleting_a_contact_takes_it_off_the_records_that_list_it(api, home):
     assert not service.contacts.exists()
     testbed.refresh_from_db()
     assert testbed.version == version + 1
+
+
+@pytest.mark.parametrize("kind", ["testbed", "service"])
+def test_linking_a_contact_deleted_meanwhile_is_refused_not_an_error_at_commit(home, kind):
+    editor = MembershipFactory(institute=home).user
+    record, contact = FACTORIES[kind](institute=home), ContactFactory(institute=home)
+    Contact.objects.filter(pk=contact.pk).delete()  # by another request, after the form loaded
+    with pytest.raises(ValidationError) as refused:
+        services.record_update(
+            actor=editor, record=record, version=record.version, contacts=[contact]
+        )
+    assert set(refused.value.message_dict) == {"contacts"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_contact_deleted_while_a_record_links_it_waits_then_takes_the_link_away(home):
+    editor = MembershipFactory(institute=home).user
+    testbed, contact = TestbedFactory(institute=home), ContactFactory(institute=home)
+    errors = []
+
+    def delete_contact():
+        try:
+            services.record_delete(actor=editor, record=Contact.objects.get(pk=contact.pk))
+        except Exception as error:  # reported in the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    deleter = threading.Thread(target=delete_contact)
+    with transaction.atomic():
+        services.record_update(
+            actor=editor, record=testbed, version=testbed.version, contacts=[contact]
+        )
+        deleter.start()
+        wait_for_lock_waiter()
+    deleter.join(timeout=30)
+    assert errors == []
+    assert not Contact.objects.filter(pk=contact.pk).exists()
+    assert not testbed.contacts.exists()
 
 
 # --- Authentication and history -----------------------------------------------------------------

@@ -153,6 +153,8 @@ def wait_for_lock_waiter(timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
         with connection.cursor() as cursor:
+            # Inside a transaction pg_stat_activity is read once and kept: read it anew.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute(sql)
             if cursor.fetchone()[0]:
                 return
