@@ -365,6 +365,10 @@ class Contact(DirectoryRecord):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["name"]
+        indexes = [
+            models.Index(fields=["name", "id"], name="contact_by_name"),
+            models.Index(fields=["-updated_at", "id"], name="contact_by_update"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.institute.acronym})"
@@ -513,7 +517,9 @@ class Testbed(CapabilityRecord):
         indexes = [
             GinIndex(fields=["search_vector"], name="testbed_search"),
             GinIndex(TRIGRAM_NAME, name="testbed_name_trgm"),
-            models.Index(fields=["updated_at"], name="testbed_updated"),
+            # The API's sort orders, so that a cursor page is an index range scan.
+            models.Index(fields=["name", "id"], name="testbed_by_name"),
+            models.Index(fields=["-updated_at", "id"], name="testbed_by_update"),
         ]
         constraints = [
             *CapabilityRecord.range_constraints("testbed"),
@@ -630,7 +636,9 @@ class Service(CapabilityRecord):
         indexes = [
             GinIndex(fields=["search_vector"], name="service_search"),
             GinIndex(TRIGRAM_NAME, name="service_name_trgm"),
-            models.Index(fields=["updated_at"], name="service_updated"),
+            # The API's sort orders, so that a cursor page is an index range scan.
+            models.Index(fields=["name", "id"], name="service_by_name"),
+            models.Index(fields=["-updated_at", "id"], name="service_by_update"),
         ]
         constraints = [
             *CapabilityRecord.range_constraints("service"),
