@@ -6,6 +6,8 @@ from datetime import UTC, timedelta
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from collaborations import services, tasks
@@ -228,6 +230,20 @@ def test_no_digest_for_an_empty_queue_or_with_email_turned_off(queue):
     with at(MONDAY):
         assert services.review_digest_send_all() == 1
     assert [message.to for message in digests()] == [queue["coordinator"].email]
+
+
+def test_a_digest_costs_the_same_queries_however_many_proposals_it_lists():
+    def queries_for(count: int) -> int:
+        coordinator = UserFactory()
+        twa = TechnicalWorkingAreaFactory(coordinators=[coordinator])
+        for age in range(count):
+            with at(MONDAY, days=-(3 + 4 * age)):  # new, waiting and overdue ones
+                ProjectFactory(twa=twa, state=S.SUBMITTED if age % 2 else S.IN_REVIEW)
+        with at(MONDAY), CaptureQueriesContext(connection) as queries:
+            assert services.review_digest_send(coordinator=coordinator) is not None
+        return len(queries)
+
+    assert queries_for(2) == queries_for(8)
 
 
 def test_coordinators_of_inactive_areas_get_no_digest():
