@@ -4,42 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('capabilities', '0007_workflow_status'),
+        ("capabilities", "0007_workflow_status"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='service',
-            name='service_updated',
+            model_name="service",
+            name="service_updated",
         ),
         migrations.RemoveIndex(
-            model_name='testbed',
-            name='testbed_updated',
+            model_name="testbed",
+            name="testbed_updated",
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['name', 'id'], name='contact_by_name'),
+            model_name="contact",
+            index=models.Index(fields=["name", "id"], name="contact_by_name"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['-updated_at', 'id'], name='contact_by_update'),
+            model_name="contact",
+            index=models.Index(fields=["-updated_at", "id"], name="contact_by_update"),
         ),
         migrations.AddIndex(
-            model_name='service',
-            index=models.Index(fields=['name', 'id'], name='service_by_name'),
+            model_name="service",
+            index=models.Index(fields=["name", "id"], name="service_by_name"),
         ),
         migrations.AddIndex(
-            model_name='service',
-            index=models.Index(fields=['-updated_at', 'id'], name='service_by_update'),
+            model_name="service",
+            index=models.Index(fields=["-updated_at", "id"], name="service_by_update"),
         ),
         migrations.AddIndex(
-            model_name='testbed',
-            index=models.Index(fields=['name', 'id'], name='testbed_by_name'),
+            model_name="testbed",
+            index=models.Index(fields=["name", "id"], name="testbed_by_name"),
         ),
         migrations.AddIndex(
-            model_name='testbed',
-            index=models.Index(fields=['-updated_at', 'id'], name='testbed_by_update'),
+            model_name="testbed",
+            index=models.Index(fields=["-updated_at", "id"], name="testbed_by_update"),
         ),
     ]

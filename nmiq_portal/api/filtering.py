@@ -9,8 +9,8 @@ BOOLEANS = frozenset({"true", "false", "1", "0"})
 
 class FilterBackend(DjangoFilterBackend):
     """django-filter's backend, refusing what a form quietly reads as "no filter" or as "yes":
-    ``si=yes``, ``root=null``, ``si=``. A page's checkbox may be lenient; an API client wants to know
-    its filter was not applied."""
+    ``si=yes``, ``root=null``, ``si=``. A page's checkbox may be lenient; an API client wants to
+    know its filter was not applied."""
 
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
