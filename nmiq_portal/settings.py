@@ -220,6 +220,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "collaborations.tasks.send_review_digests",
         "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
     },
+    "compact-change-feed": {
+        "task": "nmiq_portal.changes.tasks.compact_change_feed",
+        "schedule": crontab(minute=40, hour=3),
+    },
 }
 
 # --- Bulk import of testbeds and services (CSV/XLSX) ------------------------------------------

@@ -46,8 +46,12 @@ class ChangeEvent(models.Model):
     class Meta:
         verbose_name = _("change event")
         verbose_name_plural = _("change events")
-        # The feed reads in (txid, id) order, keyset-paged from a cursor.
-        indexes = [models.Index(fields=["txid", "id"], name="change_event_order")]
+        indexes = [
+            # The feed reads in (txid, id) order, keyset-paged from a cursor.
+            models.Index(fields=["txid", "id"], name="change_event_order"),
+            # Compaction finds an object's later events.
+            models.Index(fields=["type_key", "uuid"], name="change_event_object"),
+        ]
 
     def __str__(self):
         return f"{self.action} {self.type_key} {self.uuid}"

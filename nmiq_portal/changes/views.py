@@ -74,8 +74,10 @@ class ChangesView(APIView):
             "transaction that could write an earlier one has ended, so polling while the portal "
             "is being edited never skips an event. Unpublishing, retiring, an institute losing "
             "its verification and deletion all arrive as deletes. `action` and `data` say what "
-            "holds when the page is read. Start a new copy with /api/v1/snapshot/, which ends "
-            "with the cursor to continue from. Public data only, the same for every caller."
+            "holds when the page is read, so an object's earlier events, which say nothing its "
+            "last one does not, are deleted nightly: a cursor stays valid. Start a new copy "
+            "with /api/v1/snapshot/, which ends with the cursor to continue from. Public data "
+            "only, the same for every caller."
         ),
         tags=["sync"],
         parameters=[
