@@ -2,9 +2,8 @@
 
 Each lists what its representation, or whether it is public, depends on: an institute's name
 and verification show in its records, a contact's state in the records that list it, a testbed's
-in the services that run on it, evidence and technology areas in what they are attached to.
-Technology areas are not in the feed themselves: they have no uuid (the API names them by slug)
-and are public taxonomy kept by staff; a record that lists an area changes with it.
+in the services that run on it, evidence and technology areas in what they are attached to, an
+area's parent in its path. Every technology area is public taxonomy, kept by staff.
 """
 
 from nmiq_portal.changes import register
@@ -14,10 +13,16 @@ from .api.serializers import (
     ContactSerializer,
     InstituteSerializer,
     ServiceSerializer,
+    TechnologyAreaSerializer,
     TestbedSerializer,
 )
-from .api.views import contact_queryset, service_queryset, testbed_queryset
-from .models import Contact, Institute, Service, Testbed
+from .api.views import (
+    contact_queryset,
+    service_queryset,
+    technology_area_queryset,
+    testbed_queryset,
+)
+from .models import Contact, Institute, Service, TechnologyArea, Testbed
 
 
 def institute_queryset(user):
@@ -54,4 +59,12 @@ register(
     serializer_class=ContactSerializer,
     public=Contact.objects.public,
     depends=("institute",),
+)
+register(
+    "technology_area",
+    TechnologyArea,
+    queryset=technology_area_queryset,
+    serializer_class=TechnologyAreaSerializer,
+    public=TechnologyArea.objects.all,
+    depends=("parent",),
 )

@@ -9,15 +9,16 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
-from django.db.models import Exists, F, Q
-from django.db.models.functions import Lower
+from django.db import models, transaction
+from django.db.models import Exists, F, Q, Value
+from django.db.models.functions import Concat, Lower, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_fsm import FSMField
 
+from nmiq_portal import changes
 from nmiq_portal.workflow.models import WorkflowModel
 
 from .enums import (
@@ -214,6 +215,7 @@ class Invitation(WorkflowModel):
 class TechnologyArea(models.Model):
     """A node of the technology taxonomy (computing > superconducting > cryogenics)."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     parent = models.ForeignKey(
@@ -238,9 +240,21 @@ class TechnologyArea(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        """Keep the materialised path in step with the parent and the slug."""
+        """Keep the materialised path in step with the parent and the slug, and the paths of
+        the sub-areas below it when it moves or changes its slug."""
+        before = (
+            TechnologyArea.objects.filter(pk=self.pk).values_list("path", flat=True).first()
+            if self.pk
+            else None
+        )
         self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if before is not None and before != self.path:
+                below = TechnologyArea.objects.filter(path__startswith=f"{before}/")
+                moved = list(below.values_list("pk", flat=True))
+                below.update(path=Concat(Value(self.path), Substr("path", len(before) + 1)))
+                changes.touch(TechnologyArea, moved)
 
     @property
     def depth(self) -> int:

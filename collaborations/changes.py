@@ -1,4 +1,9 @@
-"""Projects in the change feed and the snapshot, as the anonymous API shows them.
+"""Working areas and projects in the change feed and the snapshot, as the anonymous API shows
+them.
+
+A working area is public while active; it shows its coordinators' names and how many public
+projects it has, so a change of either records it too (a coordinator signing in, which saves only
+``last_login``, does not).
 
 Only public projects (approved, active, completed) are ever written to the feed; a project that
 leaves them (it cannot today, but staff may change data) goes out as a delete. Its representation
@@ -8,9 +13,19 @@ of these records the project too; the timeline grows with the moves, which save 
 
 from nmiq_portal.changes import register
 
-from .api.serializers import ProjectDetailSerializer
-from .api.views import project_queryset
-from .models import Project
+from .api.serializers import ProjectDetailSerializer, TWASerializer
+from .api.views import project_queryset, twa_queryset
+from .models import Project, TechnicalWorkingArea
+
+register(
+    "twa",
+    TechnicalWorkingArea,
+    queryset=twa_queryset,
+    serializer_class=TWASerializer,
+    public=TechnicalWorkingArea.objects.public,
+    depends=("coordinators", "projects"),
+    watch={"coordinators": ("name",)},
+)
 
 register(
     "project",

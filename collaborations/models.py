@@ -37,6 +37,7 @@ class TechnicalWorkingAreaQuerySet(models.QuerySet):
 class TechnicalWorkingArea(models.Model):
     """A technical working area (as in VAMAS): a field of joint work with its coordinators."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     title = models.CharField(_("title"), max_length=200)

@@ -19,8 +19,9 @@ The mirror has two tables::
     records(type TEXT, uuid TEXT, data TEXT, PRIMARY KEY (type, uuid))
     state(key TEXT PRIMARY KEY, value TEXT)        -- key "cursor": where the feed continues
 
-``type`` is "institute", "testbed", "service", "contact", "project" (and what the portal adds);
-``data`` is the JSON an anonymous ``GET /api/v1/<type>s/<uuid>/`` returns, e.g.::
+``type`` is "institute", "testbed", "service", "contact", "technology_area", "twa", "project"
+(and what the portal adds); ``data`` is the JSON an anonymous GET of the record's ``url`` (its
+detail endpoint) returns, e.g.::
 
     SELECT json_extract(data, '$.name') FROM records WHERE type = 'testbed';
 

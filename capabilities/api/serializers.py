@@ -372,7 +372,17 @@ class TechnologyAreaSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TechnologyArea
-        fields = ["url", "html_url", "slug", "name", "parent", "path", "depth", "description"]
+        fields = [
+            "uuid",
+            "url",
+            "html_url",
+            "slug",
+            "name",
+            "parent",
+            "path",
+            "depth",
+            "description",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.URI)

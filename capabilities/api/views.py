@@ -152,6 +152,11 @@ def _visible_contacts(user):
 # them with an anonymous user, so they hand out exactly what the public API does.
 
 
+def technology_area_queryset(user):
+    """Every area: the taxonomy is public."""
+    return TechnologyArea.objects.select_related("parent").order_by("path")
+
+
 def testbed_queryset(user):
     return (
         Testbed.objects.visible_to(user)
@@ -334,4 +339,6 @@ class TechnologyAreaViewSet(ReadOnlyViewSet):
     sort_options = {"path": ("path", "pk"), "name": ("name", "pk")}
     sort_descriptions = {"path": "path (the tree: each area followed by its sub-areas)"}
     lookup_field = "slug"
-    queryset = TechnologyArea.objects.select_related("parent").order_by("path")
+
+    def get_queryset(self):
+        return technology_area_queryset(self.request.user)

@@ -42,6 +42,7 @@ class TWASerializer(serializers.ModelSerializer):
     class Meta:
         model = TechnicalWorkingArea
         fields = [
+            "uuid",
             "url",
             "html_url",
             "number",

@@ -134,13 +134,16 @@ def _affected(registration, lookup: str, pks) -> dict:
 
 
 def _connect_related(registration, related_model, lookup: str) -> None:
-    """A save or delete of a ``related_model`` object records the objects that show it."""
+    """A save or delete of a ``related_model`` object records the objects that show it; with
+    ``watch`` on the path, a save naming none of the watched fields does not."""
     uid = f"changes:{registration.type_key}:{lookup}"
     pending = f"_changes_pending_{registration.type_key}_{lookup}"
+    watched = registration.watch.get(lookup)
 
-    def saved(sender, instance, raw=False, **kwargs):
-        if not raw:
-            record(registration, _affected(registration, lookup, [instance.pk]))
+    def saved(sender, instance, raw=False, update_fields=None, **kwargs):
+        if raw or (watched and update_fields is not None and not set(watched) & update_fields):
+            return
+        record(registration, _affected(registration, lookup, [instance.pk]))
 
     def deleting(sender, instance, **kwargs):
         # Found before the delete: afterwards the rows that link them are gone or set to null.

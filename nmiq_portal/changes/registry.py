@@ -20,6 +20,8 @@ class Registration:
     public: Callable[[], QuerySet]
     #: Lookup paths from the model to what its representation also shows (see ``register``).
     depends: tuple[str, ...]
+    #: {path: fields}: of the object at the end of ``path``, only these fields show.
+    watch: dict[str, tuple[str, ...]]
 
 
 _registrations: dict[str, Registration] = {}
@@ -33,6 +35,7 @@ def register(
     serializer_class: type,
     public: Callable[[], QuerySet],
     depends: tuple[str, ...] | list[str] = (),
+    watch: dict[str, tuple[str, ...]] | None = None,
 ) -> Registration:
     """Join ``model`` to the change feed and the snapshot as ``type_key``.
 
@@ -40,8 +43,14 @@ def register(
     the anonymous API returns. ``depends`` lists the lookup paths (``"institute"``,
     ``"contacts"``, ``"readiness__scale"``) to every related model whose changes alter that
     representation or whether the object is public: a save, delete or many-to-many change of
-    anything along a path records its objects too. The model needs a unique ``uuid`` field.
+    anything along a path records its objects too. ``watch`` narrows that for a path whose
+    object shows only a few of its fields (``{"coordinators": ("name",)}``): a save that names
+    only other fields (``save(update_fields=["last_login"])``) records nothing, so the public
+    feed does not tell when someone signed in. The model needs a unique ``uuid`` field.
     """
+    watch = {path: tuple(fields) for path, fields in (watch or {}).items()}
+    if set(watch) - set(depends):
+        raise ImproperlyConfigured(f"{model.__name__}: watch names a path depends does not.")
     if type_key in _registrations:
         raise ImproperlyConfigured(f"The change feed already has a type {type_key!r}.")
     if any(r.model is model for r in _registrations.values()):
@@ -57,6 +66,7 @@ def register(
         serializer_class=serializer_class,
         public=public,
         depends=tuple(depends),
+        watch=watch,
     )
     from . import capture  # lazily: it needs the models
 

@@ -17,6 +17,8 @@ PLURALS = {
     "testbed": "testbeds",
     "service": "services",
     "contact": "contacts",
+    "technology_area": "technology-areas",
+    "twa": "twas",
 }
 
 

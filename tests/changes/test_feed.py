@@ -272,9 +272,8 @@ def test_data_is_what_the_anonymous_detail_endpoint_returns(api, staff):
     events, _next = read_feed(api)
     latest = {(event["type"], event["uuid"]): event["data"] for event in events}
     assert latest == list_api(api)
-    for (type_key, uuid), data in latest.items():
-        plural = {"institute": "institutes", "testbed": "testbeds"}.get(type_key, f"{type_key}s")
-        assert api.get(f"/api/v1/{plural}/{uuid}/").json() == data
+    for data in latest.values():
+        assert api.get(data["url"]).json() == data
     assert "email" not in latest[("contact", str(contact.uuid))]
 
 
@@ -334,6 +333,29 @@ def _after_change(api, change):
     change()
     events, _next = read_feed(api, after=after)
     return events
+
+
+def test_a_technology_area_changed_by_staff_upserts_it_its_sub_areas_and_its_records(api):
+    top = TechnologyArea.objects.get(slug="computing")
+    below = list(TechnologyArea.objects.filter(path__startswith="computing/"))
+    assert any(area.depth == 2 for area in below)
+    testbed = TestbedFactory(institute=InstituteFactory(), technology_areas=[top])
+    _events, start = read_feed(api)
+    top.slug = "quantum-computing"
+    top.save()  # in the admin
+    events, _next = read_feed(api, after=start)
+    assert {(event["type"], event["uuid"]) for event in events} == {
+        ("technology_area", str(top.uuid)),
+        *(("technology_area", str(area.uuid)) for area in below),
+        ("testbed", str(testbed.uuid)),
+    }
+    assert all(event["action"] == "upsert" for event in events)
+    paths = {event["data"]["path"] for event in events if event["type"] == "technology_area"}
+    assert "quantum-computing/superconducting/cryogenics" in paths
+    assert all(path.startswith("quantum-computing") for path in paths)
+    assert TechnologyArea.objects.get(slug="cryogenics").path == (
+        "quantum-computing/superconducting/cryogenics"
+    )
 
 
 def test_renaming_an_institute_upserts_its_records_with_the_new_name(api, staff):
@@ -468,11 +490,16 @@ def test_backfill_records_public_objects_that_predate_the_feed_once(api, staff):
     ChangeEvent.objects.all().delete()
     ChangeState.objects.all().delete()  # as if made before the feed existed
 
-    assert capture.backfill() == 2
+    areas = TechnologyArea.objects.all()
+    assert capture.backfill() == 2 + len(areas)
     assert capture.backfill() == 0
     events, _next = read_feed(api)
     assert sorted(_seen(events)) == sorted(
-        [("institute", str(institute.uuid), "upsert"), ("testbed", str(testbed.uuid), "upsert")]
+        [
+            ("institute", str(institute.uuid), "upsert"),
+            ("testbed", str(testbed.uuid), "upsert"),
+            *(("technology_area", str(area.uuid), "upsert") for area in areas),
+        ]
     )
     # Known to the feed now: unpublishing it is a delete, the draft still leaves nothing.
     services.record_unpublish(actor=staff, record=testbed)
@@ -520,6 +547,10 @@ def test_a_bad_limit_is_a_400_problem(api, limit):
 
 def test_without_after_the_feed_starts_at_the_beginning_and_next_is_the_start(api):
     settle()
+    first = poll(api, limit=1)["results"]
+    assert first == poll(api, after=feed.START, limit=1)["results"]
+    assert [event["type"] for event in first] == ["technology_area"]  # the taxonomy came first
+    ChangeEvent.objects.all().delete()
     assert poll(api) == {"results": [], "next": feed.START, "has_more": False}
 
 
@@ -543,8 +574,10 @@ def test_feed_queries_are_constant_in_the_page_size(api, staff, limit, django_as
         )
         ServiceFactory(institute=institute, testbed=testbed, contacts=[contact])
     events, _next = read_feed(api)
-    # Start where every type is on the page, whatever the limit.
-    after = events[3]["cursor"]
+    # Start where every type is on the page, whatever the limit: after the taxonomy and the
+    # first institute's four records.
+    first = next(n for n, event in enumerate(events) if event["type"] == "institute")
+    after = events[first + 3]["cursor"]
     # The events; institutes 1; testbeds 4 (areas, contacts, evidence); services 4; contacts 1.
     with django_assert_num_queries(11):
         page = poll(api, after=after, limit=limit)

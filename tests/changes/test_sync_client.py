@@ -112,12 +112,16 @@ def copy_mirror(source, target) -> None:
         src.backup(dst)
 
 
+#: List endpoints not named <type>s.
+ENDPOINTS = {"technology_area": "technology-areas"}
+
+
 def public_api(base_url, kinds) -> dict:
     """{(type, uuid): representation} from walking every page of the anonymous list endpoints
     (/api/v1/<type>s/), and for a type outside the directory from each detail endpoint."""
     found = {}
     for kind in kinds:
-        url = f"{base_url}/api/v1/{kind}s/?page_size=100"
+        url = f"{base_url}/api/v1/{ENDPOINTS.get(kind, kind + 's')}/?page_size=100"
         while url:
             response = requests.get(url, timeout=30)
             assert response.status_code == 200, (url, response.text[:300])
@@ -653,7 +657,7 @@ def test_draft_members_only_and_unverified_records_never_enter_the_mirror(portal
         ("contact", str(public_contact.uuid)),
         ("testbed", str(public_testbed.uuid)),
         ("service", str(public_service.uuid)),
-    }
+    } | {("technology_area", str(area.uuid)) for area in TechnologyArea.objects.all()}
     assert copy[("testbed", str(public_testbed.uuid))]["contacts"] == [str(public_contact.uuid)]
     assert copy[("service", str(public_service.uuid))]["testbed"] is None
     everything_received = "\n".join(session.bodies)

@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -634,3 +635,40 @@ def test_the_change_feed_carries_public_projects_only_as_the_anonymous_api_shows
     assert [(line["uuid"], line["data"]) for line in lines] == [
         (str(project.uuid), api.get(detail(project)).json())
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_change_feed_carries_working_areas_and_what_they_show(api):
+    scene = cast(S.IN_REVIEW)
+    twa, coordinator = scene.project.twa, scene["coordinator"]
+    inactive = TechnicalWorkingAreaFactory(active=False)
+    events, cursor = read_feed(api)
+    areas = {event["uuid"]: event for event in events if event["type"] == "twa"}
+    assert str(inactive.uuid) not in areas
+    assert areas[str(twa.uuid)]["data"] == api.get(f"/api/v1/twas/{twa.slug}/").json()
+
+    def latest(after):
+        events, cursor = read_feed(api, after=after)
+        mine = [event for event in events if event["uuid"] == str(twa.uuid)]
+        return mine[-1], cursor
+
+    # Its count of public projects, and its coordinators' names, are part of it.
+    services.project_transition(actor=coordinator, project=scene.project, action="approve")
+    event, cursor = latest(cursor)
+    assert event["data"]["public_projects"] == 1
+    coordinator.name = "Ada Lovelace"
+    coordinator.save()
+    event, cursor = latest(cursor)
+    assert {"name": "Ada Lovelace"} in event["data"]["coordinators"]
+    # Signing in saves the coordinator too, but says nothing the feed shows: no event.
+    Client().force_login(coordinator)
+    coordinator.refresh_from_db()
+    assert coordinator.last_login is not None
+    events, cursor = read_feed(api, after=cursor)
+    assert events == []
+
+    # Made inactive, it leaves: a delete.
+    twa.active = False
+    twa.save()
+    event, _cursor = latest(cursor)
+    assert event["action"] == "delete"
