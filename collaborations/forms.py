@@ -6,20 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from capabilities.models import Institute
 
 from .models import Project, TechnicalWorkingArea
+from .services import PROPOSAL_FIELDS
 
-#: Fields a proposer writes (the lead institute and the deliverables come separately).
-PROPOSAL_FIELDS = (
-    "twa",
-    "kind",
-    "title",
-    "acronym",
-    "summary",
-    "objectives",
-    "work_plan",
-    "expected_outputs",
-    "start_date",
-    "end_date",
-)
 MARKDOWN_FIELDS = ("objectives", "work_plan", "expected_outputs")
 
 
@@ -40,7 +28,7 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = list(PROPOSAL_FIELDS)
+        fields = ["twa", *PROPOSAL_FIELDS]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "objectives": forms.Textarea(attrs={"rows": 5}),

@@ -18,8 +18,8 @@ from .enums import EDITABLE_PROJECT_STATUSES, ParticipationRole, ParticipationSt
 from .models import Deliverable, Participation, Project, TechnicalWorkingArea
 from .permissions import is_lead_member
 
-#: What a proposer writes; the rest of a project is set by the workflow.
-PROJECT_FIELDS = (
+#: What a proposer writes (the working area, the lead and the deliverables come separately).
+PROPOSAL_FIELDS = (
     "kind",
     "title",
     "acronym",
@@ -29,8 +29,9 @@ PROJECT_FIELDS = (
     "expected_outputs",
     "start_date",
     "end_date",
-    "final_report_url",
 )
+#: What the lead may change on a project: the proposal, and the final report once there is one.
+PROJECT_FIELDS = (*PROPOSAL_FIELDS, "final_report_url")
 DELIVERABLE_FIELDS = ("title", "description", "due_date", "done")
 MAX_DELIVERABLES = 50
 
