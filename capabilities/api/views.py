@@ -31,6 +31,7 @@ from ..filters import (
     TestbedFilterSet,
 )
 from ..models import Contact, Service, TechnologyArea, Testbed
+from . import examples
 from .serializers import (
     ContactSerializer,
     ContactWriteSerializer,
@@ -91,13 +92,21 @@ class WriteMixin:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List institutes", tags=["institutes"]),
+    list=extend_schema(
+        summary="List institutes",
+        tags=["institutes"],
+        examples=examples.INSTITUTE_EXAMPLES["list"],
+    ),
     retrieve=extend_schema(
-        summary="One institute, by UUID", tags=["institutes"], **read_schema(InstituteSerializer)
+        summary="One institute, by UUID",
+        tags=["institutes"],
+        examples=examples.INSTITUTE_EXAMPLES["retrieve"],
+        **read_schema(InstituteSerializer),
     ),
     partial_update=extend_schema(
         summary="Change an institute's profile (its admins, or staff)",
         tags=["institutes"],
+        examples=examples.INSTITUTE_EXAMPLES["partial_update"],
         **write_schema(request=InstituteWriteSerializer, response=InstituteSerializer),
     ),
 )
@@ -238,15 +247,21 @@ class RecordViewSet(ConditionalMixin, WriteMixin, ReadOnlyViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _record_schema(kind: str, plural: str, read, write):
-    """The documentation of a directory endpoint's operations."""
+def _record_schema(kind: str, plural: str, read, write, by_action: dict):
+    """The documentation of a directory endpoint's operations, with examples ``by_action``."""
     return extend_schema_view(
-        list=extend_schema(summary=f"List {plural}", tags=[plural]),
-        retrieve=extend_schema(summary=f"One {kind}, by UUID", tags=[plural], **read_schema(read)),
+        list=extend_schema(summary=f"List {plural}", tags=[plural], examples=by_action["list"]),
+        retrieve=extend_schema(
+            summary=f"One {kind}, by UUID",
+            tags=[plural],
+            examples=by_action["retrieve"],
+            **read_schema(read),
+        ),
         create=extend_schema(
             summary=f"Add a {kind} (a draft unless published is true)",
             description="Needs `institute`: the UUID of an institute you belong to.",
             tags=[plural],
+            examples=by_action["create"],
             **write_schema(request=write, response=read, created=True),
         ),
         partial_update=extend_schema(
@@ -255,6 +270,7 @@ def _record_schema(kind: str, plural: str, read, write):
             'a group; lists are replaced. `"published"` publishes or unpublishes, `"status": '
             '"retired"` retires. Send If-Match or `version`.',
             tags=[plural],
+            examples=by_action["partial_update"],
             **write_schema(request=write, response=read),
         ),
         destroy=extend_schema(
@@ -272,7 +288,9 @@ def _with_conflict(schema: dict) -> dict:
     return {**schema, "responses": {**schema["responses"], **refused}}
 
 
-@_record_schema("testbed", "testbeds", TestbedSerializer, TestbedWriteSerializer)
+@_record_schema(
+    "testbed", "testbeds", TestbedSerializer, TestbedWriteSerializer, examples.TESTBED_EXAMPLES
+)
 class TestbedViewSet(RecordViewSet):
     """Testbeds you may see: public ones; members-only ones when you belong to a verified
     institute; all of your own institute's, drafts included. Filters as on /directory/."""
@@ -289,7 +307,9 @@ class TestbedViewSet(RecordViewSet):
         return testbed_queryset(self.request.user)
 
 
-@_record_schema("service", "services", ServiceSerializer, ServiceWriteSerializer)
+@_record_schema(
+    "service", "services", ServiceSerializer, ServiceWriteSerializer, examples.SERVICE_EXAMPLES
+)
 class ServiceViewSet(RecordViewSet):
     """Calibration, testing and other services, shaped like KCDB CMCs; visible as testbeds
     are. Filters as on /directory/."""
@@ -306,7 +326,9 @@ class ServiceViewSet(RecordViewSet):
         return service_queryset(self.request.user)
 
 
-@_record_schema("contact", "contacts", ContactSerializer, ContactWriteSerializer)
+@_record_schema(
+    "contact", "contacts", ContactSerializer, ContactWriteSerializer, examples.CONTACT_EXAMPLES
+)
 class ContactViewSet(RecordViewSet):
     """People to ask about an institute's testbeds and services. Their e-mail address is
     given to authenticated clients only."""
@@ -323,10 +345,15 @@ class ContactViewSet(RecordViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List technology areas", tags=["technology areas"]),
+    list=extend_schema(
+        summary="List technology areas",
+        tags=["technology areas"],
+        examples=examples.TECHNOLOGY_AREA_EXAMPLES["list"],
+    ),
     retrieve=extend_schema(
         summary="One technology area, by slug",
         tags=["technology areas"],
+        examples=examples.TECHNOLOGY_AREA_EXAMPLES["retrieve"],
         parameters=[OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH)],
     ),
 )

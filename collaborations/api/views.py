@@ -20,6 +20,7 @@ from .. import selectors, services
 from ..enums import ParticipationStatus
 from ..filters import ProjectFilterSet, TWAFilterSet
 from ..models import Participation, Project
+from . import examples
 from .serializers import (
     ProjectDetailSerializer,
     ProjectSerializer,
@@ -77,10 +78,15 @@ def project_queryset(user):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List technical working areas", tags=["working areas"]),
+    list=extend_schema(
+        summary="List technical working areas",
+        tags=["working areas"],
+        examples=examples.TWA_EXAMPLES["list"],
+    ),
     retrieve=extend_schema(
         summary="One technical working area, by slug",
         tags=["working areas"],
+        examples=examples.TWA_EXAMPLES["retrieve"],
         parameters=[OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH)],
     ),
 )
@@ -115,11 +121,13 @@ _AUDIT = (
         "those your institutes lead or take part in, and those in review in working areas you "
         "coordinate. Filters as on /projects/.",
         tags=["projects"],
+        examples=examples.PROJECT_EXAMPLES["list"],
     ),
     retrieve=extend_schema(
         summary="One project, by UUID",
         description=_AUDIT,
         tags=["projects"],
+        examples=examples.PROJECT_EXAMPLES["retrieve"],
         **read_schema(ProjectDetailSerializer),
     ),
     create=extend_schema(
@@ -127,6 +135,7 @@ _AUDIT = (
         description="Saved as a draft: nobody outside the lead institute sees it until it is "
         "submitted (POST its transition endpoint with `submit`).",
         tags=["projects"],
+        examples=examples.PROJECT_EXAMPLES["create"],
         **write_schema(
             request=ProjectWriteSerializer, response=ProjectDetailSerializer, created=True
         ),
@@ -137,6 +146,7 @@ _AUDIT = (
         "If-Match or `version`. The lead institute does not change; the working area only while "
         "a draft.",
         tags=["projects"],
+        examples=examples.PROJECT_EXAMPLES["partial_update"],
         **write_schema(request=ProjectWriteSerializer, response=ProjectDetailSerializer),
     ),
 )
@@ -207,6 +217,7 @@ class ProjectViewSet(ConditionalMixin, FieldsMixin, viewsets.ModelViewSet):
         tags=["projects"],
         request=TransitionSerializer,
         responses={200: ProjectDetailSerializer},
+        examples=examples.PROJECT_EXAMPLES["transition"],
     )
     @action(detail=True, methods=["post"])
     def transition(self, request, *args, **kwargs):
