@@ -667,6 +667,26 @@ def test_the_change_feed_carries_working_areas_and_what_they_show(api):
     events, cursor = read_feed(api, after=cursor)
     assert events == []
 
+    # A draft's edits say nothing the area shows, and tell nobody a proposal is being written.
+    draft = ProjectFactory(twa=twa)
+    services.project_update(
+        actor=member(draft.lead_institute),
+        project=draft,
+        version=draft.version,
+        summary="Reworded.",
+    )
+    events, cursor = read_feed(api, after=cursor)
+    assert [event for event in events if event["type"] == "twa"] == []
+
+    # A public project moved to another area (by staff, in the admin) changes both counts.
+    other = TechnicalWorkingAreaFactory()
+    project = Project.objects.get(pk=scene.project.pk)
+    project.twa = other
+    project.save()
+    events, cursor = read_feed(api, after=cursor)
+    counts = {e["uuid"]: e["data"]["public_projects"] for e in events if e["type"] == "twa"}
+    assert counts == {str(twa.uuid): 0, str(other.uuid): 1}
+
     # Made inactive, it leaves: a delete.
     twa.active = False
     twa.save()
