@@ -3,12 +3,15 @@
 import uuid
 
 from django.db import migrations, models
+from django.db.models import Func
 
 
 def fill(apps, schema_editor):
+    """One statement for every row, whatever their number."""
     TechnologyArea = apps.get_model("capabilities", "TechnologyArea")
-    for area in TechnologyArea.objects.filter(uuid__isnull=True).only("pk"):
-        TechnologyArea.objects.filter(pk=area.pk).update(uuid=uuid.uuid4())
+    TechnologyArea.objects.filter(uuid__isnull=True).update(
+        uuid=Func(function="gen_random_uuid", output_field=models.UUIDField())
+    )
 
 
 class Migration(migrations.Migration):

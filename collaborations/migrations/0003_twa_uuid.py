@@ -3,12 +3,15 @@
 import uuid
 
 from django.db import migrations, models
+from django.db.models import Func
 
 
 def fill(apps, schema_editor):
+    """One statement for every row, whatever their number."""
     TechnicalWorkingArea = apps.get_model("collaborations", "TechnicalWorkingArea")
-    for twa in TechnicalWorkingArea.objects.filter(uuid__isnull=True).only("pk"):
-        TechnicalWorkingArea.objects.filter(pk=twa.pk).update(uuid=uuid.uuid4())
+    TechnicalWorkingArea.objects.filter(uuid__isnull=True).update(
+        uuid=Func(function="gen_random_uuid", output_field=models.UUIDField())
+    )
 
 
 class Migration(migrations.Migration):
