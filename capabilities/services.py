@@ -17,14 +17,15 @@ from django.db.models.functions import Lower
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from nmiq_portal import workflow
 from nmiq_portal.core.exceptions import StaleEdit
+from nmiq_portal.core.locking import lock, lock_version
 from nmiq_portal.core.permissions import require
 from nmiq_portal.core.queue import enqueue_on_commit
+from nmiq_portal.core.slugs import unique_slug
 from nmiq_portal.notifications.models import Notification, OutgoingEmail
 from nmiq_portal.notifications.services import absolute_url, email_render_enqueue, notify
 from nmiq_portal.workflow.registry import Transition
@@ -71,11 +72,6 @@ def _keep_an_admin(membership: Membership) -> None:
         raise ValidationError(_("An institute needs at least one administrator."))
 
 
-def _lock_institute(institute: Institute) -> Institute:
-    """Serialise membership changes of one institute (e.g. two admins demoting each other)."""
-    return Institute.objects.select_for_update().get(pk=institute.pk)
-
-
 def _invitation_data(invitation: Invitation, *, inviter) -> dict:
     return {
         "inviter": str(inviter) if inviter else "",
@@ -119,7 +115,7 @@ def _send_invitation(invitation: Invitation, *, actor) -> None:
 def invitation_create(*, actor, institute: Institute, email: str, role: str) -> Invitation:
     """Invite ``email`` to ``institute``; inviting the same address again renews and resends."""
     require(actor, "capabilities.manage_members", institute)
-    institute = _lock_institute(institute)
+    institute = lock(institute)
     email = email.strip().lower()
     if role not in MemberRole.values:
         raise ValidationError({"role": _("Choose a valid role.")})
@@ -153,7 +149,7 @@ def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
 def invitation_accept(*, actor, invitation: Invitation) -> Membership:
     """The invited person joins the institute with the invited role (never a lower one)."""
     invitation = workflow.transition(invitation, "accept", actor=actor)
-    institute = _lock_institute(invitation.institute)
+    institute = lock(invitation.institute)
     membership, created = Membership.objects.get_or_create(
         user=actor, institute=institute, defaults={"role": invitation.role}
     )
@@ -176,7 +172,8 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
     require(actor, "capabilities.change_membership", membership)
     if role not in MemberRole.values:
         raise ValidationError({"role": _("Choose a valid role.")})
-    _lock_institute(membership.institute)
+    # The institute's row serialises its membership changes (two admins demoting each other).
+    lock(membership.institute)
     membership = Membership.objects.select_related("institute", "user").get(pk=membership.pk)
     if membership.role == role:
         return membership
@@ -201,7 +198,7 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
 def membership_end(*, actor, membership: Membership) -> None:
     """Remove a member (an admin does it) or leave (the member does); one admin always stays."""
     require(actor, "capabilities.delete_membership", membership)
-    _lock_institute(membership.institute)
+    lock(membership.institute)
     membership = Membership.objects.select_related("institute", "user").get(pk=membership.pk)
     _keep_an_admin(membership)
     membership.delete()
@@ -221,7 +218,7 @@ def membership_end(*, actor, membership: Membership) -> None:
 def institute_set_verified(*, actor, institute: Institute, verified: bool) -> Institute:
     """Portal staff vouch for an institute (it becomes public) or withdraw that."""
     require(actor, "capabilities.verify_institute", institute)
-    institute = _lock_institute(institute)
+    institute = lock(institute)
     if institute.verified != verified:
         institute.verified = verified
         institute.save(update_fields=["verified", "updated_at"])
@@ -266,12 +263,7 @@ INSTITUTE_FIELDS = ("name", "acronym", "kind", "economy", "rmo", "website", "des
 
 
 def _unique_slug(acronym: str) -> str:
-    base = slugify(acronym) or "institute"
-    taken = set(Institute.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return unique_slug(Institute.objects, acronym, max_length=60, fallback="institute")
 
 
 def _save_institute(institute: Institute) -> Institute:
@@ -340,8 +332,7 @@ def institute_update(
     unknown = set(changes) - {*INSTITUTE_FIELDS, "slug"}
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
-    institute = _lock_institute(institute)
-    _check_version(institute, version)
+    institute = lock_version(institute, version, fields=(*INSTITUTE_FIELDS, "verified"))
     for field, value in changes.items():
         setattr(institute, field, value)
     institute.version += 1
@@ -352,7 +343,7 @@ def institute_update(
 def institute_delete(*, actor, institute: Institute) -> None:
     """Portal staff remove an institute with its memberships and invitations."""
     require(actor, "capabilities.delete_institute", institute)
-    _lock_institute(institute).delete()
+    lock(institute).delete()
 
 
 # --- The directory: testbeds, services and contacts -------------------------------------------
@@ -420,17 +411,13 @@ def _perm(action: str, model) -> str:
     return f"capabilities.{action}_{model._meta.model_name}"
 
 
-def _unique_record_slug(model, institute: Institute, name: str, *, exclude=None) -> str:
-    base = slugify(f"{institute.acronym} {name}")[:100] or model._meta.model_name
-    taken = set(
-        model.objects.filter(slug__startswith=base)
-        .exclude(pk=getattr(exclude, "pk", None))
-        .values_list("slug", flat=True)
+def _unique_record_slug(model, institute: Institute, name: str) -> str:
+    return unique_slug(
+        model.objects,
+        f"{institute.acronym} {name}",
+        max_length=100,
+        fallback=model._meta.model_name,
     )
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _hold(model, pks: set) -> set:
@@ -562,42 +549,13 @@ def record_create(*, actor, model, institute: Institute, **data):
     return record
 
 
-def _lock(record):
-    """The record's row, locked; its institute comes along unlocked, so that writers of two
-    records of one institute neither wait for each other nor deadlock."""
-    return (
-        type(record)
-        .objects.select_for_update(of=("self",))
-        .select_related("institute")
-        .get(pk=record.pk)
+def _lock(record, version: int | None):
+    """The record's row, locked once ``version`` is found current (StaleEdit otherwise); its
+    institute comes along unlocked."""
+    fields, _retired, _active = RECORDS[type(record)]
+    return lock_version(
+        record, version, fields=(*fields, "published", "status"), related=("institute",)
     )
-
-
-def _field_label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
-
-
-def changes_since(record, version: int) -> list[tuple[str, object, object]]:
-    """(field, value at ``version``, value now) for what changed after ``version``."""
-    model = type(record)
-    then = record.history.filter(version=version).order_by("-pgh_id").first()
-    if then is None:
-        return []
-    fields, _retired, _active = RECORDS.get(model, (INSTITUTE_FIELDS, None, None))
-    extra = ("published", "status") if model is not Institute else ("verified",)
-    changed = []
-    for name in (*fields, *extra):
-        field = model._meta.get_field(name)
-        old, new = getattr(then, field.attname, None), getattr(record, field.attname)
-        if old != new:
-            changed.append((_field_label(model, name), old, new))
-    return changed
-
-
-def _check_version(locked, version: int | None) -> None:
-    """Refuse an edit made from a copy older than the stored record."""
-    if version is not None and int(version) != locked.version:
-        raise StaleEdit(current=locked, changes=changes_since(locked, int(version)))
 
 
 @transaction.atomic
@@ -607,8 +565,7 @@ def record_update(*, actor, record, version: int | None, **changes):
     model = type(record)
     require(actor, _perm("change", model), record)
     values, relations = _split(model, changes)
-    locked = _lock(record)
-    _check_version(locked, version)
+    locked = _lock(record, version)
     if values.get("status") != locked.status:
         _refuse_retiring_by_edit(model, values)
     for field, value in values.items():
@@ -623,8 +580,7 @@ def record_update(*, actor, record, version: int | None, **changes):
 def _set_state(*, actor, record, version: int | None, **values):
     model = type(record)
     require(actor, _perm("change", model), record)
-    locked = _lock(record)
-    _check_version(locked, version)
+    locked = _lock(record, version)
     if all(getattr(locked, field) == value for field, value in values.items()):
         return locked
     for field, value in values.items():
@@ -954,7 +910,7 @@ def saved_search_delete(*, actor, saved_search: SavedSearch) -> None:
 def saved_search_set_alerts(*, actor, saved_search: SavedSearch, alerts: bool) -> SavedSearch:
     """Switch the daily e-mail of new matches on or off; switching on starts from now."""
     require(actor, "capabilities.change_saved_search", saved_search)
-    saved_search = SavedSearch.objects.select_for_update().get(pk=saved_search.pk)
+    saved_search = lock(saved_search)
     if saved_search.alerts != alerts:
         saved_search.alerts = alerts
         fields = ["alerts"]
@@ -1247,9 +1203,7 @@ def import_queue(*, actor, job: ImportJob) -> ImportJob:
     """Hand a checked, error-free import to a worker; asking again once it is queued, running or
     done changes nothing."""
     require(actor, "capabilities.import_records", job.institute)
-    job = (
-        ImportJob.objects.select_for_update(of=("self",)).select_related("institute").get(pk=job.pk)
-    )
+    job = lock(job, related=("institute",))
     if job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.DONE):
         return job
     if job.status != ImportStatus.VALIDATED:
@@ -1423,14 +1377,6 @@ def _evidence_values(data: dict) -> dict:
     return data
 
 
-def _lock_evidence(evidence: Evidence) -> Evidence:
-    return (
-        Evidence.objects.select_for_update(of=("self",))
-        .select_related("testbed", "service")
-        .get(pk=evidence.pk)
-    )
-
-
 @transaction.atomic
 def evidence_add(*, actor, record, **data) -> Evidence:
     """Whoever may change a testbed or service links it to what supports it."""
@@ -1447,7 +1393,7 @@ def evidence_add(*, actor, record, **data) -> Evidence:
 @transaction.atomic
 def evidence_update(*, actor, evidence: Evidence, **changes) -> Evidence:
     """Correct an item of evidence; the permission is that of the record it supports."""
-    locked = _lock_evidence(evidence)
+    locked = lock(evidence, related=("testbed", "service"))
     require(actor, _perm("change", type(locked.record)), locked.record)
     for field, value in _evidence_values(changes).items():
         setattr(locked, field, value)
@@ -1459,7 +1405,7 @@ def evidence_update(*, actor, evidence: Evidence, **changes) -> Evidence:
 @transaction.atomic
 def evidence_remove(*, actor, evidence: Evidence) -> None:
     """Withdraw an item of evidence (its history keeps what it said)."""
-    locked = _lock_evidence(evidence)
+    locked = lock(evidence, related=("testbed", "service"))
     require(actor, _perm("change", type(locked.record)), locked.record)
     locked.delete()
 
@@ -1480,8 +1426,7 @@ def record_change(*, actor, record, version: int | None, published: bool | None 
     model = type(record)
     _fields, retired, _active = RECORDS[model]
     require(actor, _perm("change", model), record)
-    locked = _lock(record)
-    _check_version(locked, version)
+    locked = _lock(record, version)
     retire = changes.get("status") == retired
     if retire:
         del changes["status"]
@@ -1513,8 +1458,7 @@ def record_delete(*, actor, record, version: int | None = None) -> None:
         for related in (Testbed, Service):
             listing = related.objects.select_for_update(of=("self",)).filter(contacts=record)
             pointing += list(listing.order_by("pk"))
-    locked = _lock(record)
-    _check_version(locked, version)
+    locked = _lock(record, version)
     if model is not Contact:
         requests = locked.access_requests.count()
         if requests:

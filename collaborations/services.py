@@ -6,13 +6,13 @@ rules around it (what may be edited when, deliverables, one participation per in
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from capabilities.models import Institute
 from nmiq_portal import workflow
-from nmiq_portal.core.exceptions import StaleEdit
+from nmiq_portal.core.locking import check_version, lock
 from nmiq_portal.core.permissions import require
+from nmiq_portal.core.slugs import unique_slug
 
 from .enums import EDITABLE_PROJECT_STATUSES, ParticipationRole, ParticipationStatus, ProjectStatus
 from .models import Deliverable, Participation, Project, TechnicalWorkingArea
@@ -37,16 +37,7 @@ MAX_DELIVERABLES = 50
 
 
 def _unique_project_slug(acronym: str, *, exclude=None) -> str:
-    base = (slugify(acronym) or "project")[:70]
-    taken = set(
-        Project.objects.filter(slug__startswith=base)
-        .exclude(pk=getattr(exclude, "pk", None))
-        .values_list("slug", flat=True)
-    )
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return unique_slug(Project.objects, acronym, max_length=70, fallback="project", exclude=exclude)
 
 
 def _check_fields(changes: dict, allowed) -> None:
@@ -90,19 +81,6 @@ def _deliverables(project: Project, deliverables) -> None:
     Deliverable.objects.bulk_create(made)
 
 
-def _changes_since(project: Project, version: int) -> list[tuple[str, object, object]]:
-    then = project.history.filter(version=version).order_by("-pgh_id").first()
-    if then is None:
-        return []
-    changed = []
-    for name in (*PROJECT_FIELDS, "twa"):
-        field = Project._meta.get_field(name)
-        old, new = getattr(then, field.attname, None), getattr(project, field.attname)
-        if old != new:
-            changed.append((str(field.verbose_name), old, new))
-    return changed
-
-
 @transaction.atomic
 def project_create(
     *, actor, twa: TechnicalWorkingArea, lead_institute: Institute, deliverables=(), **fields
@@ -137,15 +115,14 @@ def project_update(
 ) -> Project:
     """The lead institute revises its draft (or a proposal sent back for changes)."""
     _check_fields(changes, (*PROJECT_FIELDS, "twa"))
-    locked = Project.objects.select_for_update().get(pk=project.pk)
+    locked = lock(project)
     if locked.status not in EDITABLE_PROJECT_STATUSES and is_lead_member(actor, locked):
         raise ValidationError(
             _("A proposal is edited as a draft or when changes are requested; it is %(status)s.")
             % {"status": locked.get_status_display().lower()}
         )
     require(actor, "collaborations.change_project", locked)
-    if int(version) != locked.version:
-        raise StaleEdit(current=locked, changes=_changes_since(locked, int(version)))
+    check_version(locked, int(version), fields=(*PROJECT_FIELDS, "twa"))
     if "twa" in changes and changes["twa"].pk != locked.twa_id:
         if locked.status != ProjectStatus.DRAFT:
             raise ValidationError({"twa": _("Only a draft moves to another working area.")})
@@ -170,7 +147,7 @@ def project_transition(*, actor, project: Project, action: str, comment: str = "
 @transaction.atomic
 def project_link_final_report(*, actor, project: Project, final_report_url: str) -> Project:
     """The lead links the final report of its approved or running project (before completing)."""
-    locked = Project.objects.select_for_update().get(pk=project.pk)
+    locked = lock(project)
     require(actor, "collaborations.complete_project", locked)
     if locked.status not in (ProjectStatus.APPROVED, ProjectStatus.ACTIVE):
         raise ValidationError(
@@ -186,11 +163,7 @@ def project_link_final_report(*, actor, project: Project, final_report_url: str)
 @transaction.atomic
 def deliverable_set_done(*, actor, deliverable: Deliverable, done: bool) -> Deliverable:
     """The lead marks a deliverable of its approved or running project done (or not)."""
-    locked = (
-        Deliverable.objects.select_for_update(of=("self",))
-        .select_related("project")
-        .get(pk=deliverable.pk)
-    )
+    locked = lock(deliverable, related=("project",))
     require(actor, "collaborations.complete_project", locked.project)
     if locked.project.status not in (ProjectStatus.APPROVED, ProjectStatus.ACTIVE):
         raise ValidationError(_("Deliverables are ticked off while the project runs."))
@@ -205,7 +178,7 @@ def _join(
     if role not in (ParticipationRole.PARTICIPANT, ParticipationRole.OBSERVER):
         raise ValidationError({"role": _("An institute joins as a participant or an observer.")})
     # One participation change per project at a time: the project row is the lock.
-    locked_project = Project.objects.select_for_update().get(pk=project.pk)
+    locked_project = lock(project)
     existing = (
         Participation.objects.select_for_update()
         .filter(project=locked_project, institute=institute)

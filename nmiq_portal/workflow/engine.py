@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nmiq_portal.core.locking import lock
 from nmiq_portal.core.permissions import require
 
 from .models import WorkflowEvent
@@ -138,7 +139,7 @@ def transition(obj: models.Model, action: str, *, actor, comment: str = "") -> m
     workflow = workflow_for(obj)
     comment = (comment or "").strip()
     with transaction.atomic():
-        locked = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+        locked = lock(obj)
         source = getattr(locked, workflow.field)
         row = _row(workflow, locked, source, action)
         _check(row, locked, actor, comment)
