@@ -14,14 +14,18 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from nmiq_portal.core import sections
 from nmiq_portal.core.exceptions import StaleEdit
-from nmiq_portal.core.forms import add_service_errors, message_service_errors
+from nmiq_portal.core.forms import (
+    add_service_errors,
+    conflict_rows,
+    message_service_errors,
+    stale_form,
+)
 from nmiq_portal.core.permissions import require
 
 from . import exports, imports, selectors, services
@@ -489,34 +493,6 @@ def _record_create(request, slug, kind):
     return _render_record_form(request, kind=kind, form=form, institute=institute)
 
 
-def _shown(value) -> str:
-    """A stored value as the conflict message shows it."""
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, list):
-        return "; ".join(
-            " ".join(str(v) for v in item.values()) if isinstance(item, dict) else str(item)
-            for item in value
-        )
-    return str(value)
-
-
-def _conflict(stale: StaleEdit) -> list[tuple[str, str, str]]:
-    return [(capfirst(field), _shown(then), _shown(now)) for field, then, now in stale.changes]
-
-
-def _stale_form(request, form_class, stale: StaleEdit, institute):
-    """The editor's input again, now carrying the stored version: saving it once more is a
-    deliberate choice to overwrite what changed in between."""
-    data = request.POST.copy()
-    data["version"] = str(stale.current.version)
-    form = form_class(data, instance=stale.current, institute=institute)
-    form.is_valid()
-    return form
-
-
 def _record_edit(request, kind, **lookup):
     model, form_class = RECORD_KINDS[kind]
     record = _visible_record(request, model, **lookup)
@@ -537,10 +513,10 @@ def _record_edit(request, kind, **lookup):
             return _render_record_form(
                 request,
                 kind=kind,
-                form=_stale_form(request, form_class, stale, institute),
+                form=stale_form(request, form_class, stale, institute=institute),
                 institute=institute,
                 record=stale.current,
-                conflict=_conflict(stale),
+                conflict=conflict_rows(stale),
                 status=409,
             )
         else:
@@ -628,11 +604,8 @@ def institute_edit(request, slug):
         except ValidationError as error:
             add_service_errors(form, error)
         except StaleEdit as stale:
-            data = request.POST.copy()
-            data["version"] = str(stale.current.version)
-            form = InstituteEditForm(data, instance=stale.current)
-            form.is_valid()
-            conflict, status = _conflict(stale), 409
+            form = stale_form(request, InstituteEditForm, stale)
+            conflict, status = conflict_rows(stale), 409
         else:
             messages.success(
                 request,

@@ -7,13 +7,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import CheckboxSelectMultiple
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from capabilities.models import Institute
 from nmiq_portal.core.exceptions import StaleEdit
-from nmiq_portal.core.forms import add_service_errors, message_service_errors
+from nmiq_portal.core.forms import (
+    add_service_errors,
+    conflict_rows,
+    message_service_errors,
+    stale_form,
+)
 from nmiq_portal.core.permissions import require
 from nmiq_portal.workflow import available_actions
 
@@ -138,13 +142,6 @@ def project_detail(request, slug):
     return render(request, "collaborations/project_detail.html", context)
 
 
-def _conflict(stale: StaleEdit) -> list[tuple[str, str, str]]:
-    def shown(value):
-        return "—" if value in (None, "", []) else str(value)
-
-    return [(capfirst(field), shown(then), shown(now)) for field, then, now in stale.changes]
-
-
 def _render_form(request, *, form, formset, project=None, conflict=None, status=200):
     return render(
         request,
@@ -230,16 +227,12 @@ def project_edit(request, slug):
         except ValidationError as error:
             add_service_errors(form, error)
         except StaleEdit as stale:
-            data = request.POST.copy()
-            data["version"] = str(stale.current.version)
-            form = ProjectForm(data, instance=stale.current, user=request.user)
-            form.is_valid()
             return _render_form(
                 request,
-                form=form,
+                form=stale_form(request, ProjectForm, stale, user=request.user),
                 formset=formset,
                 project=stale.current,
-                conflict=_conflict(stale),
+                conflict=conflict_rows(stale),
                 status=409,
             )
         else:
