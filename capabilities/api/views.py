@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
 from nmiq_portal.api.conditional import (
-    ConditionalMixin,
+    WriteMixin,
     problem_response,
     read_schema,
     write_schema,
@@ -66,29 +66,11 @@ def service_errors(write_serializer_class):
         raise exceptions.ValidationError(detail) from error
 
 
-class WriteMixin:
-    """What writes share: the input serializer, and the caller's representation afterwards."""
+class JSONWriteMixin(WriteMixin):
+    """Writes of the capabilities endpoints: JSON only, since the input nests objects (ranges,
+    location, …), which form encodings cannot carry."""
 
-    write_serializer_class = None
-    # The input nests objects (ranges, location, …), which form encodings cannot carry.
     parser_classes = [JSONParser]
-
-    def write_serializer(self, *args, **kwargs):
-        return self.write_serializer_class(*args, context=self.get_serializer_context(), **kwargs)
-
-    def reread(self, obj):
-        """``obj`` as a GET shows it to the caller (annotations and visible relations)."""
-        return self.get_queryset().get(pk=obj.pk)
-
-    def edit(self, request, obj, perm: str):
-        """Permission, then If-Match (ConditionalMixin), then the input: (validated serializer,
-        version to pass to the service)."""
-        require(request.user, perm, obj)
-        matched = self.if_match_version(request, obj, required=False)
-        serializer = self.write_serializer(obj, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        version = self.edit_version(obj, matched, serializer.validated_data.get("version"))
-        return serializer, version
 
 
 @extend_schema_view(
@@ -110,7 +92,7 @@ class WriteMixin:
         **write_schema(request=InstituteWriteSerializer, response=InstituteSerializer),
     ),
 )
-class InstituteViewSet(ConditionalMixin, WriteMixin, FieldsMixin, viewsets.ReadOnlyModelViewSet):
+class InstituteViewSet(JSONWriteMixin, FieldsMixin, viewsets.ReadOnlyModelViewSet):
     """Institutes of NMI-Q: NMIs, DIs and partners. Only verified institutes are public."""
 
     serializer_class = InstituteSerializer
@@ -194,7 +176,7 @@ def contact_queryset(user):
 DIRECTORY_SORT = {"name": ("name", "pk"), "updated": ("-updated_at", "pk")}
 
 
-class RecordViewSet(ConditionalMixin, WriteMixin, ReadOnlyViewSet):
+class RecordViewSet(JSONWriteMixin, ReadOnlyViewSet):
     """A directory endpoint that institutes write to: POST, PATCH, DELETE (no PUT), through the
     services the edit pages use, so the same rules hold at both doors."""
 

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
 
 from capabilities.models import Institute
-from nmiq_portal.api.conditional import ConditionalMixin, read_schema, write_schema
+from nmiq_portal.api.conditional import WriteMixin, read_schema, write_schema
 from nmiq_portal.api.fields import FieldsMixin
 from nmiq_portal.core.permissions import require
 from nmiq_portal.workflow.models import WorkflowEvent
@@ -150,10 +150,11 @@ _AUDIT = (
         **write_schema(request=ProjectWriteSerializer, response=ProjectDetailSerializer),
     ),
 )
-class ProjectViewSet(ConditionalMixin, FieldsMixin, viewsets.ModelViewSet):
+class ProjectViewSet(WriteMixin, FieldsMixin, viewsets.ModelViewSet):
     """Collaborative projects proposed in the working areas, and their review."""
 
     serializer_class = ProjectSerializer
+    write_serializer_class = ProjectWriteSerializer
     filterset_class = ProjectFilterSet
     sort_options = {
         "updated": ("-updated_at", "pk"),
@@ -179,35 +180,26 @@ class ProjectViewSet(ConditionalMixin, FieldsMixin, viewsets.ModelViewSet):
     def get_serializer_class(self):
         return ProjectSerializer if self.action == "list" else ProjectDetailSerializer
 
-    def respond(self, instance, **kwargs):
-        """The caller's representation of ``instance`` as a GET shows it, with its ETag."""
-        return super().respond(self.get_queryset().get(pk=instance.pk), **kwargs)
-
-    def _write_serializer(self, *args, **kwargs):
-        return ProjectWriteSerializer(*args, context=self.get_serializer_context(), **kwargs)
-
     def create(self, request, *args, **kwargs):
         require(request.user, "collaborations.add_project")
-        serializer = self._write_serializer(data=request.data)
+        serializer = self.write_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         project = services.project_create(actor=request.user, **serializer.service_kwargs())
         location = self.reverse_action("detail", kwargs={"uuid": project.uuid})
         return self.respond(
-            project, status_code=status.HTTP_201_CREATED, headers={"Location": location}
+            self.reread(project),
+            status_code=status.HTTP_201_CREATED,
+            headers={"Location": location},
         )
 
     def partial_update(self, request, *args, **kwargs):
         project = self.get_object()
         # Only the lead institute revises; the service says why a revision is refused now.
-        require(request.user, "collaborations.lead_project", project)
-        matched = self.if_match_version(request, project, required=False)
-        serializer = self._write_serializer(project, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        version = self.edit_version(project, matched, serializer.validated_data.get("version"))
+        serializer, version = self.edit(request, project, "collaborations.lead_project")
         project = services.project_update(
             actor=request.user, project=project, version=version, **serializer.service_kwargs()
         )
-        return self.respond(project)
+        return self.respond(self.reread(project))
 
     @extend_schema(
         summary="Move a project along its workflow (submit, review, decide, withdraw …)",
@@ -230,4 +222,4 @@ class ProjectViewSet(ConditionalMixin, FieldsMixin, viewsets.ModelViewSet):
             action=serializer.validated_data["action"],
             comment=serializer.validated_data.get("comment", ""),
         )
-        return self.respond(project)
+        return self.respond(self.reread(project))

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from nmiq_portal.core.exceptions import StaleEdit
+from nmiq_portal.core.permissions import require
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -191,3 +192,28 @@ class ConditionalMixin:
         if isinstance(exc, PreconditionFailed) and exc.current_version is not None:
             response.data["current_version"] = exc.current_version
         return response
+
+
+class WriteMixin(ConditionalMixin):
+    """The steps every write endpoint takes, around one service call: the input serializer
+    (``write_serializer_class``), the permission and the copy an edit was made on, and the
+    caller's representation afterwards, as a GET shows it."""
+
+    write_serializer_class = None
+
+    def write_serializer(self, *args, **kwargs):
+        return self.write_serializer_class(*args, context=self.get_serializer_context(), **kwargs)
+
+    def reread(self, obj):
+        """``obj`` as a GET shows it to the caller (annotations and visible relations)."""
+        return self.get_queryset().get(pk=obj.pk)
+
+    def edit(self, request, obj, perm: str):
+        """Permission, then If-Match, then the input: (validated serializer, version to pass to
+        the service)."""
+        require(request.user, perm, obj)
+        matched = self.if_match_version(request, obj, required=False)
+        serializer = self.write_serializer(obj, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        version = self.edit_version(obj, matched, serializer.validated_data.get("version"))
+        return serializer, version
