@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nmiq_portal.workflow.admin import WorkflowEventInline
+
 from . import services
 from .models import (
     AccessRequest,
-    AccessRequestEvent,
     Contact,
     Evidence,
     Institute,
@@ -124,31 +125,15 @@ class InvitationAdmin(ReadOnlyAdmin):
     list_select_related = ["institute"]
 
 
-class AccessRequestEventInline(admin.TabularInline):
-    model = AccessRequestEvent
-    extra = 0
-    fields = ["created_at", "actor", "from_status", "to_status", "comment"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(AccessRequest)
 class AccessRequestAdmin(ReadOnlyAdmin):
-    """Answered on the portal's pages by the institute (the state table lives in services)."""
+    """Answered on the portal's pages by the institute (the state table is in workflows.py)."""
 
     list_display = ["requester", "institute", "testbed", "service", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["requester__email", "organisation", "institute__acronym"]
     list_select_related = ["requester", "institute", "testbed", "service"]
-    inlines = [AccessRequestEventInline]
+    inlines = [WorkflowEventInline]
 
 
 @admin.register(SavedSearch)

@@ -753,25 +753,6 @@ class AccessRequest(WorkflowModel):
         return self.testbed or self.service
 
 
-class AccessRequestEvent(models.Model):
-    """A step in an access request's life: a status change or a message, with who and when."""
-
-    request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    from_status = models.CharField(max_length=16, choices=AccessRequestStatus.choices, blank=True)
-    to_status = models.CharField(max_length=16, choices=AccessRequestStatus.choices)
-    comment = models.TextField(_("comment"), blank=True, max_length=4000)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return f"{self.from_status or '-'} → {self.to_status}"
-
-
 class SavedSearch(models.Model):
     """A search someone saved; a daily job e-mails them what newly matches it."""
 

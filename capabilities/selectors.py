@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from nmiq_portal import workflow
+
 from . import search, units
 from .enums import (
     RMO,
@@ -774,7 +776,8 @@ def access_requests_for_page():
 
 
 def access_request_events(*, access_request: AccessRequest):
-    return access_request.events.select_related("actor").order_by("created_at", "pk")
+    """Its timeline: the workflow engine's record of every move, oldest first."""
+    return workflow.events_for(access_request)
 
 
 def open_access_requests_of(*, user):

@@ -28,7 +28,6 @@ from nmiq_portal.core.queue import enqueue_on_commit
 from nmiq_portal.core.slugs import unique_slug
 from nmiq_portal.notifications.models import Notification, OutgoingEmail
 from nmiq_portal.notifications.services import absolute_url, email_render_enqueue, notify
-from nmiq_portal.workflow.registry import Transition
 
 from . import imports, notifications, tasks
 from .enums import (
@@ -43,7 +42,6 @@ from .enums import (
 )
 from .models import (
     AccessRequest,
-    AccessRequestEvent,
     CapabilityRecord,
     Contact,
     Evidence,
@@ -60,7 +58,7 @@ from .models import (
 from .permissions import forget_institute_roles
 from .search import weighted_vector
 from .units import parse_unit, to_base
-from .workflows import ACCESS_REQUEST, OPEN_REQUEST
+from .workflows import OPEN_REQUEST
 
 INVITATION_VALIDITY = timedelta(days=14)
 
@@ -624,22 +622,8 @@ def record_reinstate(*, actor, record, version: int | None = None):
 # --- Access requests ---------------------------------------------------------------------------
 
 
-#: The answers of the state table (capabilities/workflows.py), by action.
-ACCESS_REQUEST_TRANSITIONS = {
-    row.action: row for row in ACCESS_REQUEST.transitions if not row.creates
-}
-
 #: Unanswered (still new) requests are reminded to the contacts after this many working days.
 ACCESS_REQUEST_REMINDER_WORKING_DAYS = 5
-
-
-def access_request_actions(request: AccessRequest) -> list[tuple[str, Transition]]:
-    """The moves the state table allows from the request's current state."""
-    return [
-        (action, transition)
-        for action, transition in ACCESS_REQUEST_TRANSITIONS.items()
-        if request.status in transition.sources
-    ]
 
 
 def _verified_users_by_email(emails) -> dict[str, object]:
@@ -777,13 +761,6 @@ def access_request_create(
         raise ValidationError({"preferred_end": _("The end must not be before the start.")})
     access_request.full_clean()
     workflow.create(access_request, "create", actor=actor)
-    AccessRequestEvent.objects.create(
-        request=access_request,
-        actor=actor,
-        from_status="",
-        to_status=access_request.status,
-        created_at=access_request.created_at,
-    )
     _tell_contacts(access_request, reminder=False)
     return access_request
 
@@ -793,23 +770,7 @@ def access_request_answer(
     *, actor, request: AccessRequest, action: str, comment: str = ""
 ) -> AccessRequest:
     """The institute moves a request along the state table; the requester is told."""
-    if action not in ACCESS_REQUEST_TRANSITIONS:
-        raise ValidationError(_("Unknown action on an access request."))
-    comment = comment.strip()
-    if len(comment) > AccessRequestEvent._meta.get_field("comment").max_length:
-        raise ValidationError({"comment": _("The comment is too long.")})
-    locked = workflow.transition(request, action, actor=actor, comment=comment)
-    moved = workflow.events_for(locked).last()
-    # The request's own timeline (with its messages) records the move too.
-    AccessRequestEvent.objects.create(
-        request=locked,
-        actor=actor,
-        from_status=moved.from_state,
-        to_status=moved.to_state,
-        comment=comment,
-        created_at=moved.created_at,
-    )
-    return locked
+    return workflow.transition(request, action, actor=actor, comment=comment)
 
 
 SATURDAY = 5

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from nmiq_portal import workflow
 from nmiq_portal.core import sections
 from nmiq_portal.core.exceptions import StaleEdit
 from nmiq_portal.core.forms import (
@@ -788,7 +789,13 @@ def _access_request_page(request, access_request, answer_form=None):
             "target": access_request.target,
             "events": selectors.access_request_events(access_request=access_request),
             "can_answer": can_answer,
-            "actions": services.access_request_actions(access_request) if can_answer else [],
+            "actions": [
+                action
+                for action in workflow.available_actions(access_request, request.user)
+                if action.allowed
+            ]
+            if can_answer
+            else [],
             "answer_form": answer_form or AccessRequestAnswerForm(),
         },
     )

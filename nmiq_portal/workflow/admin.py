@@ -1,6 +1,7 @@
 """The workflow record, shown to staff and never edited."""
 
 from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
 
 from .models import WorkflowEvent
 
@@ -19,6 +20,27 @@ class WorkflowEventAdmin(admin.ModelAdmin):
     list_filter = ["workflow", "action"]
     list_select_related = ["actor", "content_type"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class WorkflowEventInline(GenericTabularInline):
+    """The moves of the object an admin page shows, oldest first, read-only."""
+
+    model = WorkflowEvent
+    ct_field = "content_type"
+    ct_fk_field = "object_id"
+    extra = 0
+    fields = ["created_at", "actor", "action", "from_state", "to_state", "comment"]
+    readonly_fields = fields
+    ordering = ["created_at", "pk"]
 
     def has_add_permission(self, request, obj=None):
         return False
