@@ -26,7 +26,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from capabilities.api.views import testbed_queryset  # noqa: E402
+from capabilities.selectors import testbeds_for_api  # noqa: E402
 from nmiq_portal.api.pagination import Keyset  # noqa: E402
 
 URL = "/api/v1/testbeds/"
@@ -76,7 +76,7 @@ def main():
                 f"{by_cursor:>13.1f} {q_cursor:>3}",
             )
             print(f"{sort:8} {page:>6} {number} {cursor}")
-    queryset = testbed_queryset(AnonymousUser()).order_by("name", "pk")
+    queryset = testbeds_for_api(user=AnonymousUser()).order_by("name", "pk")
     keyset = Keyset(queryset)
     row = queryset[count // 2]
     deep = keyset.after(keyset.position(row), backwards=False)

@@ -16,30 +16,19 @@ from .api.serializers import (
     TechnologyAreaSerializer,
     TestbedSerializer,
 )
-from .api.views import (
-    contact_queryset,
-    service_queryset,
-    technology_area_queryset,
-    testbed_queryset,
-)
 from .models import Contact, Institute, Service, TechnologyArea, Testbed
-
-
-def institute_queryset(user):
-    return selectors.institute_list(user=user)
-
 
 register(
     "institute",
     Institute,
-    queryset=institute_queryset,
+    queryset=selectors.institutes_for_api,
     serializer_class=InstituteSerializer,
     public=Institute.objects.public,
 )
 register(
     "testbed",
     Testbed,
-    queryset=testbed_queryset,
+    queryset=selectors.testbeds_for_api,
     serializer_class=TestbedSerializer,
     public=Testbed.objects.public,
     depends=("institute", "contacts", "technology_areas", "evidence", "readiness__scale"),
@@ -47,7 +36,7 @@ register(
 register(
     "service",
     Service,
-    queryset=service_queryset,
+    queryset=selectors.services_for_api,
     serializer_class=ServiceSerializer,
     public=Service.objects.public,
     depends=("institute", "contacts", "technology_areas", "evidence", "testbed"),
@@ -55,7 +44,7 @@ register(
 register(
     "contact",
     Contact,
-    queryset=contact_queryset,
+    queryset=selectors.contacts_for_api,
     serializer_class=ContactSerializer,
     public=Contact.objects.public,
     depends=("institute",),
@@ -63,7 +52,7 @@ register(
 register(
     "technology_area",
     TechnologyArea,
-    queryset=technology_area_queryset,
+    queryset=selectors.technology_areas_for_api,
     serializer_class=TechnologyAreaSerializer,
     public=TechnologyArea.objects.all,
     depends=("parent",),

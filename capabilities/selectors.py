@@ -15,8 +15,10 @@ from django.contrib.postgres.search import SearchHeadline
 from django.db.models import (
     Count,
     FloatField,
+    OuterRef,
     Prefetch,
     Q,
+    Subquery,
     TextField,
     Value,
 )
@@ -802,3 +804,46 @@ def map_testbeds(*, user, params):
         .select_related("institute")
         .order_by("name", "pk")
     )
+
+
+# --- What the API, the change feed and the snapshot show ---------------------------------------
+# Each is what its endpoint shows ``user``, ready to serialise; the change feed and the snapshot
+# call them with an anonymous user, so they hand out exactly what the public API does.
+
+
+def institutes_for_api(*, user):
+    return institute_list(user=user)
+
+
+def _visible_contacts(user):
+    return Prefetch("contacts", queryset=Contact.objects.visible_to(user).order_by("name", "pk"))
+
+
+def testbeds_for_api(*, user):
+    return (
+        Testbed.objects.visible_to(user)
+        .select_related("institute", "readiness__scale")
+        .prefetch_related("technology_areas", _visible_contacts(user), "evidence")
+        .order_by("name", "pk")
+    )
+
+
+def services_for_api(*, user):
+    """Services with the uuid of their testbed when ``user`` may see it (else none)."""
+    testbed = Testbed.objects.visible_to(user).filter(pk=OuterRef("testbed_id"))
+    return (
+        Service.objects.visible_to(user)
+        .select_related("institute")
+        .prefetch_related("technology_areas", _visible_contacts(user), "evidence")
+        .annotate(visible_testbed_uuid=Subquery(testbed.values("uuid")[:1]))
+        .order_by("name", "pk")
+    )
+
+
+def contacts_for_api(*, user):
+    return Contact.objects.visible_to(user).select_related("institute").order_by("name", "pk")
+
+
+def technology_areas_for_api(*, user):
+    """Every area: the taxonomy is public."""
+    return TechnologyArea.objects.select_related("parent").order_by("path")

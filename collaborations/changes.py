@@ -17,15 +17,15 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from nmiq_portal.changes import register, touch
 
+from . import selectors
 from .api.serializers import ProjectDetailSerializer, TWASerializer
-from .api.views import project_queryset, twa_queryset
 from .enums import PUBLIC_PROJECT_STATUSES
 from .models import Project, TechnicalWorkingArea
 
 register(
     "twa",
     TechnicalWorkingArea,
-    queryset=twa_queryset,
+    queryset=selectors.twas_for_api,
     serializer_class=TWASerializer,
     public=TechnicalWorkingArea.objects.public,
     depends=("coordinators",),
@@ -67,7 +67,7 @@ post_delete.connect(_record_count_on_delete, sender=Project, dispatch_uid="chang
 register(
     "project",
     Project,
-    queryset=project_queryset,
+    queryset=selectors.projects_for_api,
     serializer_class=ProjectDetailSerializer,
     public=Project.objects.public,
     depends=(

@@ -4,7 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models.functions import JSONObject, Lower
 from django.utils import timezone
 from django_countries import countries
 
@@ -342,4 +345,63 @@ def projects_of(*, user) -> list[Project]:
         .distinct()
         .select_related("twa", "lead_institute")
         .order_by("-updated_at")[:20]
+    )
+
+
+# --- What the API, the change feed and the snapshot show ---------------------------------------
+
+
+def participants_order():
+    """The lead first, then by acronym."""
+    lead_first = Case(
+        When(role=ParticipationRole.LEAD, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return [lead_first, Lower("institute__acronym"), "pk"]
+
+
+def twas_for_api(*, user):
+    return twa_list(user=user)
+
+
+def _public_timeline():
+    """The moves of each project (never of its participations), oldest first, as one column."""
+    events = (
+        WorkflowEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(Project), object_id=OuterRef("pk")
+        )
+        .order_by("created_at", "pk")
+        .values(
+            entry=JSONObject(
+                action="action",
+                from_state="from_state",
+                to_state="to_state",
+                created_at="created_at",
+            )
+        )
+    )
+    return ArraySubquery(events)
+
+
+def projects_for_api(*, user):
+    """The projects ``user`` may see, with what their representation shows to anyone fetched up
+    front (the change feed and the snapshot call it with an anonymous user)."""
+    shown = (
+        Participation.objects.filter(
+            status=ParticipationStatus.ACCEPTED,
+            institute__in=Institute.objects.visible_to(user),
+        )
+        .select_related("institute")
+        .order_by(*participants_order())
+    )
+    return (
+        Project.objects.visible_to(user)
+        .select_related("twa", "lead_institute")
+        .prefetch_related(
+            "deliverables",
+            Prefetch("participations", queryset=shown, to_attr="shown_participations"),
+        )
+        .annotate(public_timeline=_public_timeline())
+        .order_by("-updated_at", "pk")
     )

@@ -5,7 +5,6 @@ from contextlib import contextmanager
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Prefetch, Subquery
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
@@ -30,7 +29,6 @@ from ..filters import (
     TechnologyAreaFilterSet,
     TestbedFilterSet,
 )
-from ..models import Contact, Service, TechnologyArea, Testbed
 from . import examples
 from .serializers import (
     ContactSerializer,
@@ -107,7 +105,7 @@ class InstituteViewSet(JSONWriteMixin, FieldsMixin, viewsets.ReadOnlyModelViewSe
     lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self):
-        return selectors.institute_list(user=self.request.user)
+        return selectors.institutes_for_api(user=self.request.user)
 
     def partial_update(self, request, *args, **kwargs):
         institute = self.get_object()
@@ -133,43 +131,6 @@ class ReadOnlyViewSet(FieldsMixin, viewsets.ReadOnlyModelViewSet):
         if request.method not in self.allowed_methods:
             raise exceptions.MethodNotAllowed(request.method)
         super().check_permissions(request)
-
-
-def _visible_contacts(user):
-    return Prefetch("contacts", queryset=Contact.objects.visible_to(user).order_by("name", "pk"))
-
-
-# What each endpoint shows ``user``, ready to serialise; the change feed and the snapshot call
-# them with an anonymous user, so they hand out exactly what the public API does.
-
-
-def technology_area_queryset(user):
-    """Every area: the taxonomy is public."""
-    return TechnologyArea.objects.select_related("parent").order_by("path")
-
-
-def testbed_queryset(user):
-    return (
-        Testbed.objects.visible_to(user)
-        .select_related("institute", "readiness__scale")
-        .prefetch_related("technology_areas", _visible_contacts(user), "evidence")
-        .order_by("name", "pk")
-    )
-
-
-def service_queryset(user):
-    testbed = Testbed.objects.visible_to(user).filter(pk=OuterRef("testbed_id"))
-    return (
-        Service.objects.visible_to(user)
-        .select_related("institute")
-        .prefetch_related("technology_areas", _visible_contacts(user), "evidence")
-        .annotate(visible_testbed_uuid=Subquery(testbed.values("uuid")[:1]))
-        .order_by("name", "pk")
-    )
-
-
-def contact_queryset(user):
-    return Contact.objects.visible_to(user).select_related("institute").order_by("name", "pk")
 
 
 #: ``sort`` as on the directory page: relevance (with a search), name, or last update.
@@ -286,7 +247,7 @@ class TestbedViewSet(RecordViewSet):
     lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self):
-        return testbed_queryset(self.request.user)
+        return selectors.testbeds_for_api(user=self.request.user)
 
 
 @_record_schema(
@@ -305,7 +266,7 @@ class ServiceViewSet(RecordViewSet):
     lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self):
-        return service_queryset(self.request.user)
+        return selectors.services_for_api(user=self.request.user)
 
 
 @_record_schema(
@@ -323,7 +284,7 @@ class ContactViewSet(RecordViewSet):
     lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self):
-        return contact_queryset(self.request.user)
+        return selectors.contacts_for_api(user=self.request.user)
 
 
 @extend_schema_view(
@@ -350,4 +311,4 @@ class TechnologyAreaViewSet(ReadOnlyViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return technology_area_queryset(self.request.user)
+        return selectors.technology_areas_for_api(user=self.request.user)

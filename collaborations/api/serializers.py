@@ -2,8 +2,6 @@
 
 from datetime import datetime
 
-from django.db.models import Case, IntegerField, Value, When
-from django.db.models.functions import Lower
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -14,8 +12,8 @@ from capabilities.models import Institute
 from nmiq_portal.core.markdown import render_markdown
 from nmiq_portal.workflow import available_actions, events_for
 
-from ..enums import ParticipationRole
 from ..models import Participation, Project, TechnicalWorkingArea
+from ..selectors import participants_order
 from ..services import PROJECT_FIELDS
 from ..workflows import PROJECT
 
@@ -129,16 +127,6 @@ class ActionSerializer(serializers.Serializer):
     comment_required = serializers.BooleanField()
     allowed = serializers.BooleanField(help_text="False while a guard stands in the way.")
     reasons = serializers.ListField(child=serializers.CharField(), help_text="Why not, if not.")
-
-
-def participants_order():
-    """The lead first, then by acronym."""
-    lead_first = Case(
-        When(role=ParticipationRole.LEAD, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    return [lead_first, Lower("institute__acronym"), "pk"]
 
 
 _DATETIME = serializers.DateTimeField()

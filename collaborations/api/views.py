@@ -1,25 +1,18 @@
 """API views of technical working areas and projects; writes go through collaborations.services."""
 
-from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Prefetch
-from django.db.models.functions import JSONObject
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
 
-from capabilities.models import Institute
 from nmiq_portal.api.conditional import WriteMixin, read_schema, write_schema
 from nmiq_portal.api.fields import FieldsMixin
 from nmiq_portal.core.permissions import require
-from nmiq_portal.workflow.models import WorkflowEvent
 
 from .. import selectors, services
-from ..enums import ParticipationStatus
 from ..filters import ProjectFilterSet, TWAFilterSet
-from ..models import Participation, Project
+from ..models import Project
 from . import examples
 from .serializers import (
     ProjectDetailSerializer,
@@ -27,54 +20,7 @@ from .serializers import (
     ProjectWriteSerializer,
     TransitionSerializer,
     TWASerializer,
-    participants_order,
 )
-
-
-def twa_queryset(user):
-    return selectors.twa_list(user=user)
-
-
-def _public_timeline():
-    """The moves of each project (never of its participations), oldest first, as one column."""
-    events = (
-        WorkflowEvent.objects.filter(
-            content_type=ContentType.objects.get_for_model(Project), object_id=OuterRef("pk")
-        )
-        .order_by("created_at", "pk")
-        .values(
-            entry=JSONObject(
-                action="action",
-                from_state="from_state",
-                to_state="to_state",
-                created_at="created_at",
-            )
-        )
-    )
-    return ArraySubquery(events)
-
-
-def project_queryset(user):
-    """The projects ``user`` may see, with what their representation shows to anyone fetched up
-    front (the change feed and the snapshot call it with an anonymous user)."""
-    shown = (
-        Participation.objects.filter(
-            status=ParticipationStatus.ACCEPTED,
-            institute__in=Institute.objects.visible_to(user),
-        )
-        .select_related("institute")
-        .order_by(*participants_order())
-    )
-    return (
-        Project.objects.visible_to(user)
-        .select_related("twa", "lead_institute")
-        .prefetch_related(
-            "deliverables",
-            Prefetch("participations", queryset=shown, to_attr="shown_participations"),
-        )
-        .annotate(public_timeline=_public_timeline())
-        .order_by("-updated_at", "pk")
-    )
 
 
 @extend_schema_view(
@@ -105,7 +51,7 @@ class TWAViewSet(FieldsMixin, viewsets.ReadOnlyModelViewSet):
         super().check_permissions(request)
 
     def get_queryset(self):
-        return twa_queryset(self.request.user)
+        return selectors.twas_for_api(user=self.request.user)
 
 
 _AUDIT = (
@@ -175,7 +121,7 @@ class ProjectViewSet(WriteMixin, FieldsMixin, viewsets.ModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             # Schema generation: what the caller may see is read from the database.
             return Project.objects.none()
-        return project_queryset(self.request.user)
+        return selectors.projects_for_api(user=self.request.user)
 
     def get_serializer_class(self):
         return ProjectSerializer if self.action == "list" else ProjectDetailSerializer

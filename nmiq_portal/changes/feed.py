@@ -101,7 +101,7 @@ def _public_data(type_key: str, uuids: set[str], request) -> dict[str, dict]:
     registration = registry.get(type_key)
     if registration is None or not uuids:
         return {}
-    objects = list(registration.queryset(request.user).filter(uuid__in=uuids))
+    objects = list(registration.queryset(user=request.user).filter(uuid__in=uuids))
     data = _serialise(registration, objects, request)
     return {str(obj.uuid): item for obj, item in zip(objects, data, strict=True)}
 
@@ -173,7 +173,7 @@ def snapshot_lines(request, registrations: list) -> Iterator[bytes]:
 def _snapshot_chunk(registration, request, *, after) -> tuple[bytes, object, bool]:
     """(the lines of the chunk after primary key ``after`` (None: the first), its last key,
     whether more may follow). Its objects are gone once it returns: one chunk in memory."""
-    queryset = registration.queryset(request.user).order_by("pk")
+    queryset = registration.queryset(user=request.user).order_by("pk")
     if after is not None:
         queryset = queryset.filter(pk__gt=after)
     objects = list(queryset[:SNAPSHOT_CHUNK])

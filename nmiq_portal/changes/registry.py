@@ -13,7 +13,8 @@ class Registration:
 
     type_key: str
     model: type[Model]
-    #: ``queryset(user)``: what the model's API endpoint shows ``user``, ready to serialise.
+    #: ``queryset(user=…)``: what the model's API endpoint shows ``user``, ready to serialise
+    #: (the app's selector, which its endpoint reads too).
     queryset: Callable[..., QuerySet]
     serializer_class: type
     #: ``public()``: the objects anyone may see; decides what a change writes to the feed.
@@ -39,8 +40,8 @@ def register(
 ) -> Registration:
     """Join ``model`` to the change feed and the snapshot as ``type_key``.
 
-    ``data`` of an event is ``serializer_class`` over ``queryset(AnonymousUser())``: exactly what
-    the anonymous API returns. ``depends`` lists the lookup paths (``"institute"``,
+    ``data`` of an event is ``serializer_class`` over ``queryset(user=AnonymousUser())``:
+    exactly what the anonymous API returns. ``depends`` lists the lookup paths (``"institute"``,
     ``"contacts"``, ``"readiness__scale"``) to every related model whose changes alter that
     representation or whether the object is public: a save, delete or many-to-many change of
     anything along a path records its objects too. ``watch`` narrows that for a path whose
