@@ -1,14 +1,10 @@
 """Reads of the directory: institutes and their members, records, the search and its facets."""
 
-import csv
-import io
 import itertools
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchHeadline
@@ -23,7 +19,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Concat
-from django.utils import formats
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -33,7 +28,7 @@ from django_countries import countries
 
 from nmiq_portal import workflow
 
-from . import search, units
+from . import formatting, search, units
 from .enums import (
     RMO,
     AccessMode,
@@ -42,7 +37,6 @@ from .enums import (
     InvitationStatus,
     RecordType,
     ServiceKind,
-    UncertaintyMode,
 )
 from .filters import (
     LISTED_STATUSES,
@@ -216,113 +210,6 @@ def area_trails(areas) -> list[list[TechnologyArea]]:
     return [[by_path[p] for p in prefixes(area) if p in by_path] for area in areas]
 
 
-# Numbers and units as metrologists read them.
-
-
-def _number(value: float) -> str:
-    text = f"{value:.6g}"
-    if "e" in text:
-        text = f"{value:.0f}" if abs(value) >= 1 else f"{value:.3e}"
-    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
-
-
-def format_quantity(value: float, dimension: str) -> str:
-    """A stored value (K, Hz, nm) as a page shows it: "20 mK", "5 GHz", "1550 nm"."""
-    number, symbol = units.scaled(value, dimension)
-    return f"{_number(number)}\u00a0{symbol}"
-
-
-def format_range(low, high, fmt) -> str:
-    """A range such as "20 mK to 300 K", "from 4 K" or "up to 8 GHz"; "" without ends."""
-    if low is not None and high is not None:
-        return fmt(low) if low == high else f"{fmt(low)} \u2013 {fmt(high)}"
-    if low is not None:
-        return _("from %(value)s") % {"value": fmt(low)}
-    if high is not None:
-        return _("up to %(value)s") % {"value": fmt(high)}
-    return ""
-
-
-_RANGE_LABELS = {
-    "temperature": gettext_lazy("Temperature"),
-    "frequency": gettext_lazy("Frequency"),
-    "wavelength": gettext_lazy("Wavelength"),
-}
-
-
-def operating_ranges(record) -> list[tuple[str, str]]:
-    """(dimension, "20 mK to 300 K") for each operating range the record gives."""
-    ranges = []
-    for dimension, (low, high) in record.RANGE_FIELDS.items():
-        text = format_range(
-            getattr(record, low),
-            getattr(record, high),
-            lambda value, dimension=dimension: format_quantity(value, dimension),
-        )
-        if text:
-            ranges.append((str(_RANGE_LABELS[dimension]), text))
-    return ranges
-
-
-def _with_unit(unit: str):
-    return lambda value: f"{_number(value)}\u00a0{unit}".rstrip()
-
-
-def service_measurement(service: Service) -> dict:
-    """The KCDB-like block of a service: its range and expanded uncertainty, ready to show."""
-    uncertainty = ""
-    table = None
-    if service.uncertainty_mode in (UncertaintyMode.ABSOLUTE, UncertaintyMode.RELATIVE):
-        unit = "%" if service.uncertainty_mode == UncertaintyMode.RELATIVE else ""
-        unit = service.uncertainty_unit or unit
-        uncertainty = format_range(
-            service.uncertainty_lower, service.uncertainty_upper, _with_unit(unit)
-        )
-    elif service.uncertainty_mode == UncertaintyMode.TABLE and service.uncertainty_table:
-        rows = [row for row in csv.reader(io.StringIO(service.uncertainty_table)) if row]
-        table = {"header": rows[0], "rows": rows[1:]} if rows else None
-    return {
-        "range": format_range(
-            service.range_lower, service.range_upper, _with_unit(service.range_unit)
-        ),
-        "uncertainty": uncertainty,
-        "equation": service.uncertainty_equation
-        if service.uncertainty_mode == UncertaintyMode.EQUATION
-        else "",
-        "table": table,
-        "parameters": [
-            (str(p.get("name", "")), str(p.get("value", "")))
-            for p in service.parameters or []
-            if isinstance(p, dict)
-        ],
-        "kcdb_url": (
-            "https://www.bipm.org/kcdb/cmc/quick-search?"
-            + urlencode({"keywords": service.kcdb_code})
-            if service.kcdb_code
-            else ""
-        ),
-    }
-
-
-def choice_labels(record) -> dict[str, list[str]]:
-    """The access modes and audiences of a testbed or service, as people read them."""
-    return {
-        "access_modes": [str(dict(AccessMode.choices).get(v, v)) for v in record.access_modes],
-        "audiences": [str(dict(Audience.choices).get(v, v)) for v in record.audiences],
-    }
-
-
-def safe_links(record) -> list[dict]:
-    """A testbed's links that point to http(s) pages; anything else is not shown."""
-    links = []
-    for link in getattr(record, "links", None) or []:
-        url = str(link.get("url", "")) if isinstance(link, dict) else str(link)
-        if urlsplit(url).scheme in ("http", "https"):
-            title = link.get("title") if isinstance(link, dict) else ""
-            links.append({"title": title or url, "url": url})
-    return links
-
-
 # History: pghistory keeps a full snapshot per change; a page shows what changed between them.
 
 #: Bookkeeping columns, and what the page shows elsewhere or derives from other fields.
@@ -354,28 +241,6 @@ class HistoryEntry:
 
 def _history_fields(model) -> list:
     return [f for f in model._meta.concrete_fields if f.name not in _HISTORY_HIDDEN]
-
-
-def _history_value(field_, value, labels: dict) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if field_.is_relation:
-        return labels.get((field_.name, value), str(value))
-    choices = getattr(getattr(field_, "base_field", None), "flatchoices", None)
-    if isinstance(value, list) and choices:
-        names = dict(choices)
-        return ", ".join(str(names.get(v, v)) for v in value)
-    if field_.choices:
-        return str(dict(field_.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    if hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
-        return str(value.name)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return ", ".join(value)
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
 
 
 def record_history(record, *, limit: int = 50) -> list[HistoryEntry]:
@@ -432,8 +297,8 @@ def record_history(record, *, limit: int = 50) -> list[HistoryEntry]:
                 changes=[
                     (
                         str(field_.verbose_name),
-                        _history_value(field_, old, labels),
-                        _history_value(field_, new, labels),
+                        formatting.history_value(field_, old, labels),
+                        formatting.history_value(field_, new, labels),
                     )
                     for field_, old, new in changed
                 ],

@@ -1,6 +1,5 @@
 """Pages of the directory: search, institutes and their members, records, invitations."""
 
-import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -8,12 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.core.serializers.json import DjangoJSONEncoder
 from django.forms import CheckboxSelectMultiple
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -29,7 +26,7 @@ from nmiq_portal.core.forms import (
 )
 from nmiq_portal.core.permissions import require
 
-from . import exports, imports, selectors, services
+from . import exports, formatting, imports, jsonld, selectors, services
 from .enums import ImportKind, ImportStatus, MemberRole
 from .filters import InstituteFilterSet
 from .forms import (
@@ -120,7 +117,7 @@ def institute_detail(request, slug):
             "institute": institute,
             **records,
             "history": selectors.record_history(institute) if may_see_history else None,
-            "json_ld": _json_ld(_organisation_ld(request, institute, records["contacts"])),
+            "json_ld": jsonld.organisation_ld(request, institute, records["contacts"]),
             "sections": sections.render_context("institute", request, institute=institute),
         },
     )
@@ -258,88 +255,7 @@ def invitation(request, uuid):
     )
 
 
-# --- Detail pages of testbeds and services, schema.org data, the map --------------------------
-
-#: As django.utils.html.json_script escapes: the data can never close its <script> element.
-_JSON_LD_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def _json_ld(data: dict) -> str:
-    """schema.org data, ready to sit inside <script type="application/ld+json">."""
-    text = json.dumps({"@context": "https://schema.org", **data}, cls=DjangoJSONEncoder)
-    return mark_safe(text.translate(_JSON_LD_ESCAPES))  # noqa: S308 - <, > and & are escaped
-
-
-def _contact_points(request, contacts) -> list[dict]:
-    points = []
-    for contact in contacts:
-        point = {"@type": "ContactPoint", "name": contact.name}
-        if contact.function:
-            point["contactType"] = contact.function
-        if contact.phone:
-            point["telephone"] = contact.phone
-        if request.user.is_authenticated:  # the page shows e-mail addresses to signed-in people
-            point["email"] = contact.email
-        points.append(point)
-    return points
-
-
-def _organisation_ld(request, institute: Institute, contacts=()) -> dict:
-    data = {
-        "@type": "Organization",
-        "@id": request.build_absolute_uri(institute.get_absolute_url()),
-        "name": institute.name,
-        "alternateName": institute.acronym,
-        "url": request.build_absolute_uri(institute.get_absolute_url()),
-        "address": {"@type": "PostalAddress", "addressCountry": institute.economy.code},
-    }
-    if institute.website:
-        data["sameAs"] = [institute.website]
-    if contacts:
-        data["contactPoint"] = _contact_points(request, contacts)
-    return data
-
-
-def _record_ld(request, record, kind: str, contacts, trails) -> dict:
-    """A testbed is a place (with its coordinates) where a service is offered; a service is a
-    schema.org Service; both name their institute as provider."""
-    data = {
-        "@type": ["Place", "Service"] if kind == "testbed" else "Service",
-        "@id": request.build_absolute_uri(record.get_absolute_url()),
-        "name": record.name,
-        "url": request.build_absolute_uri(record.get_absolute_url()),
-        "provider": _organisation_ld(request, record.institute),
-        "areaServed": {"@type": "Country", "name": record.institute.economy.code},
-    }
-    if record.summary:
-        data["description"] = record.summary
-    if trails:
-        data["category"] = [" > ".join(area.name for area in trail) for trail in trails]
-    if contacts:
-        data["provider"]["contactPoint"] = _contact_points(request, contacts)
-    if kind == "testbed":
-        data["serviceType"] = str(_("Testbed"))
-        if record.city:
-            data["address"] = {
-                "@type": "PostalAddress",
-                "addressLocality": record.city,
-                "addressCountry": record.institute.economy.code,
-            }
-        if record.latitude is not None and record.longitude is not None:
-            data["geo"] = {
-                "@type": "GeoCoordinates",
-                "latitude": record.latitude,
-                "longitude": record.longitude,
-            }
-    else:
-        data["serviceType"] = record.get_kind_display()
-        if record.kcdb_code:
-            data["identifier"] = {
-                "@type": "PropertyValue",
-                "propertyID": "KCDB CMC",
-                "value": record.kcdb_code,
-            }
-    return data
+# --- Detail pages of testbeds and services, the map ----------------------------------------------
 
 
 def _record_page(request, record, kind: str) -> dict:
@@ -354,25 +270,25 @@ def _record_page(request, record, kind: str) -> dict:
         "kind": kind,
         "institute": record.institute,
         "area_trails": trails,
-        "ranges": selectors.operating_ranges(record),
-        **selectors.choice_labels(record),
+        "ranges": formatting.operating_ranges(record),
+        **formatting.choice_labels(record),
         "contacts": contacts,
         "history": selectors.record_history(record) if may_see_history else None,
-        "json_ld": _json_ld(_record_ld(request, record, kind, contacts, trails)),
+        "json_ld": jsonld.record_ld(request, record, kind, contacts, trails),
     }
 
 
 def testbed_detail(request, slug):
     testbed = get_object_or_404(selectors.testbed_for_page(user=request.user), slug=slug)
     context = _record_page(request, testbed, "testbed")
-    context["links"] = selectors.safe_links(testbed)
+    context["links"] = formatting.safe_links(testbed)
     return render(request, "capabilities/testbed_detail.html", context)
 
 
 def service_detail(request, slug):
     service = get_object_or_404(selectors.service_for_page(user=request.user), slug=slug)
     context = _record_page(request, service, "service")
-    context["measurement"] = selectors.service_measurement(service)
+    context["measurement"] = formatting.service_measurement(service)
     context["related_testbed"] = selectors.related_testbed(user=request.user, service=service)
     return render(request, "capabilities/service_detail.html", context)
 

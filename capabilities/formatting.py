@@ -1,0 +1,161 @@
+"""Values as pages show them: numbers and units as metrologists read them, a service's
+KCDB-like measurement block, a record's choices and links, and the values of its history."""
+
+import csv
+import io
+import json
+from urllib.parse import urlencode, urlsplit
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import units
+from .enums import AccessMode, Audience, UncertaintyMode
+from .models import Service
+
+
+def _number(value: float) -> str:
+    text = f"{value:.6g}"
+    if "e" in text:
+        text = f"{value:.0f}" if abs(value) >= 1 else f"{value:.3e}"
+    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+
+
+def format_quantity(value: float, dimension: str) -> str:
+    """A stored value (K, Hz, nm) as a page shows it: "20 mK", "5 GHz", "1550 nm"."""
+    number, symbol = units.scaled(value, dimension)
+    return f"{_number(number)}\u00a0{symbol}"
+
+
+def format_range(low, high, fmt) -> str:
+    """A range such as "20 mK to 300 K", "from 4 K" or "up to 8 GHz"; "" without ends."""
+    if low is not None and high is not None:
+        return fmt(low) if low == high else f"{fmt(low)} \u2013 {fmt(high)}"
+    if low is not None:
+        return _("from %(value)s") % {"value": fmt(low)}
+    if high is not None:
+        return _("up to %(value)s") % {"value": fmt(high)}
+    return ""
+
+
+_RANGE_LABELS = {
+    "temperature": gettext_lazy("Temperature"),
+    "frequency": gettext_lazy("Frequency"),
+    "wavelength": gettext_lazy("Wavelength"),
+}
+
+
+def operating_ranges(record) -> list[tuple[str, str]]:
+    """(dimension, "20 mK to 300 K") for each operating range the record gives."""
+    ranges = []
+    for dimension, (low, high) in record.RANGE_FIELDS.items():
+        text = format_range(
+            getattr(record, low),
+            getattr(record, high),
+            lambda value, dimension=dimension: format_quantity(value, dimension),
+        )
+        if text:
+            ranges.append((str(_RANGE_LABELS[dimension]), text))
+    return ranges
+
+
+def _with_unit(unit: str):
+    return lambda value: f"{_number(value)}\u00a0{unit}".rstrip()
+
+
+def service_measurement(service: Service) -> dict:
+    """The KCDB-like block of a service: its range and expanded uncertainty, ready to show."""
+    uncertainty = ""
+    table = None
+    if service.uncertainty_mode in (UncertaintyMode.ABSOLUTE, UncertaintyMode.RELATIVE):
+        unit = "%" if service.uncertainty_mode == UncertaintyMode.RELATIVE else ""
+        unit = service.uncertainty_unit or unit
+        uncertainty = format_range(
+            service.uncertainty_lower, service.uncertainty_upper, _with_unit(unit)
+        )
+    elif service.uncertainty_mode == UncertaintyMode.TABLE and service.uncertainty_table:
+        rows = [row for row in csv.reader(io.StringIO(service.uncertainty_table)) if row]
+        table = {"header": rows[0], "rows": rows[1:]} if rows else None
+    return {
+        "range": format_range(
+            service.range_lower, service.range_upper, _with_unit(service.range_unit)
+        ),
+        "uncertainty": uncertainty,
+        "equation": service.uncertainty_equation
+        if service.uncertainty_mode == UncertaintyMode.EQUATION
+        else "",
+        "table": table,
+        "parameters": [
+            (str(p.get("name", "")), str(p.get("value", "")))
+            for p in service.parameters or []
+            if isinstance(p, dict)
+        ],
+        "kcdb_url": (
+            "https://www.bipm.org/kcdb/cmc/quick-search?"
+            + urlencode({"keywords": service.kcdb_code})
+            if service.kcdb_code
+            else ""
+        ),
+    }
+
+
+def choice_labels(record) -> dict[str, list[str]]:
+    """The access modes and audiences of a testbed or service, as people read them."""
+    return {
+        "access_modes": [str(dict(AccessMode.choices).get(v, v)) for v in record.access_modes],
+        "audiences": [str(dict(Audience.choices).get(v, v)) for v in record.audiences],
+    }
+
+
+def safe_links(record) -> list[dict]:
+    """A testbed's links that point to http(s) pages; anything else is not shown."""
+    links = []
+    for link in getattr(record, "links", None) or []:
+        url = str(link.get("url", "")) if isinstance(link, dict) else str(link)
+        if urlsplit(url).scheme in ("http", "https"):
+            title = link.get("title") if isinstance(link, dict) else ""
+            links.append({"title": title or url, "url": url})
+    return links
+
+
+# --- Values in a record's history --------------------------------------------------------------
+# Each row: (does it apply to this field and value, how to show the value), the first that
+# applies wins; an empty value and a related row are settled before the table.
+
+
+def _choices_of_items(field_):
+    return getattr(getattr(field_, "base_field", None), "flatchoices", None)
+
+
+def _is_country(value) -> bool:
+    return hasattr(value, "name") and hasattr(value, "code")  # a django-countries Country
+
+
+_HISTORY_FORMATS = (
+    (
+        lambda f, v: isinstance(v, list) and _choices_of_items(f),
+        lambda f, v: ", ".join(str(dict(_choices_of_items(f)).get(i, i)) for i in v),
+    ),
+    (lambda f, v: bool(f.choices), lambda f, v: str(dict(f.flatchoices).get(v, v))),
+    (lambda f, v: isinstance(v, bool), lambda f, v: str(_("yes") if v else _("no"))),
+    (lambda f, v: _is_country(v), lambda f, v: str(v.name)),
+    (
+        lambda f, v: isinstance(v, list) and all(isinstance(i, str) for i in v),
+        lambda f, v: ", ".join(v),
+    ),
+    (lambda f, v: isinstance(v, list | dict), lambda f, v: json.dumps(v, ensure_ascii=False)),
+)
+
+
+def history_value(field_, value, labels: dict) -> str:
+    """A stored value of ``field_`` as the history panel shows it; ``labels`` names related
+    rows by (field name, pk)."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if field_.is_relation:
+        return labels.get((field_.name, value), str(value))
+    for applies, shown in _HISTORY_FORMATS:
+        if applies(field_, value):
+            return shown(field_, value)
+    return str(value)
