@@ -9,6 +9,7 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import CapabilityRecord
 from .units import parse_quantity
@@ -320,103 +322,203 @@ def _parameters(text: str) -> list[dict]:
     return parameters
 
 
+def _areas(text, model_field, lookups):
+    slugs = split(text.lower())
+    unknown = [slug for slug in slugs if slug not in lookups.areas]
+    if unknown:
+        raise ValidationError(
+            _("Unknown technology areas: %(slugs)s.") % {"slugs": ", ".join(unknown)},
+            code="area",
+        )
+    return slugs
+
+
+def _contacts(text, model_field, lookups):
+    pks = []
+    for email in split(text.lower()):
+        if email not in lookups.contacts:
+            raise ValidationError(
+                _("No contact of the institute has the e-mail address %(email)s.")
+                % {"email": email},
+                code="contact",
+            )
+        pks += [contact.pk for contact in lookups.contacts[email]]
+    return pks
+
+
+def _readiness(text, model_field, lookups):
+    if not text:
+        return None
+    match = READINESS.match(text)
+    level = lookups.readiness.get((match["scale"].lower(), int(match["level"])) if match else None)
+    if level is None:
+        raise ValidationError(
+            _("“%(value)s” is not a readiness level; write the scale and level, e.g. TRL 6.")
+            % {"value": text},
+            code="readiness",
+        )
+    return level.pk
+
+
+def _testbed(text, model_field, lookups):
+    if not text:
+        return None
+    testbed = lookups.testbeds.get(text.lower())
+    if testbed is None:
+        raise ValidationError(
+            _("No testbed of the institute has the key “%(key)s”.") % {"key": text},
+            code="testbed",
+        )
+    return testbed.pk
+
+
+def _range(text, model_field, lookups):
+    return parse_quantity(text, RANGE_DIMENSIONS[model_field.name])
+
+
+def _list(text, model_field, lookups):
+    values = split(text)
+    base = model_field.base_field
+    if base.choices:
+        return [_choice(value, base.choices) for value in values]
+    too_long = [value for value in values if len(value) > base.max_length]
+    if too_long:
+        raise ValidationError(
+            _("“%(value)s” is longer than %(max)d characters.")
+            % {"value": too_long[0], "max": base.max_length},
+            code="max_length",
+        )
+    return values
+
+
+def _boolean(text, model_field, lookups):
+    if not text:
+        return MISSING
+    if text.lower() in TRUE:
+        return True
+    if text.lower() in FALSE:
+        return False
+    raise ValidationError(_("Write yes or no."), code="boolean")
+
+
+def _chosen(text, model_field, lookups):
+    if not text:
+        return MISSING if model_field.has_default() else ""
+    return _choice(text, model_field.choices)
+
+
+def _decimal(text, model_field, lookups):
+    if not text:
+        return None
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation as error:
+        raise ValidationError(
+            _("“%(value)s” is not a number.") % {"value": text}, code="number"
+        ) from error
+    if not value.is_finite():
+        raise ValidationError(_("“%(value)s” is not a number.") % {"value": text})
+    return str(value)
+
+
+def _text(text, model_field, lookups):
+    # Kept as typed. A cell such as "=HYPERLINK(…)" or "+cmd" is plain text here, and whoever
+    # exports it escapes it for spreadsheets.
+    return text
+
+
+def _allowed(choices, separator: str) -> str:
+    return separator.join(str(value) for value, _label in choices)
+
+
+def _list_help(model_field) -> str:
+    if model_field.base_field.choices:
+        allowed = _allowed(model_field.base_field.choices, "; ")
+        return _("Any of: %(allowed)s (separated by “;”).") % {"allowed": allowed}
+    return _("Values separated by “;”.")
+
+
+def _choice_help(model_field) -> str:
+    return _("One of: %(allowed)s.") % {"allowed": _allowed(model_field.choices, ", ")}
+
+
+def _range_help(model_field) -> str:
+    dimension = RANGE_DIMENSIONS[model_field.name]
+    return _("A number with its unit, e.g. %(example)s; a bare number is in %(unit)s.") % {
+        "example": {"temperature": "20 mK", "frequency": "5 GHz"}.get(dimension, "1550 nm"),
+        "unit": {"temperature": "K", "frequency": "Hz"}.get(dimension, "nm"),
+    }
+
+
+def _links_cell(text, model_field, lookups):
+    return _links(text)
+
+
+def _parameters_cell(text, model_field, lookups):
+    return _parameters(text)
+
+
+def _float(text, model_field, lookups):
+    return _number(text) if text else None
+
+
+@dataclass(frozen=True)
+class Column:
+    """How a kind of column is read and explained.
+
+    ``parse(text, model_field, lookups)``: the JSON-ready value, MISSING, or ValidationError
+    with the reason. ``how``: what to write, a (lazy) text or ``how(model_field)``.
+    """
+
+    parse: Callable
+    how: object = ""
+
+    def help(self, model_field) -> str:
+        return str(self.how(model_field) if callable(self.how) else self.how)
+
+
+#: Columns read their own way, by name; the range columns are all read as quantities.
+NAMED_COLUMNS = {
+    "technology_areas": Column(
+        _areas, gettext_lazy("Technology area keys separated by “;”, e.g. cryogenics; qkd.")
+    ),
+    "contacts": Column(
+        _contacts, gettext_lazy("E-mail addresses of the institute's contacts, separated by “;”.")
+    ),
+    "readiness": Column(_readiness, gettext_lazy("Scale and level, e.g. TRL 6 or SRL 3.")),
+    "testbed": Column(_testbed, gettext_lazy("The key of one of your testbeds.")),
+    "links": Column(_links_cell, gettext_lazy("title | https://… ; separated by “;”.")),
+    "parameters": Column(_parameters_cell, gettext_lazy("name = value; separated by “;”.")),
+    **{column: Column(_range, _range_help) for column in RANGE_DIMENSIONS},
+}
+
+#: Any other column, by the kind of its model field: the first row that fits; text otherwise.
+FIELD_COLUMNS = (
+    (lambda f: isinstance(f, ArrayField), Column(_list, _list_help)),
+    (lambda f: isinstance(f, models.BooleanField), Column(_boolean, gettext_lazy("yes or no."))),
+    (lambda f: bool(f.choices), Column(_chosen, _choice_help)),
+    (lambda f: isinstance(f, models.FloatField), Column(_float, gettext_lazy("A number."))),
+    (lambda f: isinstance(f, models.DecimalField), Column(_decimal, gettext_lazy("A number."))),
+)
+TEXT_COLUMN = Column(_text)
+
+
+def _column(model, column: str) -> tuple[Column, object]:
+    """How ``column`` of ``model`` is read, with its model field (None for a relation)."""
+    if column in RELATION_COLUMNS:
+        return NAMED_COLUMNS[column], None
+    model_field = model._meta.get_field(column)
+    if column in NAMED_COLUMNS:
+        return NAMED_COLUMNS[column], model_field
+    kind = next((kind for fits, kind in FIELD_COLUMNS if fits(model_field)), TEXT_COLUMN)
+    return kind, model_field
+
+
 def parse_cell(model, column: str, text: str, *, lookups: Lookups):
     """The JSON-ready value of one cell for ``column`` of ``model``, MISSING for an empty cell
     of a field that cannot be empty; ValidationError with the reason otherwise."""
-    text = text.strip()
-    if column == "technology_areas":
-        slugs = split(text.lower())
-        unknown = [slug for slug in slugs if slug not in lookups.areas]
-        if unknown:
-            raise ValidationError(
-                _("Unknown technology areas: %(slugs)s.") % {"slugs": ", ".join(unknown)},
-                code="area",
-            )
-        return slugs
-    if column == "contacts":
-        pks = []
-        for email in split(text.lower()):
-            if email not in lookups.contacts:
-                raise ValidationError(
-                    _("No contact of the institute has the e-mail address %(email)s.")
-                    % {"email": email},
-                    code="contact",
-                )
-            pks += [contact.pk for contact in lookups.contacts[email]]
-        return pks
-    model_field = model._meta.get_field(column)
-    if isinstance(model_field, ArrayField):
-        values = split(text)
-        base = model_field.base_field
-        if base.choices:
-            return [_choice(value, base.choices) for value in values]
-        too_long = [value for value in values if len(value) > base.max_length]
-        if too_long:
-            raise ValidationError(
-                _("“%(value)s” is longer than %(max)d characters.")
-                % {"value": too_long[0], "max": base.max_length},
-                code="max_length",
-            )
-        return values
-    if isinstance(model_field, models.BooleanField):
-        if not text:
-            return MISSING
-        if text.lower() in TRUE:
-            return True
-        if text.lower() in FALSE:
-            return False
-        raise ValidationError(_("Write yes or no."), code="boolean")
-    if column in RANGE_DIMENSIONS:
-        return parse_quantity(text, RANGE_DIMENSIONS[column])
-    if column == "readiness":
-        if not text:
-            return None
-        match = READINESS.match(text)
-        level = lookups.readiness.get(
-            (match["scale"].lower(), int(match["level"])) if match else None
-        )
-        if level is None:
-            raise ValidationError(
-                _("“%(value)s” is not a readiness level; write the scale and level, e.g. TRL 6.")
-                % {"value": text},
-                code="readiness",
-            )
-        return level.pk
-    if column == "testbed":
-        if not text:
-            return None
-        testbed = lookups.testbeds.get(text.lower())
-        if testbed is None:
-            raise ValidationError(
-                _("No testbed of the institute has the key “%(key)s”.") % {"key": text},
-                code="testbed",
-            )
-        return testbed.pk
-    if column == "links":
-        return _links(text)
-    if column == "parameters":
-        return _parameters(text)
-    if model_field.choices:
-        if not text:
-            return MISSING if model_field.has_default() else ""
-        return _choice(text, model_field.choices)
-    if isinstance(model_field, models.FloatField):
-        return _number(text) if text else None
-    if isinstance(model_field, models.DecimalField):
-        if not text:
-            return None
-        try:
-            value = Decimal(text.replace(",", "."))
-        except InvalidOperation as error:
-            raise ValidationError(
-                _("“%(value)s” is not a number.") % {"value": text}, code="number"
-            ) from error
-        if not value.is_finite():
-            raise ValidationError(_("“%(value)s” is not a number.") % {"value": text})
-        return str(value)
-    # Text: kept as typed. A cell such as "=HYPERLINK(…)" or "+cmd" is plain text here, and
-    # whoever exports it escapes it for spreadsheets.
-    return text
+    kind, model_field = _column(model, column)
+    return kind.parse(text.strip(), model_field, lookups)
 
 
 # --- Help for the template ----------------------------------------------------------------------
@@ -429,41 +531,11 @@ def column_help(model, column: str) -> str:
             "Leave empty to add a new record. To update one of your records, give its key: the "
             "last part of its address (…/testbeds/KEY/ or …/services/KEY/)."
         )
-    if column == "technology_areas":
-        return _("Technology area keys separated by “;”, e.g. cryogenics; qkd.")
-    if column == "contacts":
-        return _("E-mail addresses of the institute's contacts, separated by “;”.")
-    model_field = model._meta.get_field(column)
+    kind, model_field = _column(model, column)
+    if model_field is None:
+        return kind.help(model_field)
     label = str(model_field.verbose_name)
-    if isinstance(model_field, ArrayField):
-        if model_field.base_field.choices:
-            allowed = "; ".join(str(value) for value, _l in model_field.base_field.choices)
-            how = _("Any of: %(allowed)s (separated by “;”).") % {"allowed": allowed}
-        else:
-            how = _("Values separated by “;”.")
-    elif isinstance(model_field, models.BooleanField):
-        how = _("yes or no.")
-    elif column in RANGE_DIMENSIONS:
-        dimension = RANGE_DIMENSIONS[column]
-        how = _("A number with its unit, e.g. %(example)s; a bare number is in %(unit)s.") % {
-            "example": {"temperature": "20 mK", "frequency": "5 GHz"}.get(dimension, "1550 nm"),
-            "unit": {"temperature": "K", "frequency": "Hz"}.get(dimension, "nm"),
-        }
-    elif column == "readiness":
-        how = _("Scale and level, e.g. TRL 6 or SRL 3.")
-    elif column == "testbed":
-        how = _("The key of one of your testbeds.")
-    elif column == "links":
-        how = _("title | https://… ; separated by “;”.")
-    elif column == "parameters":
-        how = _("name = value; separated by “;”.")
-    elif model_field.choices:
-        allowed = ", ".join(str(value) for value, _l in model_field.choices)
-        how = _("One of: %(allowed)s.") % {"allowed": allowed}
-    elif isinstance(model_field, models.FloatField | models.DecimalField):
-        how = _("A number.")
-    else:
-        how = ""
+    how = kind.help(model_field)
     return " ".join(part for part in (f"{label}.", how, str(model_field.help_text)) if part)
 
 

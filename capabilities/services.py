@@ -1017,38 +1017,30 @@ def _import_errors(error: ValidationError) -> list[dict]:
     return [{"column": "", "message": message} for message in error.messages]
 
 
-def _import_check_row(model, institute, number: int, raw: dict, lookups, existing, seen) -> dict:
-    """One row: its cells parsed, then the record it makes or changes checked as the edit
-    services check it (units, choices, clean())."""
+def _import_key(model, institute, number: int, key: str, existing, seen):
+    """The record a row's key names (None to add one), with what is wrong with the key."""
+    if not key:
+        return None, []
     errors = []
-    key = raw.get(imports.KEY, "").strip().lower()
-    record = None
-    if key:
-        if key in seen:
-            errors.append(
-                {
-                    "column": imports.KEY,
-                    "message": _("Row %(row)d already has this key.") % {"row": seen[key]},
-                }
+    if key in seen:
+        errors.append(_("Row %(row)d already has this key.") % {"row": seen[key]})
+    seen.setdefault(key, number)
+    record = existing.get(key)
+    if record is None:
+        errors.append(
+            _(
+                "No %(kind)s of %(institute)s has the key “%(key)s”; leave the key empty to add "
+                "a new one."
             )
-        seen.setdefault(key, number)
-        record = existing.get(key)
-        if record is None:
-            errors.append(
-                {
-                    "column": imports.KEY,
-                    "message": _(
-                        "No %(kind)s of %(institute)s has the key “%(key)s”; leave the key "
-                        "empty to add a new one."
-                    )
-                    % {
-                        "kind": model._meta.verbose_name,
-                        "institute": institute.acronym,
-                        "key": key,
-                    },
-                }
-            )
-    values, relations = {}, {}
+            % {"kind": model._meta.verbose_name, "institute": institute.acronym, "key": key}
+        )
+    return record, [{"column": imports.KEY, "message": message} for message in errors]
+
+
+def _import_cells(model, raw: dict, lookups) -> tuple[dict, dict, list[dict]]:
+    """A row's cells parsed: (field values, relations, errors); an empty cell that means "the
+    default when adding, unchanged when updating" is left out."""
+    values, relations, errors = {}, {}, []
     for column, text in raw.items():
         if column == imports.KEY:
             continue
@@ -1057,43 +1049,59 @@ def _import_check_row(model, institute, number: int, raw: dict, lookups, existin
         except ValidationError as error:
             errors.append({"column": column, "message": " ".join(error.messages)})
             continue
-        if value is imports.MISSING:
-            continue  # the default when adding, unchanged when updating
-        (relations if column in imports.RELATION_COLUMNS else values)[column] = value
-    if not any(e["column"] == imports.KEY for e in errors):
-        instance = copy.copy(record) if record is not None else model(institute=institute)
-        failed = {e["column"] for e in errors}
-        if record is None or values.get("status", record.status) != record.status:
-            try:
-                _refuse_retiring_by_edit(model, values)
-            except ValidationError as error:
-                errors += _import_errors(error)
-                failed.add("status")
+        if value is not imports.MISSING:
+            (relations if column in imports.RELATION_COLUMNS else values)[column] = value
+    return values, relations, errors
+
+
+def _import_check_record(model, institute, record, values, relations, lookups, failed) -> list:
+    """The errors of the record a row makes or changes, checked as the edit services check it
+    (units, choices, clean()), leaving out the columns that already ``failed``."""
+    errors = []
+    instance = copy.copy(record) if record is not None else model(institute=institute)
+    if record is None or values.get("status", record.status) != record.status:
         try:
-            objects, related = _import_objects(
-                {
-                    "values": {k: v for k, v in values.items() if k not in failed},
-                    "relations": {k: v for k, v in relations.items() if k not in failed},
-                },
-                readiness={level.pk: level for level in lookups.readiness.values()},
-                testbeds={testbed.pk: testbed for testbed in lookups.testbeds.values()},
-                areas=lookups.areas,
-                contacts={c.pk: c for found in lookups.contacts.values() for c in found},
-            )
-            for name, value in objects.items():
-                setattr(instance, name, value)
-            if isinstance(instance, Service):
-                _normalise_service(instance)
-            # The fields the lookups already resolved, and the slug record_create will give, are
-            # left out; the check constraints repeat clean() and would cost queries on each row.
-            instance.full_clean(
-                exclude=["slug", "institute", "readiness", "testbed"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
-            _check_relations(instance, related)
+            _refuse_retiring_by_edit(model, values)
         except ValidationError as error:
-            errors += [e for e in _import_errors(error) if e["column"] not in failed]
+            errors += _import_errors(error)
+            failed = failed | {"status"}
+    try:
+        objects, related = _import_objects(
+            {
+                "values": {k: v for k, v in values.items() if k not in failed},
+                "relations": {k: v for k, v in relations.items() if k not in failed},
+            },
+            readiness={level.pk: level for level in lookups.readiness.values()},
+            testbeds={testbed.pk: testbed for testbed in lookups.testbeds.values()},
+            areas=lookups.areas,
+            contacts={c.pk: c for found in lookups.contacts.values() for c in found},
+        )
+        for name, value in objects.items():
+            setattr(instance, name, value)
+        if isinstance(instance, Service):
+            _normalise_service(instance)
+        # The fields the lookups already resolved, and the slug record_create will give, are
+        # left out; the check constraints repeat clean() and would cost queries on each row.
+        instance.full_clean(
+            exclude=["slug", "institute", "readiness", "testbed"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        _check_relations(instance, related)
+    except ValidationError as error:
+        errors += [e for e in _import_errors(error) if e["column"] not in failed]
+    return errors
+
+
+def _import_check_row(model, institute, number: int, raw: dict, lookups, existing, seen) -> dict:
+    """One row: its key, its cells parsed, then the record it makes or changes checked."""
+    key = raw.get(imports.KEY, "").strip().lower()
+    record, errors = _import_key(model, institute, number, key, existing, seen)
+    values, relations, cell_errors = _import_cells(model, raw, lookups)
+    errors += cell_errors
+    if not any(e["column"] == imports.KEY for e in errors):
+        failed = {e["column"] for e in errors}
+        errors += _import_check_record(model, institute, record, values, relations, lookups, failed)
     return {
         "row": number,
         "key": key,
