@@ -5,6 +5,7 @@ from django.urls import reverse
 from capabilities import services
 from capabilities.enums import MemberRole
 from capabilities.models import Institute, Membership
+from capabilities.services import institutes
 from nmiq_portal.notifications.models import Notification
 from tests.factories import InstituteFactory, MembershipFactory, StaffFactory, UserFactory
 
@@ -85,7 +86,7 @@ def test_slugs_stay_unique_when_acronyms_slugify_alike():
 
 
 def test_one_person_cannot_flood_the_verification_queue(monkeypatch):
-    monkeypatch.setattr(services, "MAX_PENDING_REGISTRATIONS", 1)
+    monkeypatch.setattr(institutes, "MAX_PENDING_REGISTRATIONS", 1)
     person = UserFactory()
     services.institute_register(actor=person, **KRISS)
     with pytest.raises(ValidationError):

@@ -26,8 +26,8 @@ WRITING_METHODS = {"create", "update", "get_or_create", "update_or_create", "bul
 #: with its reason: (file, the receiver's source text).
 NOT_WORKFLOW_FIELDS = {
     # ImportJob.status is the progress of a background job, not a reviewed state.
-    ("capabilities/services.py", "job.status"),
-    ("capabilities/services.py", "ImportJob.objects"),
+    ("capabilities/services/imports.py", "job.status"),
+    ("capabilities/services/imports.py", "ImportJob.objects"),
     # Contact.status (active / retired) is an attribute its institute edits, not reviewed.
     ("tests/changes/test_feed.py", "stored.status"),
 }

@@ -1,0 +1,224 @@
+"""Access requests to a testbed or service: sent, answered through the workflow, reminded."""
+
+from datetime import date, datetime, timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nmiq_portal import workflow
+from nmiq_portal.core.permissions import require
+from nmiq_portal.notifications.services import email_render_enqueue, notify
+
+from .. import notifications
+from ..enums import (
+    AccessRequestStatus,
+    MemberRole,
+)
+from ..models import (
+    AccessRequest,
+    Contact,
+    Service,
+    Testbed,
+)
+from ..workflows import OPEN_REQUEST
+from .records import RECORDS
+
+#: Unanswered (still new) requests are reminded to the contacts after this many working days.
+ACCESS_REQUEST_REMINDER_WORKING_DAYS = 5
+
+
+def _verified_users_by_email(emails) -> dict[str, object]:
+    """{lower-case address: active user who verified it} for ``emails``."""
+    addresses = (
+        EmailAddress.objects.annotate(address=Lower("email"))
+        .filter(verified=True, user__is_active=True, address__in={e.lower() for e in emails})
+        .select_related("user")
+    )
+    return {address.email.lower(): address.user for address in addresses}
+
+
+def _access_request_recipients(access_request: AccessRequest) -> tuple[list, list[str]]:
+    """Whom to tell about a request: (users for the inbox, bare addresses for e-mail).
+
+    The target's contacts, else the institute's listed contacts; a contact whose address belongs
+    to a verified account that may open the request gets it in the inbox, any other an e-mail
+    with the request itself. An institute without any contact: its administrators.
+    """
+    target = access_request.target
+    emails = list(target.contacts.public().values_list("email", flat=True))
+    if not emails:
+        emails = list(
+            Contact.objects.filter(institute=access_request.institute_id)
+            .public()
+            .values_list("email", flat=True)
+        )
+    users, addresses, seen = [], [], set()
+    known = _verified_users_by_email(emails)
+    for email in emails:
+        key = email.lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        user = known.get(key)
+        if user is not None and user.has_perm("capabilities.view_access_request", access_request):
+            if user.pk not in {u.pk for u in users}:
+                users.append(user)
+        else:
+            addresses.append(email)
+    if not emails:
+        users = list(
+            get_user_model().objects.filter(
+                is_active=True,
+                memberships__institute=access_request.institute_id,
+                memberships__role=MemberRole.ADMIN,
+            )
+        )
+    return users, addresses
+
+
+def _access_request_data(access_request: AccessRequest) -> dict:
+    return {
+        "requester": str(access_request.requester),
+        "organisation": access_request.organisation,
+        "target": access_request.target.name,
+        "institute": access_request.institute.acronym,
+        "sent": access_request.created_at.date().isoformat(),
+        "status": access_request.status,
+    }
+
+
+def _tell_contacts(access_request: AccessRequest, *, reminder: bool) -> int:
+    """Notify the people who answer ``access_request``; returns how many were told."""
+    users, addresses = _access_request_recipients(access_request)
+    url = access_request.get_absolute_url()
+    verb = notifications.ACCESS_REQUEST_REMINDER if reminder else notifications.ACCESS_REQUESTED
+    for user in users:
+        notify(
+            recipient=user,
+            verb=verb.key,
+            actor=access_request.requester,
+            target=access_request,
+            data=_access_request_data(access_request),
+            url=url,
+        )
+    for address in addresses:
+        email_render_enqueue(
+            to=address,
+            template="capabilities/email/access_request",
+            context={
+                "access_request": access_request,
+                "target": access_request.target,
+                "requester": access_request.requester,
+                "reminder": reminder,
+                "url": url,
+            },
+            language=settings.LANGUAGE_CODE,
+        )
+    return len(users) + len(addresses)
+
+
+@transaction.atomic
+def access_request_create(
+    *,
+    actor,
+    target,
+    organisation: str,
+    purpose: str,
+    preferred_start=None,
+    preferred_end=None,
+) -> AccessRequest:
+    """A signed-in person asks for access to a testbed or service they may see; the people who
+    answer for it are told."""
+    require(actor, "capabilities.request_access", target)
+    model = type(target)
+    if model not in (Testbed, Service):
+        raise ValueError(f"Access is requested to a testbed or a service, not {model.__name__}.")
+    if not model.objects.visible_to(actor).filter(pk=target.pk).exists():
+        raise PermissionDenied("capabilities.request_access")
+    target = model.objects.select_related("institute").get(pk=target.pk)
+    _fields, retired, _active = RECORDS[model]
+    if not target.published or target.status == retired:
+        raise ValidationError(_("%(name)s is not open to access requests.") % {"name": target.name})
+    field = model._meta.model_name
+    if AccessRequest.objects.filter(
+        requester=actor, status__in=OPEN_REQUEST, **{field: target}
+    ).exists():
+        raise ValidationError(
+            _("You already have an open request for %(name)s; follow it on its page.")
+            % {"name": target.name}
+        )
+    if preferred_start is not None and preferred_start < timezone.localdate():
+        raise ValidationError({"preferred_start": _("Choose a date from today on.")})
+    access_request = AccessRequest(
+        requester=actor,
+        institute=target.institute,
+        organisation=organisation.strip(),
+        purpose=purpose.strip(),
+        preferred_start=preferred_start,
+        preferred_end=preferred_end,
+        **{field: target},
+    )
+    if preferred_start and preferred_end and preferred_start > preferred_end:
+        raise ValidationError({"preferred_end": _("The end must not be before the start.")})
+    access_request.full_clean()
+    workflow.create(access_request, "create", actor=actor)
+    _tell_contacts(access_request, reminder=False)
+    return access_request
+
+
+@transaction.atomic
+def access_request_answer(
+    *, actor, request: AccessRequest, action: str, comment: str = ""
+) -> AccessRequest:
+    """The institute moves a request along the state table; the requester is told."""
+    return workflow.transition(request, action, actor=actor, comment=comment)
+
+
+SATURDAY = 5
+
+
+def nth_working_day_back(day: date, count: int) -> date:
+    """The ``count``-th working day (Monday to Friday) counting back from ``day`` included."""
+    while True:
+        if day.weekday() < SATURDAY:
+            count -= 1
+            if count == 0:
+                return day
+        day -= timedelta(days=1)
+
+
+def access_requests_to_remind():
+    """Requests still new after the reminder delay, not yet reminded: sent before the last
+    ``ACCESS_REQUEST_REMINDER_WORKING_DAYS`` working days (today included) began."""
+    first_day = nth_working_day_back(timezone.localdate(), ACCESS_REQUEST_REMINDER_WORKING_DAYS)
+    start = datetime.combine(first_day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+    return AccessRequest.objects.filter(
+        status=AccessRequestStatus.NEW, reminded_at__isnull=True, created_at__lt=start
+    )
+
+
+def access_request_remind_all() -> int:
+    """Remind the contacts of every unanswered request once; returns how many were reminded."""
+    reminded = 0
+    for pk in access_requests_to_remind().values_list("pk", flat=True):
+        with transaction.atomic():
+            access_request = (
+                access_requests_to_remind()
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("requester", "institute", "testbed", "service")
+                .filter(pk=pk)
+                .first()
+            )
+            if access_request is None:
+                continue
+            _tell_contacts(access_request, reminder=True)
+            access_request.reminded_at = timezone.now()
+            access_request.save(update_fields=["reminded_at"])
+            reminded += 1
+    return reminded
