@@ -16,16 +16,8 @@ from nmiq_portal.core.permissions import require
 from nmiq_portal.notifications.services import email_render_enqueue, notify
 
 from .. import notifications
-from ..enums import (
-    AccessRequestStatus,
-    MemberRole,
-)
-from ..models import (
-    AccessRequest,
-    Contact,
-    Service,
-    Testbed,
-)
+from ..enums import AccessRequestStatus, MemberRole
+from ..models import AccessRequest, Contact, Service, Testbed
 from ..workflows import OPEN_REQUEST
 from .records import RECORDS
 

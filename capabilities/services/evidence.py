@@ -5,11 +5,7 @@ from django.db import transaction
 from nmiq_portal.core.locking import lock
 from nmiq_portal.core.permissions import require
 
-from ..models import (
-    Evidence,
-    Service,
-    Testbed,
-)
+from ..models import Evidence, Service, Testbed
 from .records import record_permission
 
 EVIDENCE_FIELDS = ("kind", "title", "url", "doi", "reference", "year", "note")

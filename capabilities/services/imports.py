@@ -18,19 +18,8 @@ from nmiq_portal.core.permissions import require
 from nmiq_portal.core.queue import enqueue_on_commit
 
 from .. import imports, tasks
-from ..enums import (
-    ImportKind,
-    ImportStatus,
-)
-from ..models import (
-    Contact,
-    ImportJob,
-    Institute,
-    ReadinessLevel,
-    Service,
-    TechnologyArea,
-    Testbed,
-)
+from ..enums import ImportKind, ImportStatus
+from ..models import Contact, ImportJob, Institute, ReadinessLevel, Service, TechnologyArea, Testbed
 from .records import (
     RECORDS,
     check_relations,

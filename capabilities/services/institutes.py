@@ -18,17 +18,8 @@ from nmiq_portal.notifications.models import Notification
 from nmiq_portal.notifications.services import email_render_enqueue, notify
 
 from .. import notifications
-from ..enums import (
-    InvitationStatus,
-    MemberRole,
-)
-from ..models import (
-    Institute,
-    Invitation,
-    Membership,
-    Service,
-    Testbed,
-)
+from ..enums import InvitationStatus, MemberRole
+from ..models import Institute, Invitation, Membership, Service, Testbed
 from ..permissions import forget_institute_roles
 from .records import index_for_search
 

@@ -12,18 +12,8 @@ from nmiq_portal.core.locking import lock_version
 from nmiq_portal.core.permissions import require
 from nmiq_portal.core.slugs import unique_slug
 
-from ..enums import (
-    ContactStatus,
-    ServiceStatus,
-    TestbedStatus,
-)
-from ..models import (
-    CapabilityRecord,
-    Contact,
-    Institute,
-    Service,
-    Testbed,
-)
+from ..enums import ContactStatus, ServiceStatus, TestbedStatus
+from ..models import CapabilityRecord, Contact, Institute, Service, Testbed
 from ..search import weighted_vector
 from ..units import parse_unit, to_base
 

@@ -12,9 +12,7 @@ from nmiq_portal.core.permissions import require
 from nmiq_portal.notifications.models import OutgoingEmail
 from nmiq_portal.notifications.services import absolute_url, email_render_enqueue
 
-from ..models import (
-    SavedSearch,
-)
+from ..models import SavedSearch
 
 MAX_SAVED_SEARCHES = 50
 #: An alert lists at most this many new matches of each kind, then links to the search.

@@ -11,6 +11,7 @@ from django.urls import reverse
 from capabilities import search, selectors
 from capabilities.enums import Visibility
 from capabilities.models import TechnologyArea
+from capabilities.selectors import directory as directory_selectors
 from tests.factories import (
     InstituteFactory,
     MembershipFactory,
@@ -438,7 +439,7 @@ def test_the_institute_facet_filters_by_slug(client, catalogue):
 
 
 def test_the_institute_facet_shows_the_largest_and_any_chosen(monkeypatch, catalogue):
-    monkeypatch.setattr(selectors, "INSTITUTE_FACET_SIZE", 1)
+    monkeypatch.setattr(directory_selectors, "INSTITUTE_FACET_SIZE", 1)
     TestbedFactory(institute=catalogue["us"])
     facets = selectors.directory_search(user=ANYONE, params={"institute": ["nmij"]}).facets
     # NIST: itself, two records and one more; NMIJ: itself and one record.

@@ -1,0 +1,57 @@
+"""Every non-trivial read of the capabilities app, one module per seam; pages, the API, the
+change feed and the tasks start from these. Callers import from here."""
+
+from .directory import (
+    FACET_COLUMNS,
+    FACETS,
+    INSTITUTE_FACET_SIZE,
+    MARKDOWN_MARKS,
+    RECORD_FILTERS,
+    RESULT_COLUMNS,
+    SEARCHED,
+    SORTS,
+    DirectorySearch,
+    Facet,
+    FacetValue,
+    directory_errors,
+    directory_matches,
+    directory_page_records,
+    directory_search,
+    map_testbeds,
+    search_params,
+    searched_types,
+)
+from .history import (
+    HistoryEntry,
+    record_history,
+)
+from .institutes import (
+    directory_counts,
+    economy_choices,
+    institute_list,
+    institute_members,
+    institute_pending_invitations,
+    memberships_of,
+)
+from .records import (
+    area_trails,
+    contacts_for_api,
+    institute_records,
+    institutes_for_api,
+    record_contacts,
+    related_testbed,
+    service_for_page,
+    services_for_api,
+    technology_areas_for_api,
+    testbed_for_page,
+    testbeds_for_api,
+)
+from .requests import (
+    ACCESS_REQUEST_BOXES,
+    access_request_events,
+    access_requests_for,
+    access_requests_for_page,
+    open_access_requests_of,
+    saved_searches_for_page,
+    saved_searches_of,
+)

@@ -1,0 +1,147 @@
+"""Reads of testbeds and services: their pages, and what the API, the change feed and the
+snapshot show of every directory model."""
+
+from django.db.models import OuterRef, Prefetch, Subquery
+
+from ..models import Contact, Institute, Service, TechnologyArea, Testbed
+from .institutes import institute_list
+
+
+def testbed_for_page(*, user):
+    """Testbeds ``user`` may open, with everything their page shows fetched up front."""
+    return (
+        Testbed.objects.visible_to(user)
+        .select_related("institute", "readiness__scale")
+        .prefetch_related(
+            "technology_areas",
+            Prefetch("contacts", queryset=Contact.objects.visible_to(user).order_by("name")),
+            Prefetch(
+                "services",
+                queryset=Service.objects.visible_to(user).select_related("institute"),
+            ),
+            "evidence",
+        )
+    )
+
+
+def service_for_page(*, user):
+    """Services ``user`` may open, with everything their page shows fetched up front."""
+    return (
+        Service.objects.visible_to(user)
+        .select_related("institute")
+        .prefetch_related(
+            "technology_areas",
+            Prefetch("contacts", queryset=Contact.objects.visible_to(user).order_by("name")),
+            "evidence",
+        )
+    )
+
+
+def related_testbed(*, user, service: Service) -> Testbed | None:
+    """The testbed a service runs on, if ``user`` may see it, with its other services."""
+    if service.testbed_id is None:
+        return None
+    return (
+        Testbed.objects.visible_to(user)
+        .filter(pk=service.testbed_id)
+        .select_related("institute")
+        .prefetch_related(
+            Prefetch(
+                "services",
+                queryset=Service.objects.visible_to(user)
+                .exclude(pk=service.pk)
+                .select_related("institute"),
+            )
+        )
+        .first()
+    )
+
+
+def record_contacts(*, user, record) -> list[Contact]:
+    """Whom to ask about ``record``: its own contacts, else its institute's listed ones."""
+    contacts = list(record.contacts.all())
+    if contacts:
+        return contacts
+    return list(
+        Contact.objects.visible_to(user).filter(institute=record.institute_id).order_by("name")
+    )
+
+
+def institute_records(*, user, institute: Institute) -> dict[str, list]:
+    """The testbeds, services and contacts of ``institute`` that ``user`` may see."""
+    return {
+        "testbeds": list(
+            Testbed.objects.visible_to(user)
+            .filter(institute=institute)
+            .select_related("institute")
+            .order_by("name")
+        ),
+        "services": list(
+            Service.objects.visible_to(user)
+            .filter(institute=institute)
+            .select_related("institute")
+            .order_by("name")
+        ),
+        "contacts": list(
+            Contact.objects.visible_to(user).filter(institute=institute).order_by("name")
+        ),
+    }
+
+
+def area_trails(areas) -> list[list[TechnologyArea]]:
+    """Each area with its ancestors, root first (computing, superconducting, cryogenics);
+    one query for all of them."""
+    areas = sorted(areas, key=lambda area: area.path)
+
+    def prefixes(area):
+        parts = area.path.split("/")
+        return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+    wanted = {prefix for area in areas for prefix in prefixes(area)}
+    if not wanted:
+        return []
+    by_path = {area.path: area for area in TechnologyArea.objects.filter(path__in=wanted)}
+    return [[by_path[p] for p in prefixes(area) if p in by_path] for area in areas]
+
+
+# --- What the API, the change feed and the snapshot show ---------------------------------------
+# Each is what its endpoint shows ``user``, ready to serialise; the change feed and the snapshot
+# call them with an anonymous user, so they hand out exactly what the public API does.
+
+
+def institutes_for_api(*, user):
+    return institute_list(user=user)
+
+
+def _visible_contacts(user):
+    return Prefetch("contacts", queryset=Contact.objects.visible_to(user).order_by("name", "pk"))
+
+
+def testbeds_for_api(*, user):
+    return (
+        Testbed.objects.visible_to(user)
+        .select_related("institute", "readiness__scale")
+        .prefetch_related("technology_areas", _visible_contacts(user), "evidence")
+        .order_by("name", "pk")
+    )
+
+
+def services_for_api(*, user):
+    """Services with the uuid of their testbed when ``user`` may see it (else none)."""
+    testbed = Testbed.objects.visible_to(user).filter(pk=OuterRef("testbed_id"))
+    return (
+        Service.objects.visible_to(user)
+        .select_related("institute")
+        .prefetch_related("technology_areas", _visible_contacts(user), "evidence")
+        .annotate(visible_testbed_uuid=Subquery(testbed.values("uuid")[:1]))
+        .order_by("name", "pk")
+    )
+
+
+def contacts_for_api(*, user):
+    return Contact.objects.visible_to(user).select_related("institute").order_by("name", "pk")
+
+
+def technology_areas_for_api(*, user):
+    """Every area: the taxonomy is public."""
+    return TechnologyArea.objects.select_related("parent").order_by("path")
