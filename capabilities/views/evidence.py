@@ -1,0 +1,88 @@
+"""Evidence: what supports a testbed or service ("how we know")."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nmiq_portal.core.forms import (
+    add_service_errors,
+)
+from nmiq_portal.core.permissions import require
+
+from .. import services
+from ..forms import (
+    EvidenceForm,
+)
+from ..models import (
+    Evidence,
+    Service,
+    Testbed,
+)
+from .records import visible_record
+
+EVIDENCE_RECORDS = {"testbed": Testbed, "service": Service}
+
+
+def _evidence_form_page(request, *, form, record, evidence=None):
+    return render(
+        request,
+        "capabilities/evidence_form.html",
+        {"form": form, "record": record, "evidence": evidence, "institute": record.institute},
+    )
+
+
+def _visible_evidence(request, uuid) -> Evidence:
+    """An item of evidence whose record ``request.user`` may open (404 otherwise)."""
+    return get_object_or_404(
+        Evidence.objects.visible_to(request.user).select_related(
+            "testbed__institute", "service__institute"
+        ),
+        uuid=uuid,
+    )
+
+
+@login_required
+def evidence_add(request, slug, kind):
+    """Link a testbed or service to a comparison, benchmark, guide or paper that supports it."""
+    record = visible_record(request, EVIDENCE_RECORDS[kind], slug=slug)
+    require(request.user, f"capabilities.change_{kind}", record)
+    form = EvidenceForm(request.POST or None, instance=Evidence(**{kind: record}))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_add(actor=request.user, record=record, **form.evidence_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The evidence is added."))
+            return redirect(record.get_absolute_url() + "#how-we-know")
+    return _evidence_form_page(request, form=form, record=record)
+
+
+@login_required
+def evidence_edit(request, uuid):
+    evidence = _visible_evidence(request, uuid)
+    record = evidence.record
+    require(request.user, f"capabilities.change_{record._meta.model_name}", record)
+    form = EvidenceForm(request.POST or None, instance=evidence)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_update(actor=request.user, evidence=evidence, **form.evidence_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The evidence is saved."))
+            return redirect(record.get_absolute_url() + "#how-we-know")
+    return _evidence_form_page(request, form=form, record=record, evidence=evidence)
+
+
+@login_required
+@require_POST
+def evidence_remove(request, uuid):
+    evidence = _visible_evidence(request, uuid)
+    record = evidence.record
+    services.evidence_remove(actor=request.user, evidence=evidence)
+    messages.success(request, _("“%(title)s” is removed.") % {"title": evidence.title})
+    return redirect(record.get_absolute_url() + "#how-we-know")

@@ -1,0 +1,274 @@
+"""Pages of testbeds, services and contacts: their detail pages and editing, and the
+institute profile's editing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nmiq_portal.core.exceptions import StaleEdit
+from nmiq_portal.core.forms import (
+    add_service_errors,
+    conflict_rows,
+    message_service_errors,
+    stale_form,
+)
+from nmiq_portal.core.permissions import require
+
+from .. import formatting, jsonld, selectors, services
+from ..forms import (
+    ContactForm,
+    InstituteEditForm,
+    ServiceForm,
+    TestbedForm,
+)
+from ..models import (
+    Contact,
+    Service,
+    Testbed,
+)
+from .institutes import visible_institute
+
+
+def _record_page(request, record, kind: str) -> dict:
+    """What the testbed and service pages have in common."""
+    user = request.user
+    contacts = selectors.record_contacts(user=user, record=record)
+    trails = selectors.area_trails(record.technology_areas.all())
+    may_see_history = user.has_perm(f"capabilities.view_{kind}_history", record)
+    return {
+        "record": record,
+        kind: record,
+        "kind": kind,
+        "institute": record.institute,
+        "area_trails": trails,
+        "ranges": formatting.operating_ranges(record),
+        **formatting.choice_labels(record),
+        "contacts": contacts,
+        "history": selectors.record_history(record) if may_see_history else None,
+        "json_ld": jsonld.record_ld(request, record, kind, contacts, trails),
+    }
+
+
+def testbed_detail(request, slug):
+    testbed = get_object_or_404(selectors.testbed_for_page(user=request.user), slug=slug)
+    context = _record_page(request, testbed, "testbed")
+    context["links"] = formatting.safe_links(testbed)
+    return render(request, "capabilities/testbed_detail.html", context)
+
+
+def service_detail(request, slug):
+    service = get_object_or_404(selectors.service_for_page(user=request.user), slug=slug)
+    context = _record_page(request, service, "service")
+    context["measurement"] = formatting.service_measurement(service)
+    context["related_testbed"] = selectors.related_testbed(user=request.user, service=service)
+    return render(request, "capabilities/service_detail.html", context)
+
+
+#: kind -> (model, form, template of its edit page)
+RECORD_KINDS = {
+    "testbed": (Testbed, TestbedForm),
+    "service": (Service, ServiceForm),
+    "contact": (Contact, ContactForm),
+}
+STATE_ACTIONS = {
+    "publish": (services.record_publish, _("%(record)s is published.")),
+    "unpublish": (services.record_unpublish, _("%(record)s is a draft again.")),
+    "retire": (services.record_retire, _("%(record)s is retired.")),
+    "reinstate": (services.record_reinstate, _("%(record)s is back in service.")),
+}
+STATE_ACTION_PATTERN = "|".join(STATE_ACTIONS)
+
+
+def _record_url(record) -> str:
+    """Where a record is shown: its own page; contacts are shown on their institute's."""
+    if isinstance(record, Contact):
+        return record.institute.get_absolute_url()
+    return record.get_absolute_url()
+
+
+def visible_record(request, model, **lookup):
+    return get_object_or_404(
+        model.objects.visible_to(request.user).select_related("institute"), **lookup
+    )
+
+
+def _render_record_form(request, *, kind, form, institute, record=None, conflict=None, status=200):
+    return render(
+        request,
+        "capabilities/record_form.html",
+        {
+            "kind": kind,
+            "form": form,
+            "institute": institute,
+            "record": record,
+            "conflict": conflict,
+            "model_name": RECORD_KINDS[kind][0]._meta.verbose_name,
+        },
+        status=status,
+    )
+
+
+def _record_create(request, slug, kind):
+    model, form_class = RECORD_KINDS[kind]
+    institute = visible_institute(request, slug)
+    require(request.user, f"capabilities.add_{kind}", institute)
+    form = form_class(
+        request.POST or None, institute=institute, instance=model(institute=institute)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.record_create(
+                actor=request.user, model=model, institute=institute, **form.record_data()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(record)s is saved as a draft: publish it when it is ready.")
+                % {"record": record.name},
+            )
+            return redirect(_record_url(record))
+    return _render_record_form(request, kind=kind, form=form, institute=institute)
+
+
+def _record_edit(request, kind, **lookup):
+    model, form_class = RECORD_KINDS[kind]
+    record = visible_record(request, model, **lookup)
+    require(request.user, f"capabilities.change_{kind}", record)
+    institute = record.institute
+    form = form_class(request.POST or None, instance=record, institute=institute)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.record_update(
+                actor=request.user,
+                record=record,
+                version=form.cleaned_data["version"],
+                **form.record_data(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except StaleEdit as stale:
+            return _render_record_form(
+                request,
+                kind=kind,
+                form=stale_form(request, form_class, stale, institute=institute),
+                institute=institute,
+                record=stale.current,
+                conflict=conflict_rows(stale),
+                status=409,
+            )
+        else:
+            messages.success(request, _("%(record)s is saved.") % {"record": record.name})
+            return redirect(_record_url(record))
+    return _render_record_form(request, kind=kind, form=form, institute=institute, record=record)
+
+
+def _record_state(request, kind, action, **lookup):
+    model, _form = RECORD_KINDS[kind]
+    record = visible_record(request, model, **lookup)
+    service, message = STATE_ACTIONS[action]
+    try:
+        record = service(actor=request.user, record=record)
+    except ValidationError as error:
+        message_service_errors(request, error)
+    else:
+        messages.success(request, message % {"record": record.name})
+    return redirect(_record_url(record))
+
+
+@login_required
+def testbed_create(request, slug):
+    return _record_create(request, slug, "testbed")
+
+
+@login_required
+def service_create(request, slug):
+    return _record_create(request, slug, "service")
+
+
+@login_required
+def contact_create(request, slug):
+    return _record_create(request, slug, "contact")
+
+
+@login_required
+def testbed_edit(request, slug):
+    return _record_edit(request, "testbed", slug=slug)
+
+
+@login_required
+def service_edit(request, slug):
+    return _record_edit(request, "service", slug=slug)
+
+
+@login_required
+def contact_edit(request, uuid):
+    return _record_edit(request, "contact", uuid=uuid)
+
+
+@login_required
+@require_POST
+def testbed_state(request, slug, action):
+    return _record_state(request, "testbed", action, slug=slug)
+
+
+@login_required
+@require_POST
+def service_state(request, slug, action):
+    return _record_state(request, "service", action, slug=slug)
+
+
+@login_required
+@require_POST
+def contact_state(request, uuid, action):
+    return _record_state(request, "contact", action, uuid=uuid)
+
+
+@login_required
+def institute_edit(request, slug):
+    """An institute's admins keep its profile; an edit from a stale copy is refused."""
+    institute = visible_institute(request, slug)
+    require(request.user, "capabilities.change_institute", institute)
+    form = InstituteEditForm(request.POST or None, instance=institute)
+    conflict, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            institute = services.institute_update(
+                actor=request.user,
+                institute=institute,
+                version=form.cleaned_data["version"],
+                **form.institute_data(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except StaleEdit as stale:
+            form = stale_form(request, InstituteEditForm, stale)
+            conflict, status = conflict_rows(stale), 409
+        else:
+            messages.success(
+                request,
+                _("The profile of %(institute)s is saved.") % {"institute": institute.acronym},
+            )
+            return redirect(institute.get_absolute_url())
+    return render(
+        request,
+        "capabilities/institute_edit.html",
+        {"institute": institute, "form": form, "conflict": conflict},
+        status=status,
+    )
+
+
+#: Longer texts are not previewed (a description is a few pages at most).
+PREVIEW_MAX_CHARS = 100_000
+
+
+@login_required
+@require_POST
+def markdown_preview(request):
+    """The sanitised HTML of the Markdown in ``text``, as the saved page will show it."""
+    text = request.POST.get("text", "")[:PREVIEW_MAX_CHARS]
+    return render(request, "capabilities/_markdown_preview.html", {"text": text})
