@@ -7,20 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nmiq_portal.core.forms import (
-    add_service_errors,
-)
+from nmiq_portal.core.forms import add_service_errors
 from nmiq_portal.core.permissions import require
 
 from .. import services
-from ..forms import (
-    EvidenceForm,
-)
-from ..models import (
-    Evidence,
-    Service,
-    Testbed,
-)
+from ..forms import EvidenceForm
+from ..models import Evidence, Service, Testbed
 from .records import visible_record
 
 EVIDENCE_RECORDS = {"testbed": Testbed, "service": Service}

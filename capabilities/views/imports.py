@@ -8,19 +8,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from nmiq_portal.core.forms import (
-    add_service_errors,
-    message_service_errors,
-)
+from nmiq_portal.core.forms import add_service_errors, message_service_errors
 
 from .. import imports, services
 from ..enums import ImportKind, ImportStatus
-from ..forms import (
-    ImportForm,
-)
-from ..models import (
-    ImportJob,
-)
+from ..forms import ImportForm
+from ..models import ImportJob
 from .institutes import visible_institute
 
 IMPORT_PAGE_SIZE = 50

@@ -10,24 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nmiq_portal.core import sections
-from nmiq_portal.core.forms import (
-    add_service_errors,
-    message_service_errors,
-)
+from nmiq_portal.core.forms import add_service_errors, message_service_errors
 
 from .. import jsonld, selectors, services
 from ..enums import MemberRole
 from ..filters import InstituteFilterSet
-from ..forms import (
-    InstituteForm,
-    InvitationForm,
-    RoleForm,
-)
-from ..models import (
-    Institute,
-    Invitation,
-    Membership,
-)
+from ..forms import InstituteForm, InvitationForm, RoleForm
+from ..models import Institute, Invitation, Membership
 
 PAGE_SIZE = 30
 

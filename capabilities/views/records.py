@@ -18,17 +18,8 @@ from nmiq_portal.core.forms import (
 from nmiq_portal.core.permissions import require
 
 from .. import formatting, jsonld, selectors, services
-from ..forms import (
-    ContactForm,
-    InstituteEditForm,
-    ServiceForm,
-    TestbedForm,
-)
-from ..models import (
-    Contact,
-    Service,
-    Testbed,
-)
+from ..forms import ContactForm, InstituteEditForm, ServiceForm, TestbedForm
+from ..models import Contact, Service, Testbed
 from .institutes import visible_institute
 
 

@@ -9,10 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nmiq_portal import workflow
-from nmiq_portal.core.forms import (
-    add_service_errors,
-    message_service_errors,
-)
+from nmiq_portal.core.forms import add_service_errors, message_service_errors
 
 from .. import selectors, services
 from ..forms import (
@@ -22,11 +19,7 @@ from ..forms import (
     SavedSearchAlertsForm,
     SavedSearchForm,
 )
-from ..models import (
-    SavedSearch,
-    Service,
-    Testbed,
-)
+from ..models import SavedSearch, Service, Testbed
 
 PAGE_SIZE = 30
 

@@ -1,0 +1,19 @@
+"""The models of the capabilities app, one module per seam; every caller imports them from
+here (``from capabilities.models import Testbed``), as Django does."""
+
+from .evidence import DOI, Evidence, EvidenceQuerySet
+from .institutes import Institute, InstituteQuerySet, Invitation, Membership
+from .records import (
+    KCDB_CODE,
+    CapabilityRecord,
+    Contact,
+    ContactQuerySet,
+    DirectoryRecord,
+    RecordQuerySet,
+    Service,
+    ServiceQuerySet,
+    Testbed,
+    TestbedQuerySet,
+)
+from .requests import AccessRequest, ImportJob, SavedSearch
+from .taxonomy import ReadinessLevel, ReadinessScale, TechnologyArea
