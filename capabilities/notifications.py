@@ -1,8 +1,10 @@
-"""The notifications the capabilities app sends."""
+"""The notifications the capabilities app sends, and the workflows' hooks that send them."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nmiq_portal.notifications.registry import NotificationType, register
+from nmiq_portal.notifications.services import notify
 
 from .enums import AccessRequestStatus, MemberRole
 
@@ -82,3 +84,55 @@ ACCESS_REQUEST_ANSWERED = register(
         prepare=_access_request_labels,
     )
 )
+
+
+# --- Hooks of the workflows (capabilities/workflows.py), called as each move is written ------
+
+
+def invitation_answered(*, event, obj, transition) -> None:
+    """Tell whoever invited how the invitation was answered (the workflow's notify hook)."""
+    invitation = obj
+    if event.action not in ("accept", "decline") or invitation.invited_by is None:
+        return
+    if invitation.invited_by_id == event.actor_id:
+        return
+    institute = invitation.institute
+    if event.action == "accept":
+        verb, data = INVITATION_ACCEPTED, {"member": str(event.actor)}
+    else:
+        verb, data = INVITATION_DECLINED, {"email": invitation.email}
+    notify(
+        recipient=invitation.invited_by,
+        verb=verb.key,
+        actor=event.actor,
+        target=institute,
+        data={**data, "institute": institute.acronym},
+        url=reverse("capabilities:institute_members", kwargs={"slug": institute.slug}),
+    )
+
+
+def access_request_data(access_request) -> dict:
+    """What the access-request notifications say of the request."""
+    return {
+        "requester": str(access_request.requester),
+        "organisation": access_request.organisation,
+        "target": access_request.target.name,
+        "institute": access_request.institute.acronym,
+        "sent": access_request.created_at.date().isoformat(),
+        "status": access_request.status,
+    }
+
+
+def access_request_answered(*, event, obj, transition) -> None:
+    """Tell the requester how the institute moved their request (the workflow's notify hook)."""
+    access_request = obj
+    if transition.creates or access_request.requester_id == event.actor_id:
+        return
+    notify(
+        recipient=access_request.requester,
+        verb=ACCESS_REQUEST_ANSWERED.key,
+        actor=event.actor,
+        target=access_request,
+        data={**access_request_data(access_request), "comment": event.comment},
+        url=access_request.get_absolute_url(),
+    )

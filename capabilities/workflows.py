@@ -1,41 +1,15 @@
 """The state tables of access requests and invitations; the workflow engine runs them."""
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from nmiq_portal.notifications.services import notify
 from nmiq_portal.workflow.registry import NEW, Transition, Workflow, register
 
 from . import notifications
 from .enums import AccessRequestStatus as A
 from .enums import InvitationStatus as I
 from .models import AccessRequest, Invitation
-
-
-def access_request_answered(*, event, obj, transition) -> None:
-    """Tell the requester how the institute moved their request (the workflow's notify hook)."""
-    access_request = obj
-    if transition.creates or access_request.requester_id == event.actor_id:
-        return
-    notify(
-        recipient=access_request.requester,
-        verb=notifications.ACCESS_REQUEST_ANSWERED.key,
-        actor=event.actor,
-        target=access_request,
-        data={
-            "requester": str(access_request.requester),
-            "organisation": access_request.organisation,
-            "target": access_request.target.name,
-            "institute": access_request.institute.acronym,
-            "sent": access_request.created_at.date().isoformat(),
-            "status": access_request.status,
-            "comment": event.comment,
-        },
-        url=access_request.get_absolute_url(),
-    )
-
 
 OPEN_REQUEST = (A.NEW, A.ACKNOWLEDGED, A.IN_DISCUSSION)
 ANSWER = "capabilities.answer_access_request"
@@ -44,7 +18,7 @@ ACCESS_REQUEST = register(
     Workflow(
         name="capabilities.access_request",
         model=AccessRequest,
-        notify=access_request_answered,
+        notify=notifications.access_request_answered,
         transitions=[
             Transition("create", (NEW,), A.NEW, "capabilities.request_access", _("Send")),
             Transition(
@@ -82,33 +56,11 @@ def invitation_not_expired(invitation, actor):
     return None
 
 
-def invitation_answered(*, event, obj, transition) -> None:
-    """Tell whoever invited how the invitation was answered (the workflow's notify hook)."""
-    invitation = obj
-    if event.action not in ("accept", "decline") or invitation.invited_by is None:
-        return
-    if invitation.invited_by_id == event.actor_id:
-        return
-    institute = invitation.institute
-    if event.action == "accept":
-        verb, data = notifications.INVITATION_ACCEPTED, {"member": str(event.actor)}
-    else:
-        verb, data = notifications.INVITATION_DECLINED, {"email": invitation.email}
-    notify(
-        recipient=invitation.invited_by,
-        verb=verb.key,
-        actor=event.actor,
-        target=institute,
-        data={**data, "institute": institute.acronym},
-        url=reverse("capabilities:institute_members", kwargs={"slug": institute.slug}),
-    )
-
-
 INVITATION = register(
     Workflow(
         name="capabilities.invitation",
         model=Invitation,
-        notify=invitation_answered,
+        notify=notifications.invitation_answered,
         transitions=[
             Transition("send", (NEW,), I.PENDING, "capabilities.send_invitation", _("Invite")),
             Transition(

@@ -74,17 +74,6 @@ def _access_request_recipients(access_request: AccessRequest) -> tuple[list, lis
     return users, addresses
 
 
-def _access_request_data(access_request: AccessRequest) -> dict:
-    return {
-        "requester": str(access_request.requester),
-        "organisation": access_request.organisation,
-        "target": access_request.target.name,
-        "institute": access_request.institute.acronym,
-        "sent": access_request.created_at.date().isoformat(),
-        "status": access_request.status,
-    }
-
-
 def _tell_contacts(access_request: AccessRequest, *, reminder: bool) -> int:
     """Notify the people who answer ``access_request``; returns how many were told."""
     users, addresses = _access_request_recipients(access_request)
@@ -96,7 +85,7 @@ def _tell_contacts(access_request: AccessRequest, *, reminder: bool) -> int:
             verb=verb.key,
             actor=access_request.requester,
             target=access_request,
-            data=_access_request_data(access_request),
+            data=notifications.access_request_data(access_request),
             url=url,
         )
     for address in addresses:
