@@ -12,6 +12,7 @@ from nmiq_portal.notifications.registry import NotificationType, register
 from nmiq_portal.notifications.services import notify
 
 from .enums import AWAITING_REVIEW_STATUSES, ParticipationRole, ParticipationStatus
+from .permissions import project_deciders
 
 _DECISION_BODY = "%(comment)s"
 
@@ -108,8 +109,6 @@ def _coordinators(project):
 
 def _deciders(project):
     """The coordinators who may decide; the staff when every coordinator has a conflict."""
-    from .permissions import project_deciders
-
     return Q(pk__in=[person.pk for person in project_deciders(project)])
 
 

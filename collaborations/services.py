@@ -4,8 +4,14 @@ Every status moves through the workflow engine (``nmiq_portal.workflow``); these
 rules around it (what may be edited when, deliverables, one participation per institute).
 """
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capabilities.models import Institute
@@ -13,10 +19,20 @@ from nmiq_portal import workflow
 from nmiq_portal.core.locking import check_version, lock
 from nmiq_portal.core.permissions import require
 from nmiq_portal.core.slugs import unique_slug
+from nmiq_portal.notifications.enums import Delivery
+from nmiq_portal.notifications.services import absolute_url, email_render_enqueue, notify
 
-from .enums import EDITABLE_PROJECT_STATUSES, ParticipationRole, ParticipationStatus, ProjectStatus
-from .models import Deliverable, Participation, Project, TechnicalWorkingArea
-from .permissions import is_lead_member
+from .enums import (
+    AWAITING_REVIEW_STATUSES,
+    EDITABLE_PROJECT_STATUSES,
+    ParticipationRole,
+    ParticipationStatus,
+    ProjectStatus,
+)
+from .models import Deliverable, Participation, Project, Reminder, TechnicalWorkingArea
+from .notifications import DELIVERABLE_DUE, REVIEW_OVERDUE
+from .permissions import is_lead_member, project_deciders
+from .selectors import review_queue
 
 #: What a proposer writes (the working area, the lead and the deliverables come separately).
 PROPOSAL_FIELDS = (
@@ -229,7 +245,7 @@ def participation_transition(
 # --- Reminders and digests ------------------------------------------------------------------------
 # Run on a schedule by collaborations/tasks.py. Each reminder is claimed by a Reminder row in the
 # transaction that writes its notifications, so a job that runs twice (or on two workers at once)
-# sends it once. (Imports are local: this section is appended to a file whose header it keeps.)
+# sends it once.
 
 #: A new proposal stays "new" in the weekly digest for this many days.
 DIGEST_NEW_DAYS = 7
@@ -238,10 +254,6 @@ DIGEST_NEW_DAYS = 7
 def _claim(key: str) -> bool:
     """Record that the reminder ``key`` is sent, in the current transaction; False when it was
     already (a concurrent claim waits for the other transaction, then fails if it committed)."""
-    from django.db import IntegrityError
-
-    from .models import Reminder
-
     try:
         with transaction.atomic():
             Reminder.objects.create(key=key)
@@ -267,13 +279,6 @@ def review_age_days(project: Project, *, now) -> int:
 
 def projects_overdue_for_review(*, now=None):
     """Proposals submitted or in review for more than PROPOSAL_REVIEW_DAYS whole days."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.utils import timezone
-
-    from .enums import AWAITING_REVIEW_STATUSES
-
     now = now or timezone.now()
     return Project.objects.filter(
         status__in=AWAITING_REVIEW_STATUSES,
@@ -285,15 +290,6 @@ def project_review_remind(*, project_id: int, now=None) -> int:
     """Remind the coordinators who may decide on an overdue proposal (staff when every
     coordinator has a conflict), once per PROPOSAL_REVIEW_DAYS it keeps waiting; returns how
     many people were reminded."""
-    from django.conf import settings
-    from django.urls import reverse
-    from django.utils import timezone
-
-    from nmiq_portal.notifications.services import notify
-
-    from .notifications import REVIEW_OVERDUE
-    from .permissions import project_deciders
-
     now = now or timezone.now()
     with transaction.atomic():
         project = (
@@ -334,11 +330,6 @@ def project_review_remind_all(*, now=None) -> int:
 
 def deliverables_due_soon(*, today=None):
     """Open deliverables of approved or running projects due within DELIVERABLE_REMINDER_DAYS."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.utils import timezone
-
     today = today or timezone.localdate()
     return Deliverable.objects.filter(
         done=False,
@@ -351,12 +342,6 @@ def deliverables_due_soon(*, today=None):
 def deliverable_remind(*, deliverable_id: int, today=None) -> int:
     """Remind the members of the lead institute that a deliverable is due soon (once per due
     date); returns how many people were reminded."""
-    from django.contrib.auth import get_user_model
-
-    from nmiq_portal.notifications.services import notify
-
-    from .notifications import DELIVERABLE_DUE
-
     with transaction.atomic():
         deliverable = (
             deliverables_due_soon(today=today)
@@ -404,14 +389,6 @@ def deliverable_remind_all(*, today=None) -> int:
 def review_digest_send(*, coordinator, now=None):
     """E-mail ``coordinator`` their review queue (new, waiting, overdue) once a week; nothing
     when it is empty or they turned e-mail off. Returns the outbox message, or None."""
-    from django.urls import reverse
-    from django.utils import timezone
-
-    from nmiq_portal.notifications.enums import Delivery
-    from nmiq_portal.notifications.services import absolute_url, email_render_enqueue
-
-    from .selectors import review_queue
-
     now = now or timezone.now()
     if not coordinator.is_active or coordinator.notification_delivery == Delivery.OFF:
         return None
@@ -450,8 +427,6 @@ def review_digest_send(*, coordinator, now=None):
 
 def review_digest_send_all(*, now=None) -> int:
     """Send each coordinator of an active working area their weekly review digest."""
-    from django.contrib.auth import get_user_model
-
     coordinators = (
         get_user_model()
         .objects.filter(coordinated_twas__active=True, is_active=True)
