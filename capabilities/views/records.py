@@ -58,7 +58,7 @@ def service_detail(request, slug):
     return render(request, "capabilities/service_detail.html", context)
 
 
-#: kind -> (model, form, template of its edit page)
+#: kind -> (model, edit form)
 RECORD_KINDS = {
     "testbed": (Testbed, TestbedForm),
     "service": (Service, ServiceForm),
