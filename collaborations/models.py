@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
 from capabilities.models import Institute, Membership
+from nmiq_portal.core.history import history_field
 from nmiq_portal.workflow.models import WorkflowModel
 
 from .enums import (
@@ -107,11 +108,7 @@ class ProjectQuerySet(models.QuerySet):
         )
 
 
-def _history():
-    return pghistory.ObjForeignKey(related_name="history", related_query_name="history")
-
-
-@pghistory.track(exclude=["updated_at"], obj_field=_history())
+@pghistory.track(exclude=["updated_at"], obj_field=history_field())
 class Project(WorkflowModel):
     """A collaborative project proposed in a working area; its status moves only by workflow."""
 

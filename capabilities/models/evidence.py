@@ -10,8 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nmiq_portal.core.history import history_field
+
 from ..enums import EvidenceKind
-from .history import history_field
 from .records import Service, Testbed
 
 DOI = RegexValidator(r"^10\.\d{4,9}/\S+$", _("A DOI looks like 10.1088/1681-7575/ab1234."))

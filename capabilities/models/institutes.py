@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_fsm import FSMField
 
+from nmiq_portal.core.history import history_field
 from nmiq_portal.workflow.models import WorkflowModel
 
 from ..enums import METROLOGY_KINDS, RMO, InstituteKind, InvitationStatus, MemberRole
 from ..search import TRIGRAM_NAME
-from .history import history_field
 
 
 class InstituteQuerySet(models.QuerySet):

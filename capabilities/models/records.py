@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nmiq_portal.core.history import history_field
+
 from ..enums import (
     AccessMode,
     Audience,
@@ -27,7 +29,6 @@ from ..enums import (
     Visibility,
 )
 from ..search import TRIGRAM_NAME
-from .history import history_field
 from .institutes import Institute, Membership
 from .taxonomy import ReadinessLevel, TechnologyArea
 
