@@ -26,7 +26,7 @@ from .enums import (
     ServiceStatus,
     TestbedStatus,
 )
-from .forms import QuantityField
+from .fields import QuantityField
 from .models import CapabilityRecord, Contact, Institute, Service, TechnologyArea, Testbed
 
 

@@ -13,6 +13,7 @@ from nmiq_portal.notifications.models import OutgoingEmail
 from nmiq_portal.notifications.services import absolute_url, email_render_enqueue
 
 from ..models import SavedSearch
+from ..selectors import directory_matches
 
 MAX_SAVED_SEARCHES = 50
 #: An alert lists at most this many new matches of each kind, then links to the search.
@@ -80,8 +81,6 @@ def saved_search_set_alerts(*, actor, saved_search: SavedSearch, alerts: bool) -
 
 def saved_search_alert(*, saved_search_id: int) -> OutgoingEmail | None:
     """E-mail ``saved_search``'s owner what newly matches it; nothing when nothing is new."""
-    from ..selectors import directory_matches  # on use: selectors read forms, forms these services
-
     with transaction.atomic():
         saved = (
             SavedSearch.objects.select_for_update(skip_locked=True, of=("self",))

@@ -5,14 +5,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from capabilities import forms, models, services
+from capabilities.fields import QuantityField, format_quantity
 from capabilities.forms import (
     ContactForm,
     InstituteEditForm,
     LinksField,
     ParametersField,
-    QuantityField,
     ServiceForm,
-    format_quantity,
 )
 from capabilities.models import Contact, Service, TechnologyArea
 from tests.factories import (
