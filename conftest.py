@@ -17,7 +17,7 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _tasks_in_process():
-    """Tasks run in-process unless a test starts a real worker (see tests/workers.py)."""
+    """Tasks run in-process unless a test starts a real worker (see tests/conftest.py)."""
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = True
