@@ -44,9 +44,13 @@ def _forget_dead_processes(data_dir: Path) -> None:
     handles = data_dir / ".handle_pids.json"
     if not handles.exists():
         return
-    pids = json.loads(handles.read_text() or "[]")
+    text = handles.read_text()
+    try:
+        pids = json.loads(text)
+    except ValueError:  # cut short: the library rewrites it in place, and a kill can stop that
+        pids = []
     alive = [pid for pid in pids if psutil.pid_exists(pid)]
-    if alive != pids:
+    if json.dumps(alive) != text:
         handles.write_text(json.dumps(alive))
 
 

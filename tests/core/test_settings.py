@@ -127,3 +127,11 @@ def test_a_killed_process_does_not_keep_the_embedded_server_alive(tmp_path):
     (tmp_path / ".handle_pids.json").write_text(f"[{dead}, {os.getpid()}]")
     _forget_dead_processes(tmp_path)
     assert (tmp_path / ".handle_pids.json").read_text() == f"[{os.getpid()}]"
+
+def test_a_list_of_processes_cut_short_by_a_kill_does_not_stop_the_next_start(tmp_path):
+    from nmiq_portal.embedded_db.server import _forget_dead_processes
+
+    for cut_short in ("", "[12"):
+        (tmp_path / ".handle_pids.json").write_text(cut_short)
+        _forget_dead_processes(tmp_path)
+        assert (tmp_path / ".handle_pids.json").read_text() == "[]"
