@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from nmiq_portal.celery import app as celery_app
@@ -13,6 +14,20 @@ TEST_QUEUE = f"nmiq-test-{uuid.uuid4().hex[:8]}"
 
 def pytest_configure(config):
     celery_app.conf.task_default_queue = TEST_QUEUE
+    _test_database_server()
+
+
+def _test_database_server():
+    """On the embedded PostgreSQL, the test databases live in a cluster of their own, without
+    durability: the developer's var/postgres keeps its own, and the flushes of transactional
+    tests no longer wait for the disk. On a given server (CI's), the suite's connections at
+    least commit without waiting for the WAL to be flushed."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "nmiq_portal.embedded_db":
+        database["EMBEDDED_DATA_DIR"] = str(settings.VAR_DIR / "test-postgres")
+        database["EMBEDDED_DURABLE"] = False
+    options = database.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
 @pytest.fixture(autouse=True)
