@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from nmiq_portal.celery import app as celery_app
@@ -13,11 +14,25 @@ TEST_QUEUE = f"nmiq-test-{uuid.uuid4().hex[:8]}"
 
 def pytest_configure(config):
     celery_app.conf.task_default_queue = TEST_QUEUE
+    _test_database_server()
+
+
+def _test_database_server():
+    """On the embedded PostgreSQL, the test databases live in a cluster of their own, without
+    durability: the developer's var/postgres keeps its own, and the flushes of transactional
+    tests no longer wait for the disk. On a given server (CI's), the suite's connections at
+    least commit without waiting for the WAL to be flushed."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "nmiq_portal.embedded_db":
+        database["EMBEDDED_DATA_DIR"] = str(settings.VAR_DIR / "test-postgres")
+        database["EMBEDDED_DURABLE"] = False
+    options = database.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
 @pytest.fixture(autouse=True)
 def _tasks_in_process():
-    """Tasks run in-process unless a test starts a real worker (see tests/workers.py)."""
+    """Tasks run in-process unless a test starts a real worker (see tests/conftest.py)."""
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = True
@@ -37,16 +52,53 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _seeded_taxonomy(request):
-    """Transactional tests empty every table afterwards, the taxonomy a data migration seeded
-    included; put it back for them, as a fresh database has it."""
-    marker = request.node.get_closest_marker("django_db")
-    if not (marker and marker.kwargs.get("transaction")):
-        return
+#: What the data migration capabilities/0003_seed_taxonomy writes: a fresh database has it.
+SEEDED_BY_MIGRATIONS = (
+    "capabilities.TechnologyArea",
+    "capabilities.ReadinessScale",
+    "capabilities.ReadinessLevel",
+)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as migrations leave it, even when kept from an earlier run by
+    --reuse-db; and after every flush of a transactional test, what the data migration seeded
+    is put back, as Django itself puts back content types and permissions."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.models.signals import post_migrate
+
+    with django_db_blocker.unblock():
+        if not apps.get_model(SEEDED_BY_MIGRATIONS[0]).objects.exists():
+            _seed_as_migrations_do(connection)
+        rows = {
+            label: list(apps.get_model(label)._base_manager.order_by("pk").values())
+            for label in SEEDED_BY_MIGRATIONS
+        }
+
+    def put_back(using, **kwargs):
+        if not apps.get_model(SEEDED_BY_MIGRATIONS[0]).objects.using(using).exists():
+            for label, values in rows.items():
+                model = apps.get_model(label)
+                model._base_manager.using(using).bulk_create(model(**row) for row in values)
+
+    # Sent for each app in turn after a flush: the first one's runs before the change feed's
+    # backfill (nmiq_portal.changes), as the migration ran before it in a fresh database.
+    first = next(config for config in apps.get_app_configs() if config.models_module)
+    post_migrate.connect(put_back, sender=first, weak=False, dispatch_uid="tests.put_back")
+    yield
+    post_migrate.disconnect(sender=first, dispatch_uid="tests.put_back")
+
+
+def _seed_as_migrations_do(connection):
+    """A database a flush emptied (the last test of the run that kept it was transactional):
+    the data migration's seed with the models as migrations know them, then post_migrate."""
     from importlib import import_module
 
-    from django.apps import apps
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db.migrations.loader import MigrationLoader
 
-    request.getfixturevalue("transactional_db")
-    import_module("capabilities.migrations.0003_seed_taxonomy").seed(apps, None)
+    historical = MigrationLoader(connection).project_state().apps
+    import_module("capabilities.migrations.0003_seed_taxonomy").seed(historical, None)
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)

@@ -151,6 +151,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: cache, Celery broker ---------------------------------------------------------------
 
 REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL and env.str("PYTEST_XDIST_WORKER", default=""):
+    # Test workers run side by side (pytest-xdist's gw0, gw1…) and each empties the cache, the
+    # whole Redis database, before every test: give each a database of its own, the URL's plus
+    # the worker's number.
+    _redis = urlsplit(REDIS_URL)
+    _database = int(_redis.path.strip("/") or 0) + int(env.str("PYTEST_XDIST_WORKER")[2:])
+    REDIS_URL = _redis._replace(path=f"/{_database}").geturl()
 
 if REDIS_URL:
     CACHES = {

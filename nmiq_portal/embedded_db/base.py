@@ -11,7 +11,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def get_connection_params(self):
         from .server import ensure_database, socket_dir
 
-        host = socket_dir(Path(self.settings_dict["EMBEDDED_DATA_DIR"]))
+        host = socket_dir(
+            Path(self.settings_dict["EMBEDDED_DATA_DIR"]),
+            durable=self.settings_dict.get("EMBEDDED_DURABLE", True),
+        )
         self.settings_dict["HOST"] = host
         self.settings_dict["PORT"] = ""
         name = self.settings_dict["NAME"]

@@ -12,9 +12,14 @@ from psycopg2 import sql
 _lock = threading.Lock()
 _servers: dict[Path, object] = {}
 
+#: What a throwaway cluster (the test suite's) gives up for speed: after a crash of the machine
+#: its data may be lost or corrupt, which for test databases made afresh each run does not matter.
+WITHOUT_DURABILITY = ("fsync", "synchronous_commit", "full_page_writes")
 
-def socket_dir(data_dir: Path) -> str:
-    """Start the server for ``data_dir`` if it is not running and return its socket directory.
+
+def socket_dir(data_dir: Path, *, durable: bool = True) -> str:
+    """Start the server for ``data_dir`` if it is not running and return its socket directory;
+    ``durable=False`` turns off what makes commits survive a crash (WITHOUT_DURABILITY).
 
     The server stops when the last process that started or joined it exits.
     """
@@ -31,8 +36,29 @@ def socket_dir(data_dir: Path) -> str:
             with PostgresServer._lock:
                 _forget_dead_processes(data_dir)
             server = get_server(data_dir)
+            if not durable:
+                _turn_durability_off(str(server.get_postmaster_info().socket_dir))
             _servers[data_dir] = server
     return str(server.get_postmaster_info().socket_dir)
+
+
+def _turn_durability_off(host: str) -> None:
+    """Kept in the cluster's postgresql.auto.conf, so set once; these need no restart."""
+    conn = psycopg2.connect(host=host, user="postgres", dbname="postgres")
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM pg_settings WHERE name = ANY(%s) AND setting <> 'off'",
+                [list(WITHOUT_DURABILITY)],
+            )
+            still_on = [name for (name,) in cursor.fetchall()]
+            for name in still_on:
+                cursor.execute(sql.SQL("ALTER SYSTEM SET {} = off").format(sql.Identifier(name)))
+            if still_on:
+                cursor.execute("SELECT pg_reload_conf()")
+    finally:
+        conn.close()
 
 
 def _forget_dead_processes(data_dir: Path) -> None:
@@ -44,9 +70,13 @@ def _forget_dead_processes(data_dir: Path) -> None:
     handles = data_dir / ".handle_pids.json"
     if not handles.exists():
         return
-    pids = json.loads(handles.read_text() or "[]")
+    text = handles.read_text()
+    try:
+        pids = json.loads(text)
+    except ValueError:  # cut short: the library rewrites it in place, and a kill can stop that
+        pids = []
     alive = [pid for pid in pids if psutil.pid_exists(pid)]
-    if alive != pids:
+    if json.dumps(alive) != text:
         handles.write_text(json.dumps(alive))
 
 

@@ -20,8 +20,15 @@ PRODUCTION = {
 }
 
 
-#: Set by pytest-env for the suite only; a deployment has none of them.
-TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE", "STATIC_MANIFEST", "PYTEST_CURRENT_TEST"}
+#: Set by pytest-env and pytest-xdist for the suite only; a deployment has none of them.
+TEST_ONLY = {
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "STATIC_MANIFEST",
+    "PYTEST_CURRENT_TEST",
+    "PYTEST_XDIST_WORKER",
+    "PYTEST_XDIST_WORKER_COUNT",
+    "PYTEST_XDIST_TESTRUNUID",
+}
 
 
 def environment(*, without=(), **values) -> dict:
@@ -96,6 +103,25 @@ def test_database_comes_from_database_url_else_the_embedded_server(database_url,
     assert result.stdout.split() == [engine, name], result.stderr
 
 
+@pytest.mark.parametrize(
+    ("worker", "redis_url", "expected"),
+    [
+        (None, "redis://127.0.0.1:6379/3", "redis://127.0.0.1:6379/3"),
+        ("gw0", "redis://127.0.0.1:6379/3", "redis://127.0.0.1:6379/3"),
+        ("gw2", "redis://127.0.0.1:6379/3", "redis://127.0.0.1:6379/5"),
+        ("gw1", "redis://:secret@cache.example:6380", "redis://:secret@cache.example:6380/1"),
+    ],
+)
+def test_each_test_worker_has_a_redis_database_of_its_own(worker, redis_url, expected):
+    values = {"REDIS_URL": redis_url} | ({"PYTEST_XDIST_WORKER": worker} if worker else {})
+    result = settings_script(
+        "from django.conf import settings;"
+        "print(settings.CACHES['default']['LOCATION'], settings.CELERY_BROKER_URL)",
+        environment(**values),
+    )
+    assert result.stdout.split() == [expected, expected], result.stderr
+
+
 def test_quick_start_without_https_keeps_cookies_usable_over_http():
     assert settings.SITE_URL.startswith("http://")
     assert settings.SECURE_SSL_REDIRECT is False
@@ -127,3 +153,12 @@ def test_a_killed_process_does_not_keep_the_embedded_server_alive(tmp_path):
     (tmp_path / ".handle_pids.json").write_text(f"[{dead}, {os.getpid()}]")
     _forget_dead_processes(tmp_path)
     assert (tmp_path / ".handle_pids.json").read_text() == f"[{os.getpid()}]"
+
+
+def test_a_list_of_processes_cut_short_by_a_kill_does_not_stop_the_next_start(tmp_path):
+    from nmiq_portal.embedded_db.server import _forget_dead_processes
+
+    for cut_short in ("", "[12"):
+        (tmp_path / ".handle_pids.json").write_text(cut_short)
+        _forget_dead_processes(tmp_path)
+        assert (tmp_path / ".handle_pids.json").read_text() == "[]"
