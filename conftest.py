@@ -1,6 +1,7 @@
 """Fixtures for the whole suite."""
 
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
@@ -108,8 +109,47 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # backfill (nmiq_portal.changes), as the migration ran before it in a fresh database.
     first = next(config for config in apps.get_app_configs() if config.models_module)
     post_migrate.connect(put_back, sender=first, weak=False, dispatch_uid="tests.put_back")
-    yield
+    with django_db_blocker.unblock(), _flush_by_delete(connection):
+        yield
     post_migrate.disconnect(sender=first, dispatch_uid="tests.put_back")
+
+
+#: Only migrations write these; a flush leaves them, so post_migrate has nothing to recreate.
+KEPT_BY_FLUSH = {"django_content_type", "auth_permission"}
+
+
+@contextmanager
+def _flush_by_delete(connection):
+    """Transactional tests end with a flush, which Django does with one TRUNCATE of every table:
+    a new file for each table and index, on the disk, every time (about a second a test here).
+    A DELETE of their few rows, with triggers (pghistory's, the foreign keys') off for the
+    transaction, leaves the same empty tables in milliseconds. It needs a superuser, which the
+    test servers give; elsewhere, and when sequences are to be reset, Django's TRUNCATE stays.
+    """
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        superuser = cursor.fetchone()[0]
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if not superuser or reset_sequences:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        emptied = [table for table in tables if table not in KEPT_BY_FLUSH]
+        return [
+            "SET LOCAL session_replication_role = replica",
+            *(f"DELETE FROM {self.quote_name(table)}" for table in emptied),  # noqa: S608
+            "SET LOCAL session_replication_role = DEFAULT",
+        ]
+
+    DatabaseOperations.sql_flush = sql_flush
+    try:
+        yield
+    finally:
+        DatabaseOperations.sql_flush = truncate
 
 
 def _seed_as_migrations_do(connection):
