@@ -17,6 +17,27 @@ def pytest_configure(config):
     _test_database_server()
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests first, then those without a database, then the others.
+
+    The slowest tests (schemathesis, the browser, real workers, the sync client against a live
+    server) are transactional; started first, parallel workers never wait for one of them at
+    the end. Every flush puts back what migrations seeded (django_db_setup below), so a test
+    run after a transactional one starts from the same database as one run before it.
+    """
+
+    def group(item):
+        marker = item.get_closest_marker("django_db")
+        if (marker and marker.kwargs.get("transaction")) or {
+            "transactional_db",
+            "live_server",
+        } & set(item.fixturenames):
+            return 0
+        return 1 if marker is None and "db" not in item.fixturenames else 2
+
+    items.sort(key=group)
+
+
 def _test_database_server():
     """On the embedded PostgreSQL, the test databases live in a cluster of their own, without
     durability: the developer's var/postgres keeps its own, and the flushes of transactional
