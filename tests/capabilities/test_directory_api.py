@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from rest_framework.test import APIClient
 
 from capabilities import models, services
 from capabilities.enums import UncertaintyMode, Visibility
@@ -32,11 +31,6 @@ FACTORIES = {
     "service": ServiceFactory,
     "contact": ContactFactory,
 }
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 # --- Who sees what ------------------------------------------------------------------------------

@@ -34,11 +34,6 @@ S = ProjectStatus
 HIDDEN_STATES = [state for state in S.values if state not in PUBLIC_PROJECT_STATUSES]
 
 
-@pytest.fixture
-def api():
-    return APIClient()
-
-
 def as_(api, user):
     """``api`` signed in as ``user`` (anonymous stays signed out)."""
     if user.is_authenticated:
