@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test import override_settings
 
 from nmiq_portal.celery import app as celery_app
 
@@ -60,10 +61,12 @@ def _tasks_in_process():
     celery_app.conf.task_always_eager = True
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Password hashing is deliberately slow; the suite hashes hundreds of passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Password hashing is deliberately slow; the suite hashes thousands of passwords, in
+    fixtures of every scope (data shared by a module or class included)."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

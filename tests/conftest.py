@@ -1,4 +1,5 @@
-"""Fixtures of the test suite: a real Celery worker, and a broker that can be stopped."""
+"""Fixtures of the test suite: an API client, the institute most tests are about, a real Celery
+worker, and a broker that can be stopped."""
 
 import shutil
 import socket
@@ -12,8 +13,20 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.conf import settings
+from rest_framework.test import APIClient
 
 from nmiq_portal.celery import app as celery_app
+from tests.factories import InstituteFactory
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def institute():
+    return InstituteFactory(acronym="PTB", name="Physikalisch-Technische Bundesanstalt")
 
 
 def _free_port() -> int:

@@ -3,17 +3,11 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from nmiq_portal.accounts import services as account_services
 from tests.factories import InstituteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 def test_api_root_lists_the_endpoints(api):

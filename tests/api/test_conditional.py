@@ -5,7 +5,6 @@ import threading
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from capabilities import models, services
 from capabilities.enums import MemberRole
@@ -28,11 +27,6 @@ FACTORIES = {
     "contacts": ContactFactory,
     "institutes": InstituteFactory,
 }
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 @pytest.fixture

@@ -1,18 +1,12 @@
 """CORS: any origin may read the public API from a browser; none may write through it."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from tests.factories import MembershipFactory, TestbedFactory
 
 pytestmark = pytest.mark.django_db
 
 ORIGIN = "https://consortium.example"
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 @pytest.mark.parametrize("method", ["get", "head"])

@@ -1,7 +1,6 @@
 """``?fields=``: a client asks for fewer fields of each object, on every list and record."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from tests.factories import (
     ContactFactory,
@@ -12,11 +11,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 def _one(kind):

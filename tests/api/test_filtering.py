@@ -1,18 +1,12 @@
 """Every list filters with its FilterSet and searches with ``q``; unreadable values are 400."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from tests.factories import InstituteFactory, TestbedFactory
 
 pytestmark = pytest.mark.django_db
 
 LISTS = ["institutes", "testbeds", "services", "contacts", "technology-areas"]
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 def test_every_list_documents_a_search_and_its_filters(api):

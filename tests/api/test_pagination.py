@@ -5,7 +5,6 @@ import json
 
 import pytest
 import time_machine
-from rest_framework.test import APIClient
 
 from capabilities import models, services
 from nmiq_portal.api.pagination import Keyset
@@ -18,11 +17,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 def _walk(api, url, params=None, key="name"):

@@ -13,6 +13,7 @@ from tests.factories import (
     ServiceFactory,
     TestbedFactory,
 )
+from tests.support import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +30,15 @@ PAGE_QUERIES = {
 }
 
 
-@pytest.fixture
-def directory():
+@pytest.fixture(scope="module")
+def directory(django_db_setup, django_db_blocker):
+    """The records every case reads, made once for the module."""
+    with shared_data(django_db_blocker):
+        _directory()
+        yield
+
+
+def _directory():
     area = TechnologyArea.objects.get(slug="cryogenics")
     readiness = ReadinessLevel.objects.first()
     for _ in range(RECORDS):

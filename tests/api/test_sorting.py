@@ -2,17 +2,11 @@
 
 import pytest
 import time_machine
-from rest_framework.test import APIClient
 
 from capabilities.models import TechnologyArea
 from tests.factories import ContactFactory, InstituteFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 def _listed(api, url, key, **params):

@@ -15,7 +15,6 @@ from nmiq_portal.notifications.models import Notification, OutgoingEmail
 from nmiq_portal.workflow.registry import workflow_for
 from tests.factories import (
     ContactFactory,
-    InstituteFactory,
     MembershipFactory,
     ServiceFactory,
     StaffFactory,
@@ -27,11 +26,6 @@ pytestmark = pytest.mark.django_db
 
 S = AccessRequestStatus
 FRIDAY = datetime(2025, 3, 7, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def institute():
-    return InstituteFactory(acronym="PTB", name="Physikalisch-Technische Bundesanstalt")
 
 
 @pytest.fixture

@@ -1,18 +1,12 @@
 import uuid
 
 import pytest
-from rest_framework.test import APIClient
 
 from tests.factories import InstituteFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/institutes/"
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 def test_list_shows_public_institutes_with_their_economy_and_rmo(api):

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test import Client
 from django.utils.crypto import get_random_string
-from rest_framework.test import APIClient
 
 from capabilities import models, selectors, services
 from capabilities.enums import MemberRole, Visibility
@@ -21,10 +20,10 @@ from tests.factories import (
     InstituteFactory,
     MembershipFactory,
     ServiceFactory,
-    StaffFactory,
     TestbedFactory,
     UserFactory,
 )
+from tests.support import ROLES, person
 
 pytestmark = pytest.mark.django_db
 
@@ -37,22 +36,9 @@ FACTORIES = {"testbed": TestbedFactory, "service": ServiceFactory, "contact": Co
 MODELS = {"testbed": models.Testbed, "service": Service, "contact": Contact}
 KINDS = list(ENDPOINTS)
 
-ROLES = [
-    "anonymous",
-    "plain user",
-    "other institute's member",
-    "own editor",
-    "own admin",
-    "staff",
-]
-RECORD_WRITERS = {"own editor", "own admin", "staff"}
-INSTITUTE_WRITERS = {"own admin", "staff"}
+RECORD_WRITERS = {MemberRole.EDITOR, MemberRole.ADMIN, "staff"}
+INSTITUTE_WRITERS = {MemberRole.ADMIN, "staff"}
 REFUSAL = {"anonymous": 401}  # every other refused role: 403
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 @pytest.fixture
@@ -60,19 +46,8 @@ def home():
     return InstituteFactory(acronym="HOME")
 
 
-def _user(role, home):
-    return {
-        "anonymous": lambda: None,
-        "plain user": UserFactory,
-        "other institute's member": lambda: MembershipFactory(role=MemberRole.ADMIN).user,
-        "own editor": lambda: MembershipFactory(institute=home, role=MemberRole.EDITOR).user,
-        "own admin": lambda: MembershipFactory(institute=home, role=MemberRole.ADMIN).user,
-        "staff": StaffFactory,
-    }[role]()
-
-
 def _as(api, role, home):
-    user = _user(role, home)
+    user = person(role, home)
     if user is not None:
         api.force_authenticate(user)
     return user
@@ -208,11 +183,11 @@ def test_institute_verification_stays_with_staff(api):
 LEAK_CASES = [
     # (the record's situation, who writes, status): refusals never describe the record
     ("draft", "plain user", 404),
-    ("draft", "other institute's member", 404),
-    ("institute", "other institute's member", 404),
+    ("draft", "member of another institute", 404),
+    ("institute", "member of another institute", 404),
     ("members", "plain user", 404),
-    ("members", "other institute's member", 403),
-    ("public", "other institute's member", 403),
+    ("members", "member of another institute", 403),
+    ("public", "member of another institute", 403),
 ]
 
 

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from rest_framework.test import APIClient
 
 from capabilities import models, services
 from capabilities.enums import UncertaintyMode, Visibility
@@ -19,6 +18,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.support import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +32,6 @@ FACTORIES = {
     "service": ServiceFactory,
     "contact": ContactFactory,
 }
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 # --- Who sees what ------------------------------------------------------------------------------
@@ -452,34 +447,46 @@ def test_sort_by_name_update_and_relevance(api):
     assert ranked[0] == "Alpha cryostat", "a name match ranks above a summary match"
 
 
-@pytest.mark.parametrize("kind", ["testbed", "service", "contact"])
-@pytest.mark.parametrize("page_size", [5, 50])
-def test_list_queries_are_constant_in_page_size(api, kind, page_size, django_assert_num_queries):
-    area = TechnologyArea.objects.get(slug="cryogenics")
-    institute = InstituteFactory()
-    contacts = ContactFactory.create_batch(2, institute=institute)
-    for _ in range(55):
-        if kind == "contact":
-            ContactFactory(institute=institute)
-        elif kind == "testbed":
-            factories.TestbedFactory(
-                institute=institute,
-                technology_areas=[area],
-                contacts=contacts,
-                readiness=ReadinessLevel.objects.first(),
-            )
-        else:
-            ServiceFactory(
-                institute=institute,
-                technology_areas=[area],
-                contacts=contacts,
-            )
-    api.force_authenticate(MembershipFactory().user)
-    # Testbeds and services: 4, plus 1 for the prefetched evidence ("how we know").
-    expected = {"testbed": 5, "service": 5, "contact": 2}[kind]
-    with django_assert_num_queries(expected):
-        response = api.get(ENDPOINTS[kind], {"page_size": page_size})
-    assert len(response.json()["results"]) == page_size
+@pytest.fixture(scope="class")
+def fifty_five_records(kind, django_db_setup, django_db_blocker):
+    with shared_data(django_db_blocker):
+        area = TechnologyArea.objects.get(slug="cryogenics")
+        institute = InstituteFactory()
+        contacts = ContactFactory.create_batch(2, institute=institute)
+        for _ in range(55):
+            if kind == "contact":
+                ContactFactory(institute=institute)
+            elif kind == "testbed":
+                factories.TestbedFactory(
+                    institute=institute,
+                    technology_areas=[area],
+                    contacts=contacts,
+                    readiness=ReadinessLevel.objects.first(),
+                )
+            else:
+                ServiceFactory(
+                    institute=institute,
+                    technology_areas=[area],
+                    contacts=contacts,
+                )
+        yield
+
+
+class TestListQueries:
+    """55 records of a kind, made once for both page sizes."""
+
+    @pytest.mark.parametrize("kind", ["testbed", "service", "contact"], scope="class")
+    @pytest.mark.parametrize("page_size", [5, 50])
+    @pytest.mark.usefixtures("fifty_five_records")
+    def test_list_queries_are_constant_in_page_size(
+        self, api, kind, page_size, django_assert_num_queries
+    ):
+        api.force_authenticate(MembershipFactory().user)
+        # Testbeds and services: 4, plus 1 for the prefetched evidence ("how we know").
+        expected = {"testbed": 5, "service": 5, "contact": 2}[kind]
+        with django_assert_num_queries(expected):
+            response = api.get(ENDPOINTS[kind], {"page_size": page_size})
+        assert len(response.json()["results"]) == page_size
 
 
 # --- Technology areas ---------------------------------------------------------------------------

@@ -8,13 +8,13 @@ from capabilities.enums import MemberRole, Visibility
 from capabilities.models import Contact, Institute, Service
 from tests.factories import (
     ContactFactory,
-    InstituteFactory,
     MembershipFactory,
     ServiceFactory,
     StaffFactory,
     TestbedFactory,
     UserFactory,
 )
+from tests.support import ROLES, person
 
 pytestmark = pytest.mark.django_db
 
@@ -23,26 +23,8 @@ FACTORIES = {"testbed": TestbedFactory, "service": ServiceFactory, "contact": Co
 
 
 @pytest.fixture
-def institute():
-    return InstituteFactory(acronym="PTB")
-
-
-@pytest.fixture
 def editor(institute):
     return MembershipFactory(institute=institute, role=MemberRole.EDITOR).user
-
-
-def _user(role, institute):
-    """A person in ``role`` towards ``institute`` (None for anonymous)."""
-    if role == "anonymous":
-        return None
-    if role == "plain user":
-        return UserFactory()
-    if role == "member of another institute":
-        return MembershipFactory(role=MemberRole.ADMIN).user
-    if role == "staff":
-        return StaffFactory()
-    return MembershipFactory(institute=institute, role=role).user
 
 
 def _snapshot():
@@ -159,14 +141,6 @@ WRITE_VIEWS = {
     },
     "institute_edit": _institute_edit,
 }
-ROLES = [
-    "anonymous",
-    "plain user",
-    "member of another institute",
-    MemberRole.EDITOR,
-    MemberRole.ADMIN,
-    "staff",
-]
 
 
 def _expected(view, role):
@@ -183,7 +157,7 @@ def _expected(view, role):
 @pytest.mark.parametrize("view", WRITE_VIEWS)
 def test_write_view_permissions(client, institute, view, role):
     url, data, done = WRITE_VIEWS[view](institute)
-    user = _user(role, institute)
+    user = person(role, institute)
     if user is not None:
         client.force_login(user)
     before = _snapshot()
@@ -210,7 +184,7 @@ FORM_VIEWS = [view for view in WRITE_VIEWS if view.endswith(("_create", "_edit")
 @pytest.mark.parametrize("view", FORM_VIEWS)
 def test_form_pages_are_shown_only_to_those_who_may_save_them(client, institute, view, role):
     url, _unused, _done = WRITE_VIEWS[view](institute)
-    user = _user(role, institute)
+    user = person(role, institute)
     if user is not None:
         client.force_login(user)
     response = client.get(url)

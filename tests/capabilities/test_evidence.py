@@ -10,19 +10,17 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from capabilities import services
 from capabilities.enums import EvidenceKind, MemberRole, Visibility
 from capabilities.models import Evidence, Service
 from tests.factories import (
-    InstituteFactory,
     MembershipFactory,
     ServiceFactory,
     StaffFactory,
     TestbedFactory,
-    UserFactory,
 )
+from tests.support import person
 
 pytestmark = pytest.mark.django_db
 
@@ -45,27 +43,9 @@ REFUSED = ["anonymous", "plain user", "member of another institute"]
 ALLOWED = [MemberRole.EDITOR, MemberRole.ADMIN, "staff"]
 
 
-@pytest.fixture
-def institute():
-    return InstituteFactory(acronym="PTB")
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
 def _user(role, institute):
-    """A person in ``role`` towards ``institute`` (an AnonymousUser for anonymous)."""
-    if role == "anonymous":
-        return AnonymousUser()
-    if role == "plain user":
-        return UserFactory()
-    if role == "member of another institute":
-        return MembershipFactory(role=MemberRole.ADMIN).user
-    if role == "staff":
-        return StaffFactory()
-    return MembershipFactory(institute=institute, role=role).user
+    """A person in ``role`` towards ``institute``, an AnonymousUser for anonymous."""
+    return person(role, institute) or AnonymousUser()
 
 
 def _evidence(record, **data) -> Evidence:

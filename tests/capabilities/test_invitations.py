@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def institute():
+    """NPL rather than the suite's PTB: the invitations' addresses and e-mails name it."""
     return InstituteFactory(acronym="NPL", name="National Physical Laboratory")
 
 

@@ -6,14 +6,9 @@ from capabilities import services
 from capabilities.enums import MemberRole
 from capabilities.models import Membership
 from nmiq_portal.notifications.models import Notification
-from tests.factories import InstituteFactory, MembershipFactory, StaffFactory, UserFactory
+from tests.factories import MembershipFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def institute():
-    return InstituteFactory(acronym="PTB")
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from capabilities.models import SavedSearch
 from capabilities.tasks import send_saved_search_alerts
 from nmiq_portal.notifications.models import OutgoingEmail
 from tests.factories import (
-    InstituteFactory,
     MembershipFactory,
     ServiceFactory,
     StaffFactory,
@@ -233,11 +232,6 @@ def test_save_search_partial_is_for_signed_in_people_only(person):
 
 
 # --- Daily alerts ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def institute():
-    return InstituteFactory(acronym="NPL")
 
 
 def test_a_new_public_match_is_emailed_once(person, institute):

@@ -4,7 +4,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.db.models import Q
 from django.test import Client, override_settings
 
@@ -13,6 +12,7 @@ from capabilities.demo import DEMO_PASSWORD, INSTITUTES, demo_email
 from capabilities.enums import ServiceKind, Visibility
 from capabilities.models import Contact, Institute, Membership, Service
 from capabilities.selectors import directory_matches
+from tests.support import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -30,23 +30,6 @@ def test_seed_demo_is_idempotent_and_marks_its_data(settings):
     assert Institute.objects.get(acronym="QED-C").rmo == ""
 
 
-@pytest.mark.parametrize(
-    "email",
-    [
-        "staff@demo.nmi-q.example",
-        "admin.npl@demo.nmi-q.example",
-        "editor.ptb@demo.nmi-q.example",
-        "user@demo.nmi-q.example",
-    ],
-)
-def test_every_demo_account_signs_in(settings, email):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
-    client = Client()
-    response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
-    assert response.status_code == 302, response.content
-
-
 def test_seed_demo_refuses_a_production_site(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="published password"):
@@ -60,10 +43,10 @@ def test_seed_demo_refuses_a_production_site(settings):
 @pytest.fixture(scope="class")
 def demo(django_db_setup, django_db_blocker):
     """The demo data, seeded once for the class and rolled back after it."""
-    with django_db_blocker.unblock(), override_settings(DEBUG=True), transaction.atomic():
-        call_command("seed_demo", stdout=io.StringIO())
+    with shared_data(django_db_blocker):
+        with override_settings(DEBUG=True):
+            call_command("seed_demo", stdout=io.StringIO())
         yield
-        transaction.set_rollback(True)
 
 
 def _names(qs) -> set[str]:
@@ -102,6 +85,21 @@ NRC_RESPONSIVITY = "NRC: Spectral power responsivity of detectors, 1550 nm to 17
 @pytest.mark.django_db
 @pytest.mark.usefixtures("demo")
 class TestDemoDirectory:
+    @pytest.mark.parametrize(
+        "email",
+        [
+            "staff@demo.nmi-q.example",
+            "admin.npl@demo.nmi-q.example",
+            "editor.ptb@demo.nmi-q.example",
+            "user@demo.nmi-q.example",
+        ],
+    )
+    def test_every_demo_account_signs_in(self, settings, email):
+        settings.DEBUG = True
+        client = Client()
+        response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, response.content
+
     def test_seeding_again_creates_and_records_nothing_new(self):
         seeded = (Institute, Membership, Contact, models.Testbed, Service)
 

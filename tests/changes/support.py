@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-from nmiq_portal.changes.feed import WATERMARK
+from nmiq_portal.changes.feed import WATERMARK, decode_cursor
 from nmiq_portal.changes.models import ChangeEvent
 
 PLURALS = {
@@ -53,16 +53,25 @@ def poll(api, after=None, limit=None) -> dict:
     return response.json()
 
 
-def read_feed(api, after=None, limit=1000) -> tuple[list[dict], str]:
-    """Every event after ``after``, paging until has_more is false: (events, next cursor)."""
+def read_feed(api, after=None, limit=1000, timeout: float = 30.0) -> tuple[list[dict], str]:
+    """Every event after ``after`` committed before the call: (events, next cursor).
+
+    Pages until has_more is false and the cursor has reached the last event committed. The
+    watermark may dip below it for one page: a transaction of another database (another test
+    worker's) that ends between the moment a page takes its snapshot and the one it reads
+    pg_stat_activity counts, for that page, as one of this database still running.
+    """
     settle()
+    last = ChangeEvent.objects.order_by("-txid", "-id").values_list("txid", "id").first()
+    deadline = time.monotonic() + timeout
     events = []
     while True:
         page = poll(api, after, limit)
         events += page["results"]
         after = page["next"]
-        if not page["has_more"]:
+        if not page["has_more"] and (last is None or decode_cursor(after) >= last):
             return events, after
+        assert time.monotonic() < deadline, f"the feed never reached {last}"
 
 
 def apply(mirror: dict, events: list[dict]) -> dict:

@@ -520,6 +520,7 @@ def test_events_are_ordered_by_transaction_id_as_a_number_not_as_text(api):
     assert [feed.decode_cursor(e["cursor"])[0] for e in events[:2]] == [9, 10]
 
 
+@pytest.mark.django_db  # refused before any read: no commit needed
 @pytest.mark.parametrize(
     "after",
     [
@@ -538,6 +539,7 @@ def test_a_bad_cursor_is_a_400_problem(api, after):
     assert response.json()["errors"][0]["field"] == "after"
 
 
+@pytest.mark.django_db  # refused before any read: no commit needed
 @pytest.mark.parametrize("limit", ["0", "1001", "-5", "ten", "1.5"])
 def test_a_bad_limit_is_a_400_problem(api, limit):
     response = api.get("/api/v1/changes/", {"limit": limit})

@@ -135,6 +135,7 @@ def test_snapshot_types_narrows_it_to_those_types(api):
     assert _mirror(lines) == list_api(api, types=["testbed", "service"])
 
 
+@pytest.mark.django_db  # refused before any read: no commit needed
 @pytest.mark.parametrize("types", ["nonsense", "testbed,nonsense"])
 def test_snapshot_of_an_unknown_type_is_a_400_problem(api, types):
     response = api.get("/api/v1/snapshot/", {"types": types})

@@ -1,6 +1,7 @@
 """The working areas and projects API: what each caller sees, and proposals written through it
 with the same rules as the services."""
 
+import copy
 import datetime
 import uuid
 
@@ -25,6 +26,7 @@ from tests.collaborations.factories import (
     member,
 )
 from tests.factories import InstituteFactory, UserFactory
+from tests.support import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +34,6 @@ PROJECTS = "/api/v1/projects/"
 TWAS = "/api/v1/twas/"
 S = ProjectStatus
 HIDDEN_STATES = [state for state in S.values if state not in PUBLIC_PROJECT_STATUSES]
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 def as_(api, user):
@@ -58,58 +55,68 @@ def listed(response) -> set[str]:
 # --- What anyone sees ----------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="class")
+def _every_state(django_db_setup, django_db_blocker):
+    with shared_data(django_db_blocker):
+        twa = TechnicalWorkingAreaFactory()
+        yield {state: ProjectFactory(twa=twa, state=state) for state in S.values}
+
+
 @pytest.fixture
-def every_state():
-    """One project in each state, all in one working area, each with a partner in France."""
-    twa = TechnicalWorkingAreaFactory()
-    return {state: ProjectFactory(twa=twa, state=state) for state in S.values}
+def every_state(_every_state, db):
+    """One project in each state, all in one working area, each with a partner in France; made
+    once for the class, a copy for each test."""
+    return copy.deepcopy(_every_state)
 
 
-def test_anonymous_sees_only_public_projects_in_list_detail_and_count(api, every_state):
-    response = api.get(PROJECTS, {"page_size": 50})
-    public = {str(every_state[state].uuid) for state in PUBLIC_PROJECT_STATUSES}
-    assert listed(response) == public
-    assert response.json()["count"] == len(PUBLIC_PROJECT_STATUSES)
-    for state, project in every_state.items():
-        expected = 200 if state in PUBLIC_PROJECT_STATUSES else 404
-        assert api.get(detail(project)).status_code == expected, state
+class TestOneProjectInEachState:
+    """What the public sees of one project in each state (made once for the class)."""
 
+    def test_anonymous_sees_only_public_projects_in_list_detail_and_count(self, api, every_state):
+        response = api.get(PROJECTS, {"page_size": 50})
+        public = {str(every_state[state].uuid) for state in PUBLIC_PROJECT_STATUSES}
+        assert listed(response) == public
+        assert response.json()["count"] == len(PUBLIC_PROJECT_STATUSES)
+        for state, project in every_state.items():
+            expected = 200 if state in PUBLIC_PROJECT_STATUSES else 404
+            assert api.get(detail(project)).status_code == expected, state
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        {"q": "Benchmarking"},
-        {"twa": "TWA"},
-        {"kind": "research"},
-        {"economy": "FR"},
-        {"institute": "PARTNER"},
-        {"sort": "created"},
-        {"pagination": "cursor"},
-    ],
-)
-def test_no_filter_sort_or_page_reveals_a_hidden_project_to_the_public(api, every_state, query):
-    twa = next(iter(every_state.values())).twa
-    partner = (
-        every_state[S.IN_REVIEW]
-        .participations.exclude(institute=every_state[S.IN_REVIEW].lead_institute)
-        .get()
-        .institute
+    @pytest.mark.parametrize(
+        "query",
+        [
+            {"q": "Benchmarking"},
+            {"twa": "TWA"},
+            {"kind": "research"},
+            {"economy": "FR"},
+            {"institute": "PARTNER"},
+            {"sort": "created"},
+            {"pagination": "cursor"},
+        ],
     )
-    query = {
-        key: {"TWA": twa.slug, "PARTNER": partner.slug}.get(value, value)
-        for key, value in query.items()
-    }
-    response = api.get(PROJECTS, {**query, "page_size": 50})
-    hidden = {str(every_state[state].uuid) for state in HIDDEN_STATES}
-    assert not listed(response) & hidden
-    assert response.json().get("count", 0) <= len(PUBLIC_PROJECT_STATUSES)
+    def test_no_filter_sort_or_page_reveals_a_hidden_project_to_the_public(
+        self, api, every_state, query
+    ):
+        twa = next(iter(every_state.values())).twa
+        partner = (
+            every_state[S.IN_REVIEW]
+            .participations.exclude(institute=every_state[S.IN_REVIEW].lead_institute)
+            .get()
+            .institute
+        )
+        query = {
+            key: {"TWA": twa.slug, "PARTNER": partner.slug}.get(value, value)
+            for key, value in query.items()
+        }
+        response = api.get(PROJECTS, {**query, "page_size": 50})
+        hidden = {str(every_state[state].uuid) for state in HIDDEN_STATES}
+        assert not listed(response) & hidden
+        assert response.json().get("count", 0) <= len(PUBLIC_PROJECT_STATUSES)
 
-
-def test_the_public_cannot_even_ask_for_hidden_states(api, every_state):
-    response = api.get(PROJECTS, {"status": "draft"})
-    assert response.status_code == 400
-    assert response["Content-Type"] == "application/problem+json"
-    assert [error["field"] for error in response.json()["errors"]] == ["status"]
+    def test_the_public_cannot_even_ask_for_hidden_states(self, api, every_state):
+        response = api.get(PROJECTS, {"status": "draft"})
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/problem+json"
+        assert [error["field"] for error in response.json()["errors"]] == ["status"]
 
 
 @pytest.mark.parametrize("state", S.values)
@@ -349,26 +356,46 @@ def test_cannot_propose_for_an_institute_one_does_not_belong_to(api):
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("state", [S.DRAFT, S.CHANGES_REQUESTED, S.SUBMITTED, S.APPROVED])
-@pytest.mark.parametrize("role", ROLES)
-def test_editing_through_the_api_is_allowed_exactly_when_the_service_allows_it(api, role, state):
-    scene = cast(state)
-    user, project = scene[role], scene.project
-    expected = service_outcome(
-        lambda: services.project_update(
-            actor=user, project=project, version=project.version, title="Revised title"
+@pytest.fixture(scope="class")
+def _cast_of_state(state, django_db_setup, django_db_blocker):
+    extra = {"final_report_url": "https://example.org/report.pdf"} if state == S.ACTIVE else {}
+    with shared_data(django_db_blocker):
+        yield cast(state, **extra)
+
+
+@pytest.fixture
+def scene(_cast_of_state, db):
+    """``cast(state)`` made once for the tests of a class parametrized on ``state`` with
+    scope="class", each of which looks at its own project only; a copy for each test."""
+    return copy.deepcopy(_cast_of_state)
+
+
+class TestEditingInEachState:
+    """Edits by every role in each state, through the API as through the services."""
+
+    @pytest.mark.parametrize(
+        "state", [S.DRAFT, S.CHANGES_REQUESTED, S.SUBMITTED, S.APPROVED], scope="class"
+    )
+    @pytest.mark.parametrize("role", ROLES)
+    def test_editing_through_the_api_is_allowed_exactly_when_the_service_allows_it(
+        self, api, scene, role, state
+    ):
+        user, project = scene[role], scene.project
+        expected = service_outcome(
+            lambda: services.project_update(
+                actor=user, project=project, version=project.version, title="Revised title"
+            )
         )
-    )
-    response = as_(api, user).patch(
-        detail(project), {"title": "Revised title", "version": project.version}, format="json"
-    )
-    if response.status_code == 404:
-        assert not user.has_perm("collaborations.view_project", project)
-        assert expected == "denied"
-        return
-    assert api_outcome(response, ok=200) == expected
-    project.refresh_from_db()
-    assert (project.title == "Revised title") is (expected == "ok")
+        response = as_(api, user).patch(
+            detail(project), {"title": "Revised title", "version": project.version}, format="json"
+        )
+        if response.status_code == 404:
+            assert not user.has_perm("collaborations.view_project", project)
+            assert expected == "denied"
+            return
+        assert api_outcome(response, ok=200) == expected
+        project.refresh_from_db()
+        assert (project.title == "Revised title") is (expected == "ok")
 
 
 def test_an_edit_replaces_the_deliverables_and_bumps_the_version(api):
@@ -448,35 +475,36 @@ MOVES = [
 ]
 
 
-@pytest.mark.parametrize(("state", "action"), MOVES)
-@pytest.mark.parametrize("role", ROLES)
-def test_moves_through_the_api_are_allowed_exactly_when_the_service_allows_them(
-    api, role, state, action
-):
-    extra = {"final_report_url": "https://example.org/report.pdf"} if state == S.ACTIVE else {}
-    scene = cast(state, **extra)
-    user, project = scene[role], scene.project
-    comment = "Please add a budget."
-    expected = service_outcome(
-        lambda: services.project_transition(
-            actor=user, project=project, action=action, comment=comment
+class TestMovesFromEachState:
+    """Every move by every role, through the API as through the services."""
+
+    @pytest.mark.parametrize(("state", "action"), MOVES, scope="class")
+    @pytest.mark.parametrize("role", ROLES)
+    def test_moves_through_the_api_are_allowed_exactly_when_the_service_allows_them(
+        self, api, scene, role, state, action
+    ):
+        user, project = scene[role], scene.project
+        comment = "Please add a budget."
+        expected = service_outcome(
+            lambda: services.project_transition(
+                actor=user, project=project, action=action, comment=comment
+            )
         )
-    )
-    events = WorkflowEvent.objects.count()
-    response = as_(api, user).post(
-        f"{detail(project)}transition/", {"action": action, "comment": comment}, format="json"
-    )
-    if response.status_code == 404:
-        assert not user.has_perm("collaborations.view_project", project)
-        assert expected == "denied"
-    else:
-        assert api_outcome(response, ok=200) == expected
-    project.refresh_from_db()
-    moved = expected == "ok"
-    assert (project.status != state) is moved
-    assert WorkflowEvent.objects.count() == events + moved
-    if moved:
-        assert response.json()["status"] == project.status
+        events = WorkflowEvent.objects.count()
+        response = as_(api, user).post(
+            f"{detail(project)}transition/", {"action": action, "comment": comment}, format="json"
+        )
+        if response.status_code == 404:
+            assert not user.has_perm("collaborations.view_project", project)
+            assert expected == "denied"
+        else:
+            assert api_outcome(response, ok=200) == expected
+        project.refresh_from_db()
+        moved = expected == "ok"
+        assert (project.status != state) is moved
+        assert WorkflowEvent.objects.count() == events + moved
+        if moved:
+            assert response.json()["status"] == project.status
 
 
 def test_a_proposer_submits_through_the_api_once_partners_accepted(api):

@@ -5,13 +5,14 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from capabilities.demo import DEMO_PASSWORD, demo_email
 from collaborations.demo import PROJECTS, TWAS
 from collaborations.enums import ProjectStatus
 from collaborations.models import Participation, Project, TechnicalWorkingArea
 from nmiq_portal.workflow import events_for
+from tests.support import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +25,18 @@ STATES = {
 }
 
 
+@pytest.fixture(scope="module")
+def _seeded(django_db_setup, django_db_blocker):
+    """The demo data, seeded once for the module and rolled back after it."""
+    with shared_data(django_db_blocker):
+        with override_settings(DEBUG=True):
+            call_command("seed_demo", stdout=io.StringIO())
+        yield
+
+
 @pytest.fixture
-def seeded(settings):
+def seeded(_seeded, settings):
     settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
 
 
 def test_demo_projects_reach_their_states_through_the_workflow(seeded):

@@ -29,11 +29,6 @@ def twa():
 
 
 @pytest.fixture
-def institute():
-    return InstituteFactory(acronym="PTB", economy="DE")
-
-
-@pytest.fixture
 def proposer(institute):
     return member(institute)
 

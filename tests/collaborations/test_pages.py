@@ -1,6 +1,8 @@
 """The collaborations pages: every page for every role, what each role may see, every POST view
 refused for a lower role with nothing changed, and query counts that do not grow with the data."""
 
+import copy
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,6 +20,7 @@ from tests.collaborations.factories import (
     participation_accepted,
 )
 from tests.factories import InstituteFactory, StaffFactory, UserFactory
+from tests.support import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -85,9 +88,16 @@ class World:
         return user
 
 
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker):
+    with shared_data(django_db_blocker):
+        yield World()
+
+
 @pytest.fixture
-def world():
-    return World()
+def world(_world, db):
+    """The module's World, made once; each test gets its own copy of the objects."""
+    return copy.deepcopy(_world)
 
 
 def _may_see(role, state) -> bool:

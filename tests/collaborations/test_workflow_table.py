@@ -1,6 +1,8 @@
 """Every (state, action, role) of the project and participation tables: allowed moves move and
 record one event; everything else is refused and changes nothing."""
 
+import copy
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,6 +16,7 @@ from nmiq_portal.notifications.models import Notification, OutgoingEmail
 from nmiq_portal.workflow.models import WorkflowEvent
 from tests.collaborations.factories import ROLES, cast, member
 from tests.factories import InstituteFactory, StaffFactory, UserFactory
+from tests.support import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -59,53 +62,64 @@ def _last_pk(model):
     return model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
-@pytest.fixture(params=ProjectStatus.values)
-def world(request):
+@pytest.fixture(scope="class", params=ProjectStatus.values)
+def _world(request, django_db_setup, django_db_blocker):
     state = request.param
-    world = cast(state)
-    if state in (S.APPROVED, S.ACTIVE):
-        world.project = services.project_link_final_report(
-            actor=world["proposer"],
-            project=world.project,
-            final_report_url="https://example.org/final-report.pdf",
-        )
-    return world
+    with shared_data(django_db_blocker):
+        world = cast(state)
+        if state in (S.APPROVED, S.ACTIVE):
+            world.project = services.project_link_final_report(
+                actor=world["proposer"],
+                project=world.project,
+                final_report_url="https://example.org/final-report.pdf",
+            )
+        yield world
 
 
-@pytest.mark.parametrize("action", sorted(PROJECT_TABLE))
-def test_every_state_action_and_role_of_the_project_table(world, action):
-    sources, allowed_roles, target = PROJECT_TABLE[action]
-    project = world.project
-    for role in ROLES:
-        allowed = project.status in sources and role in allowed_roles
-        actor = world[role]
-        # Each role tries on the same project; its attempt is rolled back afterwards.
-        with transaction.atomic():
-            status, events, notifications, emails = _footprint(project)
-            last_notification, last_event = _last_pk(Notification), _last_pk(WorkflowEvent)
-            if allowed:
-                moved = workflow.transition(project, action, actor=actor, comment="Because.")
-                assert moved.status == target, role
-                assert Project.objects.get(pk=project.pk).status == target, role
-                new = list(WorkflowEvent.objects.filter(pk__gt=last_event))
-                assert len(new) == 1, role
-                assert (new[0].action, new[0].from_state, new[0].to_state) == (
-                    action,
-                    status,
-                    target,
-                ), role
-                assert new[0].actor == actor, role
-                assert new[0].comment == "Because.", role
-                assert not Notification.objects.filter(
-                    recipient=actor, pk__gt=last_notification
-                ).exists(), f"{role} was notified of their own move"
-            else:
-                # Not from this state: a validation error; from it, but not this role: denied.
-                refusal = PermissionDenied if project.status in sources else ValidationError
-                with pytest.raises(refusal):
-                    workflow.transition(project, action, actor=actor, comment="Because.")
-                assert _footprint(project) == (status, events, notifications, emails), role
-            transaction.set_rollback(True)
+@pytest.fixture
+def world(_world, db):
+    """A project in each state with a person in every role: made once for the state's actions,
+    a copy for each test."""
+    return copy.deepcopy(_world)
+
+
+class TestProjectTable:
+    """Each state's world serves all the actions tried from it."""
+
+    @pytest.mark.parametrize("action", sorted(PROJECT_TABLE))
+    def test_every_state_action_and_role_of_the_project_table(self, world, action):
+        sources, allowed_roles, target = PROJECT_TABLE[action]
+        project = world.project
+        for role in ROLES:
+            allowed = project.status in sources and role in allowed_roles
+            actor = world[role]
+            # Each role tries on the same project; its attempt is rolled back afterwards.
+            with transaction.atomic():
+                status, events, notifications, emails = _footprint(project)
+                last_notification, last_event = _last_pk(Notification), _last_pk(WorkflowEvent)
+                if allowed:
+                    moved = workflow.transition(project, action, actor=actor, comment="Because.")
+                    assert moved.status == target, role
+                    assert Project.objects.get(pk=project.pk).status == target, role
+                    new = list(WorkflowEvent.objects.filter(pk__gt=last_event))
+                    assert len(new) == 1, role
+                    assert (new[0].action, new[0].from_state, new[0].to_state) == (
+                        action,
+                        status,
+                        target,
+                    ), role
+                    assert new[0].actor == actor, role
+                    assert new[0].comment == "Because.", role
+                    assert not Notification.objects.filter(
+                        recipient=actor, pk__gt=last_notification
+                    ).exists(), f"{role} was notified of their own move"
+                else:
+                    # Not from this state: a validation error; from it, but not this role: denied.
+                    refusal = PermissionDenied if project.status in sources else ValidationError
+                    with pytest.raises(refusal):
+                        workflow.transition(project, action, actor=actor, comment="Because.")
+                    assert _footprint(project) == (status, events, notifications, emails), role
+                transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize("role", ROLES)

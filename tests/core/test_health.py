@@ -4,7 +4,7 @@ from django.db import OperationalError
 from nmiq_portal.core import health
 from tests.conftest import running_worker
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_quick_start_reports_tasks_running_in_process(client):
@@ -17,6 +17,9 @@ def test_quick_start_reports_tasks_running_in_process(client):
 
 
 @pytest.mark.worker
+# Starting a worker closes the database connections of the thread that starts it (Celery's
+# Django fix-up), which would end a test's transaction: this test commits instead.
+@pytest.mark.django_db(transaction=True)
 def test_all_up_with_a_real_broker_and_worker(client, broker):
     with running_worker():
         response = client.get("/healthz")

@@ -12,6 +12,7 @@ from capabilities.models import Invitation
 from nmiq_portal.accounts.services import api_token_create
 from nmiq_portal.notifications.models import Notification
 from tests.factories import MembershipFactory, StaffFactory, UserFactory
+from tests.support import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +32,14 @@ def walk(patterns, prefix=""):
 ROUTES = sorted({route for route, _ in walk(get_resolver().url_patterns)})
 
 
-@pytest.fixture
-def objects():
+@pytest.fixture(scope="module")
+def objects(django_db_setup, django_db_blocker):
+    """One of each object the routes name, made once for the module's 900 requests."""
+    with shared_data(django_db_blocker):
+        yield _objects()
+
+
+def _objects():
     membership = MembershipFactory(role="admin")
     owner = membership.user
     institute = membership.institute

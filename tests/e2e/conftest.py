@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -56,6 +57,10 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield browser
         browser.close()
+        # Inside Playwright's sync API, code runs in a context of its own (greenlets), where
+        # Django opens connections of its own; tests run after the browser ones use them too.
+        # Close them while still in that context, or one outlives the test database.
+        connections.close_all()
 
 
 @pytest.fixture
