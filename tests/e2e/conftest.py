@@ -85,7 +85,9 @@ def page(browser, live_server):
 
 
 def assert_accessible(page, *, context: str = "document") -> None:
-    """axe-core finds no serious or critical violation on the page as it stands."""
+    """axe-core finds no serious or critical violation on the page as it stands (once loaded:
+    axe needs the whole document, not one a navigation is replacing)."""
+    page.wait_for_load_state()
     result = page.evaluate(
         "async (context) => await axe.run(context === 'document' ? document : context,"
         " {resultTypes: ['violations']})",

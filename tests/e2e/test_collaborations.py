@@ -72,6 +72,7 @@ def test_a_proposal_goes_from_draft_through_changes_requested_to_approved(open_a
     proposer = open_as(people["proposer"])
     proposer.get_by_role("link", name="Projects", exact=True).click()
     proposer.get_by_role("link", name="Propose a project").click()
+    proposer.wait_for_url("**/projects/propose/")
     assert_accessible(proposer)
     proposer.get_by_label("Technical working area").select_option(
         label="TWA 1 — Superconducting devices"
@@ -125,6 +126,7 @@ def test_a_proposal_goes_from_draft_through_changes_requested_to_approved(open_a
     coordinator = open_as(people["coordinator"])
     coordinator.get_by_role("button", name=people["coordinator"].get_short_name()).click()
     coordinator.get_by_role("link", name="Review queue").click()
+    coordinator.wait_for_url("**/review/")
     assert_accessible(coordinator)
     coordinator.get_by_role("link", name="QRR").click()
     coordinator.get_by_role("button", name="Start the review").click()

@@ -69,6 +69,7 @@ def test_an_editor_lists_a_testbed_and_a_visitor_finds_maps_and_exports_it(
     sign_in(page, editor)
     page.goto(catalogue.get_absolute_url())
     page.get_by_role("link", name="Add a testbed").click()
+    page.wait_for_url("**/testbeds/new/")
     assert_accessible(page)
     page.get_by_label(re.compile(r"^Name")).fill("Cryogenic on-wafer probe station")
     page.get_by_label("Summary").fill("S-parameters of superconducting devices from 20 mK.")
