@@ -3,21 +3,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from nmiq_portal.core.admin import ReadOnly
+
 from .models import Deliverable, Participation, Project, TechnicalWorkingArea
-
-
-class ShownOnly:
-    """Shown to staff, changed only through the portal's pages (which call the services, and so
-    the workflow engine for every status)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TechnicalWorkingArea)
@@ -39,14 +27,14 @@ class TechnicalWorkingAreaAdmin(admin.ModelAdmin):
     ]
 
 
-class DeliverableInline(ShownOnly, admin.TabularInline):
+class DeliverableInline(ReadOnly, admin.TabularInline):
     model = Deliverable
     extra = 0
     fields = ["title", "due_date", "done"]
     readonly_fields = fields
 
 
-class ParticipationInline(ShownOnly, admin.TabularInline):
+class ParticipationInline(ReadOnly, admin.TabularInline):
     model = Participation
     extra = 0
     fields = ["institute", "role", "status", "initiated_by", "created_at"]
@@ -55,7 +43,7 @@ class ParticipationInline(ShownOnly, admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ShownOnly, admin.ModelAdmin):
+class ProjectAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["acronym", "title", "twa", "kind", "lead_institute", "status", "submitted_at"]
     list_filter = ["status", "kind", "twa"]
     search_fields = ["acronym", "title", "lead_institute__acronym"]

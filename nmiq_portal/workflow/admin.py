@@ -3,11 +3,13 @@
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 
+from nmiq_portal.core.admin import ReadOnly
+
 from .models import WorkflowEvent
 
 
 @admin.register(WorkflowEvent)
-class WorkflowEventAdmin(admin.ModelAdmin):
+class WorkflowEventAdmin(ReadOnly, admin.ModelAdmin):
     list_display = [
         "created_at",
         "workflow",
@@ -21,17 +23,8 @@ class WorkflowEventAdmin(admin.ModelAdmin):
     list_select_related = ["actor", "content_type"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class WorkflowEventInline(GenericTabularInline):
+class WorkflowEventInline(ReadOnly, GenericTabularInline):
     """The moves of the object an admin page shows, oldest first, read-only."""
 
     model = WorkflowEvent
@@ -41,12 +34,3 @@ class WorkflowEventInline(GenericTabularInline):
     fields = ["created_at", "actor", "action", "from_state", "to_state", "comment"]
     readonly_fields = fields
     ordering = ["created_at", "pk"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
