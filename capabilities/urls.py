@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from . import views
+from .feeds import NewServicesFeed, NewTestbedsFeed
 
 app_name = "capabilities"
 
@@ -77,6 +78,9 @@ urlpatterns = [
     ),
     path("evidence/<uuid:uuid>/edit/", views.evidence_edit, name="evidence_edit"),
     path("evidence/<uuid:uuid>/remove/", views.evidence_remove, name="evidence_remove"),
+    # A slug never holds a dot, so no record is hidden behind a feed.
+    path("testbeds/feed.atom", NewTestbedsFeed(), name="testbed_feed"),
+    path("services/feed.atom", NewServicesFeed(), name="service_feed"),
     path("testbeds/<slug:slug>/", views.testbed_detail, name="testbed_detail"),
     path("services/<slug:slug>/", views.service_detail, name="service_detail"),
     path("directory/map/", views.directory_map, name="directory_map"),

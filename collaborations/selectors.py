@@ -405,3 +405,12 @@ def projects_for_api(*, user):
         .annotate(public_timeline=_public_timeline())
         .order_by("-updated_at", "pk")
     )
+
+
+def newly_approved(*, limit: int):
+    """The ``limit`` public projects most recently approved."""
+    return (
+        Project.objects.public()
+        .select_related("twa", "lead_institute")
+        .order_by("-decided_at", "-pk")[:limit]
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .feeds import ApprovedProjectsFeed
 
 app_name = "collaborations"
 
@@ -8,6 +9,7 @@ urlpatterns = [
     path("twas/", views.twa_list, name="twa_list"),
     path("twas/<slug:slug>/", views.twa_detail, name="twa_detail"),
     path("projects/", views.project_list, name="project_list"),
+    path("projects/feed.atom", ApprovedProjectsFeed(), name="project_feed"),
     path("projects/propose/", views.project_create, name="project_create"),
     path("projects/<slug:slug>/", views.project_detail, name="project_detail"),
     path("projects/<slug:slug>/edit/", views.project_edit, name="project_edit"),

@@ -38,6 +38,7 @@ from .records import (
     contacts_for_api,
     institute_records,
     institutes_for_api,
+    newly_published,
     record_contacts,
     related_testbed,
     service_for_page,

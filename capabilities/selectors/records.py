@@ -145,3 +145,13 @@ def contacts_for_api(*, user):
 def technology_areas_for_api(*, user):
     """Every area: the taxonomy is public."""
     return TechnologyArea.objects.select_related("parent").order_by("path")
+
+
+# --- The Atom feeds ---------------------------------------------------------------------------
+
+
+def newly_published(model, *, limit: int):
+    """The ``limit`` testbeds or services most recently published for anyone to see."""
+    return (
+        model.objects.public().select_related("institute").order_by("-published_at", "-pk")[:limit]
+    )
