@@ -31,6 +31,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("capabilities.urls")),
     path("", include("collaborations.urls")),
+    path("", include("outputs.urls")),
 ]
 
 handler404 = core_views.not_found

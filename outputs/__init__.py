@@ -1,5 +1,4 @@
-"""Outputs: good-practice guides, benchmarks and their results, the glossary.
-
-Registered with the site now so that its place in the layout and in the import order is fixed;
-its models arrive with the outputs issue.
-"""
+"""Outputs: interlaboratory comparisons, good-practice guides, the glossary (and, to come,
+benchmarks and their results). Each kind has a module of its own in every layer package:
+``models/<kind>.py``, ``services/<kind>.py``, ``selectors/<kind>.py``, ``views/<kind>.py``,
+``api/<kind>.py``; the package's ``__init__`` names what callers import."""

@@ -1,0 +1,1 @@
+"""The outputs endpoints, one module per kind (serializers and viewsets)."""

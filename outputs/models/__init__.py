@@ -1,0 +1,1 @@
+"""The outputs models, one module per kind; the names callers import."""

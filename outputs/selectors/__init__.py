@@ -1,0 +1,1 @@
+"""The outputs selectors, one module per kind; the names callers import."""

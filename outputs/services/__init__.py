@@ -1,0 +1,1 @@
+"""The outputs services, one module per kind; the names callers import."""

@@ -1,0 +1,1 @@
+"""The outputs views, one module per kind; the names callers import."""
