@@ -8,4 +8,4 @@ class OutputsConfig(AppConfig):
 
     def ready(self):
         # --- glossary ---
-        from . import notifications, permissions, workflows  # noqa: F401 - register
+        from . import changes, notifications, permissions, workflows  # noqa: F401 - register
