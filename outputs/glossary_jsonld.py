@@ -39,6 +39,20 @@ def term_data(request, term) -> dict:
     return data
 
 
+def term_set_ld(request, terms) -> str:
+    """The glossary page's DefinedTermSet, naming the terms the page lists."""
+    data = term_set_data(request)
+    data["hasDefinedTerm"] = [
+        {
+            "@type": "DefinedTerm",
+            "name": term.term,
+            "url": request.build_absolute_uri(term.get_absolute_url()),
+        }
+        for term in terms
+    ]
+    return json_ld(data)
+
+
 def term_ld(request, term) -> str:
     """The term's DefinedTerm, ready for <script type="application/ld+json">."""
     return json_ld(term_data(request, term))

@@ -24,7 +24,7 @@ from .. import selectors, services
 from ..enums import TermStatus
 from ..glossary_filters import TermFilterSet
 from ..glossary_forms import SupersedeForm, TermForm
-from ..glossary_jsonld import term_ld
+from ..glossary_jsonld import term_ld, term_set_ld
 from ..models import Term
 
 PAGE_SIZE = 100
@@ -51,6 +51,7 @@ def term_list(request):
         {
             "filter": filterset,
             "page": page,
+            "json_ld": term_set_ld(request, page.object_list),
             "letters": [(letter, letter in in_use) for letter in selectors.LETTERS],
             "letter": chosen,
             "query": _query(request),

@@ -216,6 +216,20 @@ def test_the_json_ld_is_a_defined_term_in_the_glossary_set(client, glossary):
     assert data["citation"] == "JCGM 200:2012 (VIM 3), 2.26"
 
 
+def test_the_glossary_page_is_a_defined_term_set_of_the_terms_it_lists(client, glossary):
+    html = client.get(LIST, {"letter": "E"}).content.decode()
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    data = json.loads(block)
+    assert data["@type"] == "DefinedTermSet"
+    assert data["hasDefinedTerm"] == [
+        {
+            "@type": "DefinedTerm",
+            "name": "Étalon",
+            "url": f"http://testserver{glossary['etalon'].get_absolute_url()}",
+        }
+    ]
+
+
 def test_the_glossary_page_links_its_atom_feed(client, glossary):
     html = client.get(LIST).content.decode()
     assert (
