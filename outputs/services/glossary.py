@@ -35,9 +35,17 @@ TERM_FIELDS = (
 )
 
 
+#: Letters that Unicode does not decompose into a base letter and an accent, folded as
+#: PostgreSQL's unaccent (which the search uses) folds them.
+_UNDECOMPOSED = str.maketrans(
+    {"Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Ø": "O", "ø": "o", "Ł": "L", "ł": "l",
+     "Đ": "D", "đ": "d", "ß": "ss", "Þ": "TH", "þ": "th"}
+)  # fmt: skip
+
+
 def fold(text: str) -> str:
     """``text`` without its accents ("Étalon" → "Etalon"), as the A to Z lists it."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    decomposed = unicodedata.normalize("NFKD", (text or "").translate(_UNDECOMPOSED))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
