@@ -4,7 +4,8 @@ nothing changes."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from outputs import services
+from nmiq_portal.core.exceptions import StaleEdit
+from outputs import selectors, services
 from outputs.enums import TermStatus
 from outputs.models import Term
 from tests.outputs.test_glossary_workflow import ROLES, cast
@@ -68,8 +69,6 @@ def test_the_proposer_edits_a_proposal_and_staff_any_term(state, role):
 
 
 def test_an_edit_on_a_stale_copy_is_refused_with_what_changed():
-    from nmiq_portal.core.exceptions import StaleEdit
-
     world = cast(TermStatus.PROPOSED)
     term, proposer = world["term"], world["people"]["proposer"]
     services.term_update(actor=proposer, entry=term, version=term.version, clause="2.37")
@@ -77,3 +76,22 @@ def test_an_edit_on_a_stale_copy_is_refused_with_what_changed():
         services.term_update(actor=proposer, entry=term, version=term.version, clause="2.38")
     assert [label for label, _then, _now in stale.value.changes] == ["clause"]
     assert Term.objects.get(pk=term.pk).clause == "2.37"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_review_list_offers_a_proposal_only_to_who_may_decide_on_it(role):
+    world = cast(TermStatus.PROPOSED)
+    listed = world["term"] in selectors.review_list(user=world["people"][role])
+    assert listed == (role in {"coordinator", "staff"})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_sees_a_proposal_is_who_the_permission_lets_see_it(role):
+    """The queryset and the rule agree: the pages and the API read one, the buttons the other."""
+    world = cast(TermStatus.PROPOSED)
+    user, term = world["people"][role], world["term"]
+    seen = Term.objects.visible_to(user).filter(pk=term.pk).exists()
+    assert seen == user.has_perm("outputs.view_term", term)
+    assert seen == (
+        role in {"proposer", "coordinator", "conflicted_coordinator", "staff", "conflicted_staff"}
+    )
