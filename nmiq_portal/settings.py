@@ -455,6 +455,8 @@ SPECTACULAR_SETTINGS = {
         "TestbedStatusEnum": "capabilities.enums.TestbedStatus",
         "ServiceStatusEnum": "capabilities.enums.ServiceStatus",
         "ContactStatusEnum": "capabilities.enums.ContactStatus",
+        # --- glossary ---
+        "TermStatusEnum": "outputs.enums.TermStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

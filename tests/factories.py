@@ -7,6 +7,10 @@ from django.contrib.auth import get_user_model
 from capabilities import services
 from capabilities.enums import InstituteKind, MemberRole, ServiceKind
 from capabilities.models import Contact, Institute, Membership, Service, Testbed
+from nmiq_portal.workflow.registry import workflow_for
+from outputs import services as output_services
+from outputs.enums import TermStatus
+from outputs.models import Term
 
 PASSWORD = "correct horse battery staple"
 
@@ -103,3 +107,49 @@ class ServiceFactory(_RecordFactory):
 
     name = factory.Sequence(lambda n: f"Service {n}")
     kind = ServiceKind.CALIBRATION
+
+
+# --- glossary ---
+
+
+class TermFactory(factory.django.DjangoModelFactory):
+    """A term proposed through the service by a member of ``institute`` (or ``proposer``), then
+    moved by the engine to ``state`` by ``decider`` (new staff by default); a superseded term
+    gets an agreed successor."""
+
+    class Meta:
+        model = Term
+
+    institute = factory.SubFactory(InstituteFactory)
+    term = factory.Sequence(lambda n: f"quantum term {n}")
+    definition = "quantity intended to be measured"
+    source = "JCGM 200:2012 (VIM 3)"
+    clause = factory.Sequence(lambda n: f"9.{n}")
+
+    @classmethod
+    def _create(
+        cls, model_class, *args, institute, proposer=None, decider=None, state=None, **fields
+    ):
+        if proposer is None:
+            proposer = UserFactory()
+            Membership.objects.create(user=proposer, institute=institute, role=MemberRole.EDITOR)
+        term = output_services.term_propose(actor=proposer, institute=institute, **fields)
+        return term_moved_to(term, state or TermStatus.PROPOSED, decider=decider)
+
+
+def term_moved_to(term, state, *, decider=None):
+    """``term`` moved along the shortest path of its table to ``state``."""
+    for action in workflow_for(term).path(term.status, state):
+        if action == "withdraw":
+            term = output_services.term_transition(actor=term.proposed_by, term=term, action=action)
+            continue
+        decider = decider or StaffFactory()
+        if action == "supersede":
+            successor = TermFactory(state=TermStatus.AGREED, decider=decider)
+            term = output_services.term_supersede(actor=decider, term=term, successor=successor)
+        else:
+            comment = "Not a quoted definition." if action == "reject" else ""
+            term = output_services.term_transition(
+                actor=decider, term=term, action=action, comment=comment
+            )
+    return term

@@ -19,6 +19,8 @@ PLURALS = {
     "contact": "contacts",
     "technology_area": "technology-areas",
     "twa": "twas",
+    # --- glossary ---
+    "term": "terms",
 }
 
 

@@ -1,0 +1,109 @@
+"""Who may do what with the outputs (django-rules)."""
+
+import rules
+from django.contrib.auth import get_user_model
+
+from capabilities.permissions import institute_roles
+
+from .enums import PUBLIC_TERM_STATUSES, TermStatus
+
+# --- glossary ---
+# Any member of an institute proposes a term (for one of their institutes); the coordinators of
+# the term's working area decide on it, or, for a term of no working area, any coordinator; staff
+# may do everything (propose for any institute or none, edit any term, decide). Nobody decides
+# on a term they or their own institute proposed, staff included (as for project proposals).
+
+
+def coordinates_any(user) -> bool:
+    """``user`` coordinates at least one working area (read once per user object)."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_coordinated_twa_ids", None)
+    if cached is None:
+        cached = set(user.coordinated_twas.values_list("pk", flat=True))
+        user._coordinated_twa_ids = cached
+    return bool(cached)
+
+
+def coordinates_term(user, term) -> bool:
+    """``user`` coordinates the term's working area, or any one when the term has none."""
+    if term is None or not coordinates_any(user):
+        return False
+    if term.twa_id is None:
+        return True
+    return term.twa_id in user._coordinated_twa_ids
+
+
+@rules.predicate
+def can_propose_term(user, term) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff:
+        return True
+    roles = institute_roles(user)
+    if term is None or term.proposed_by_institute_id is None:
+        return bool(roles)
+    return term.proposed_by_institute_id in roles
+
+
+@rules.predicate
+def is_term_proposer(user, term) -> bool:
+    return term is not None and user.is_authenticated and term.proposed_by_id == user.pk
+
+
+@rules.predicate
+def is_proposed_term(user, term) -> bool:
+    return term is not None and term.status == TermStatus.PROPOSED
+
+
+@rules.predicate
+def is_public_term(user, term) -> bool:
+    return term is not None and term.status in PUBLIC_TERM_STATUSES
+
+
+@rules.predicate
+def is_term_coordinator(user, term) -> bool:
+    return coordinates_term(user, term)
+
+
+@rules.predicate
+def is_term_under_review(user, term) -> bool:
+    return term is not None and term.status in (TermStatus.PROPOSED, TermStatus.REJECTED)
+
+
+@rules.predicate
+def is_term_conflicted(user, term) -> bool:
+    """``user`` proposed the term, or belongs to the institute that did."""
+    if term is None or not user.is_authenticated:
+        return False
+    return term.proposed_by_id == user.pk or term.proposed_by_institute_id in institute_roles(user)
+
+
+can_view_term = (
+    is_public_term
+    | rules.is_staff
+    | is_term_proposer
+    | (is_term_coordinator & is_term_under_review)
+)
+
+rules.add_perm("outputs.add_term", can_propose_term)
+rules.add_perm("outputs.view_term", can_view_term)
+rules.add_perm("outputs.view_term_audit", is_term_proposer | is_term_coordinator | rules.is_staff)
+rules.add_perm("outputs.change_term", (is_term_proposer & is_proposed_term) | rules.is_staff)
+rules.add_perm("outputs.review_term", (is_term_coordinator | rules.is_staff) & ~is_term_conflicted)
+rules.add_perm("outputs.withdraw_term", is_term_proposer)
+
+
+def term_deciders(term) -> list:
+    """Who may decide on ``term``: the coordinators it belongs to without a conflict, or, when
+    there is none, the staff without one."""
+    people = get_user_model().objects.filter(is_active=True).exclude(pk=term.proposed_by_id)
+    if term.proposed_by_institute_id is not None:
+        people = people.exclude(memberships__institute_id=term.proposed_by_institute_id)
+    people = people.order_by("name", "email")
+    coordinators = (
+        people.filter(coordinated_twas=term.twa_id)
+        if term.twa_id is not None
+        else people.filter(coordinated_twas__isnull=False)
+    )
+    return list(coordinators.distinct()) or list(people.filter(is_staff=True))

@@ -1,0 +1,214 @@
+"""Pages of the glossary: the A to Z, a term's stable page, proposing and revising a term, the
+decisions on it, and the coordinators' review list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from collaborations.forms import TransitionForm
+from nmiq_portal.core.exceptions import StaleEdit
+from nmiq_portal.core.forms import (
+    add_service_errors,
+    conflict_rows,
+    message_service_errors,
+    stale_form,
+)
+from nmiq_portal.core.permissions import require
+from nmiq_portal.workflow import available_actions
+
+from .. import selectors, services
+from ..enums import TermStatus
+from ..glossary_filters import TermFilterSet
+from ..glossary_forms import SupersedeForm, TermForm
+from ..glossary_jsonld import term_ld, term_set_ld
+from ..models import Term
+
+PAGE_SIZE = 100
+
+
+def _query(request, *drop) -> str:
+    query = request.GET.copy()
+    for name in ("page", *drop):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def term_list(request):
+    """The glossary, A to Z: letters with terms are links, the others are not."""
+    visible = selectors.term_list(user=request.user)
+    filterset = TermFilterSet(request.GET, queryset=visible, request=request)
+    terms = filterset.qs if filterset.is_valid() else Term.objects.none()
+    page = Paginator(terms, PAGE_SIZE).get_page(request.GET.get("page"))
+    in_use = selectors.letters_in_use(visible)
+    chosen = filterset.form.cleaned_data.get("letter") if filterset.is_valid() else ""
+    return render(
+        request,
+        "outputs/glossary/term_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "json_ld": term_set_ld(request, page.object_list),
+            "letters": [(letter, letter in in_use) for letter in selectors.LETTERS],
+            "letter": chosen,
+            "query": _query(request),
+            "letter_query": _query(request, "letter"),
+            "can_propose": request.user.has_perm("outputs.add_term"),
+        },
+    )
+
+
+def _visible_term(request, slug) -> Term:
+    return get_object_or_404(selectors.term_for_page(user=request.user), slug=slug)
+
+
+def term_detail(request, slug):
+    term = _visible_term(request, slug)
+    user = request.user
+    actions = [move for move in available_actions(term, user) if move.name != "supersede"]
+    supersede_form = None
+    if term.status == TermStatus.AGREED and user.has_perm("outputs.review_term", term):
+        supersede_form = SupersedeForm(successors=selectors.successor_choices(term=term))
+    return render(
+        request,
+        "outputs/glossary/term_detail.html",
+        {
+            "term": term,
+            "json_ld": term_ld(request, term),
+            "supersedes": selectors.term_supersedes(user=user, term=term),
+            "timeline": selectors.term_timeline(term=term),
+            "audit": user.has_perm("outputs.view_term_audit", term),
+            "actions": actions,
+            "supersede_form": supersede_form,
+            "can_edit": user.has_perm("outputs.change_term", term),
+        },
+    )
+
+
+def _render_form(request, *, form, term=None, conflict=None, status=200):
+    return render(
+        request,
+        "outputs/glossary/term_form.html",
+        {"form": form, "term": term, "conflict": conflict},
+        status=status,
+    )
+
+
+@login_required
+def term_propose(request):
+    if not request.user.has_perm("outputs.add_term"):
+        raise PermissionDenied
+    form = TermForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            term = services.term_propose(
+                actor=request.user,
+                institute=form.cleaned_data.get("institute"),
+                **form.term_data(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("“%(term)s” is proposed: the coordinators will agree it or reject it.")
+                % {"term": term.term},
+            )
+            return redirect(term.get_absolute_url())
+    return _render_form(request, form=form)
+
+
+@login_required
+def term_edit(request, slug):
+    term = _visible_term(request, slug)
+    require(request.user, "outputs.change_term", term)
+    form = TermForm(request.POST or None, instance=term, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            term = services.term_update(
+                actor=request.user,
+                entry=term,
+                version=form.cleaned_data["version"],
+                **form.term_data(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except StaleEdit as stale:
+            return _render_form(
+                request,
+                form=stale_form(request, TermForm, stale, user=request.user),
+                term=stale.current,
+                conflict=conflict_rows(stale),
+                status=409,
+            )
+        else:
+            messages.success(request, _("“%(term)s” is saved.") % {"term": term.term})
+            return redirect(term.get_absolute_url())
+    return _render_form(request, form=form, term=term)
+
+
+@login_required
+@require_POST
+def term_transition(request, slug):
+    term = _visible_term(request, slug)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        raise PermissionDenied
+    try:
+        term = services.term_transition(
+            actor=request.user,
+            term=term,
+            action=form.cleaned_data["action"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        message_service_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("“%(term)s” is now %(status)s.")
+            % {"term": term.term, "status": term.get_status_display().lower()},
+        )
+    return redirect(term.get_absolute_url())
+
+
+@login_required
+@require_POST
+def term_supersede(request, slug):
+    term = _visible_term(request, slug)
+    require(request.user, "outputs.review_term", term)
+    form = SupersedeForm(request.POST, successors=selectors.successor_choices(term=term))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(term.get_absolute_url())
+    try:
+        term = services.term_supersede(
+            actor=request.user,
+            term=term,
+            successor=form.cleaned_data["successor"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        message_service_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("“%(term)s” is superseded by “%(successor)s”.")
+            % {"term": term.term, "successor": term.superseded_by.term},
+        )
+    return redirect(term.get_absolute_url())
+
+
+@login_required
+def term_review(request):
+    """The proposals waiting for ``request.user``'s decision."""
+    return render(
+        request,
+        "outputs/glossary/review.html",
+        {"terms": selectors.review_list(user=request.user)},
+    )
