@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class OutputsConfig(AppConfig):
     name = "outputs"
     verbose_name = _("Outputs")
+
+    def ready(self):
+        # --- comparisons ---
+        from . import (  # noqa: F401 - register
+            changes,
+            comparisons_sections,
+            notifications,
+            permissions,
+            workflows,
+        )
