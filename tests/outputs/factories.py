@@ -88,4 +88,3 @@ def comparison_world(state=ComparisonStatus.DRAFT, *, results=RESULTS, **fields)
     )
     comparison = move_to(comparison, state, lead_user=crew["proposer"], reviewer=crew["staff"])
     return World(comparison=comparison, people=dict(crew.people), third=third)
-
