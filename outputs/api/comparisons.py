@@ -1,20 +1,24 @@
-"""The comparisons endpoint (read-only: comparisons and results are written on the pages, through
-outputs.services): each comparison with its results, reference value, consistency and degrees
-of equivalence, all computed from the stored results."""
+"""The comparisons endpoint: each comparison with its results, reference value, consistency and
+degrees of equivalence, all computed from the stored results. The lead institute revises a draft
+(PATCH, with If-Match or ``version``) and moves it along its workflow (POST …/transition/), through
+outputs.services; results themselves are entered on the pages."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
 
 from capabilities.api.serializers import InstituteReferenceSerializer
-from nmiq_portal.api.conditional import ConditionalMixin, read_schema
+from nmiq_portal.api.conditional import WriteMixin, read_schema, write_schema
 from nmiq_portal.api.fields import FieldsMixin
 
-from .. import selectors
+from .. import selectors, services
 from ..comparisons_filters import ComparisonFilterSet
 from ..enums import ComparisonStatus, ReferenceMethod, UncertaintyKind
 from ..models import Comparison
+from ..services.comparisons import COMPARISON_FIELDS
+from ..workflows import COMPARISON
 from . import comparisons_examples as examples
 
 
@@ -163,6 +167,39 @@ class ComparisonSerializer(serializers.ModelSerializer):
         return shown
 
 
+class ComparisonWriteSerializer(serializers.ModelSerializer):
+    """What the lead institute changes on its draft comparison."""
+
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        write_only=True,
+        help_text="The version you edited (or send If-Match instead).",
+    )
+
+    class Meta:
+        model = Comparison
+        fields = [*COMPARISON_FIELDS, "version"]
+
+    def service_kwargs(self) -> dict:
+        return {k: v for k, v in self.validated_data.items() if k != "version"}
+
+
+class ComparisonTransitionSerializer(serializers.Serializer):
+    """A move of the comparison's workflow."""
+
+    action = serializers.ChoiceField(
+        choices=[name for name in COMPARISON.actions if name != "create"],
+        help_text="submit, publish, send_back or withdraw.",
+    )
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=4000,
+        help_text="Why: required to send back or to withdraw.",
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List interlaboratory comparisons",
@@ -180,11 +217,28 @@ class ComparisonSerializer(serializers.ModelSerializer):
         examples=examples.COMPARISON_EXAMPLES["retrieve"],
         **read_schema(ComparisonSerializer),
     ),
+    partial_update=extend_schema(
+        summary="Revise a draft comparison (the lead institute)",
+        description="Only what the body names changes. Send If-Match or `version`. A fixed or "
+        "pilot reference needs its value and standard uncertainty; the other methods compute "
+        "them from the results.",
+        tags=["comparisons"],
+        examples=examples.COMPARISON_EXAMPLES["partial_update"],
+        **write_schema(request=ComparisonWriteSerializer, response=ComparisonSerializer),
+    ),
 )
-class ComparisonViewSet(ConditionalMixin, FieldsMixin, viewsets.ReadOnlyModelViewSet):
-    """Interlaboratory comparisons of comparison projects (read-only)."""
+class ComparisonViewSet(
+    WriteMixin,
+    FieldsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Interlaboratory comparisons of comparison projects."""
 
     serializer_class = ComparisonSerializer
+    write_serializer_class = ComparisonWriteSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = ComparisonFilterSet
     sort_options = {
         "updated": ("-updated_at", "pk"),
@@ -203,3 +257,37 @@ class ComparisonViewSet(ConditionalMixin, FieldsMixin, viewsets.ReadOnlyModelVie
         if getattr(self, "swagger_fake_view", False):
             return Comparison.objects.none()
         return selectors.comparisons_for_api(user=self.request.user)
+
+    def partial_update(self, request, *args, **kwargs):
+        comparison = self.get_object()
+        serializer, version = self.edit(request, comparison, "outputs.change_comparison")
+        comparison = services.comparison_update(
+            actor=request.user,
+            comparison=comparison,
+            version=version,
+            **serializer.service_kwargs(),
+        )
+        return self.respond(self.reread(comparison))
+
+    @extend_schema(
+        summary="Move a comparison along its workflow (submit, publish, send back, withdraw)",
+        description="The same rules as on its page: the lead institute submits; the working "
+        "area's coordinators (or staff) without a conflict publish or send back. A refused move "
+        "changes nothing.",
+        tags=["comparisons"],
+        request=ComparisonTransitionSerializer,
+        responses={200: ComparisonSerializer},
+        examples=examples.COMPARISON_EXAMPLES["transition"],
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, *args, **kwargs):
+        comparison = self.get_object()
+        serializer = ComparisonTransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comparison = services.comparison_transition(
+            actor=request.user,
+            comparison=comparison,
+            action=serializer.validated_data["action"],
+            comment=serializer.validated_data.get("comment", ""),
+        )
+        return self.respond(self.reread(comparison))

@@ -8,7 +8,7 @@ functions (outputs.comparisons_math) from all eleven rows, so the example says w
 answers. UUIDs are made up for the example.
 """
 
-from capabilities.api.examples import API_URL, BASE_URL, page, response
+from capabilities.api.examples import API_URL, BASE_URL, page, request, response
 
 from .. import comparisons_math as cm
 
@@ -110,6 +110,20 @@ COMPARISON = {
     "updated_at": "2026-06-01T08:00:00Z",
 }
 
+#: The lead's revision of the draft, and the draft as it then reads.
+CHANGE = {
+    "description": "The KCRV is the arithmetic mean of the nine IDMS results; INMETRO (ICP) and "
+    "INM (GFAAS) are excluded.",
+    "version": 3,
+}
+DRAFT = {
+    **COMPARISON,
+    "description": CHANGE["description"],
+    "status": "draft",
+    "published_at": None,
+}
+IN_REVIEW = {**DRAFT, "status": "in_review"}
+
 COMPARISON_EXAMPLES = {
     "list": [response("A page of comparisons", page("comparisons", COMPARISON, count=2))],
     "retrieve": [
@@ -118,5 +132,13 @@ COMPARISON_EXAMPLES = {
             COMPARISON,
             "The reference value is the arithmetic mean of the nine included results: 2.99 mg/kg.",
         )
+    ],
+    "partial_update": [
+        request("A clearer description", CHANGE),
+        response("The draft changed", DRAFT),
+    ],
+    "transition": [
+        request("Submit for review", {"action": "submit", "comment": ""}),
+        response("The comparison in review", IN_REVIEW),
     ],
 }

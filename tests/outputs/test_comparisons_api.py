@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from outputs.enums import ComparisonStatus
+from outputs.models import Comparison
 from tests.outputs.factories import comparison_world
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +31,67 @@ def test_detail_shows_reference_consistency_and_degrees_of_equivalence(api):
     assert again.status_code == 304
 
 
-@pytest.mark.parametrize("method", ["post", "patch", "put", "delete"])
-def test_the_endpoint_is_read_only(api, method):
-    world = comparison_world(C.PUBLISHED)
+@pytest.mark.parametrize("method", ["put", "delete"])
+def test_comparisons_are_not_replaced_or_deleted_through_the_api(api, method):
+    world = comparison_world(C.DRAFT)
     api.force_authenticate(world["proposer"])
     url = f"/api/v1/comparisons/{world.comparison.uuid}/"
-    response = getattr(api, method)(url, {}, format="json")
-    assert response.status_code == 405
+    assert getattr(api, method)(url, {}, format="json").status_code == 405
+    assert api.post("/api/v1/comparisons/", {}, format="json").status_code == 405
+
+
+def test_the_lead_revises_its_draft_with_if_match(api):
+    world = comparison_world(C.DRAFT)
+    url = f"/api/v1/comparisons/{world.comparison.uuid}/"
+    api.force_authenticate(world["proposer"])
+    etag = api.get(url)["ETag"]
+    body = {"measurand": "Mass fraction of Pb in red wine"}
+    assert api.patch(url, body, format="json").status_code == 428
+    assert api.patch(url, body, format="json", HTTP_IF_MATCH='"stale"').status_code == 412
+    response = api.patch(url, body, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200, response.content
+    assert response.json()["measurand"] == "Mass fraction of Pb in red wine"
+    assert Comparison.objects.get(pk=world.comparison.pk).version == world.comparison.version + 1
+
+
+def test_bad_input_is_a_problem_with_the_field_and_nothing_changes(api):
+    world = comparison_world(C.DRAFT)
+    url = f"/api/v1/comparisons/{world.comparison.uuid}/"
+    api.force_authenticate(world["proposer"])
+    version = world.comparison.version
+    response = api.patch(url, {"unit": "furlongs per blorp", "version": version}, format="json")
+    assert response.status_code == 400
+    assert "unit" in response.content.decode()
+    response = api.patch(url, {"reference_value": 2.0, "version": version}, format="json")
+    assert response.status_code == 400
+    assert "reference_value" in response.content.decode()
+    assert Comparison.objects.get(pk=world.comparison.pk).version == version
+
+
+@pytest.mark.parametrize("role", ["partner_member", "staff", "conflicted_coordinator"])
+def test_lower_roles_cannot_revise_or_submit_through_the_api(api, role):
+    world = comparison_world(C.DRAFT)
+    url = f"/api/v1/comparisons/{world.comparison.uuid}/"
+    api.force_authenticate(world[role])
+    version = world.comparison.version
+    patched = api.patch(url, {"measurand": "X", "version": version}, format="json")
+    assert patched.status_code == 403
+    submitted = api.post(f"{url}transition/", {"action": "submit"}, format="json")
+    assert submitted.status_code == 403
+    assert Comparison.objects.get(pk=world.comparison.pk).status == C.DRAFT
+
+
+def test_submit_and_publish_through_the_transition_endpoint(api):
+    world = comparison_world(C.DRAFT)
+    url = f"/api/v1/comparisons/{world.comparison.uuid}/transition/"
+    api.force_authenticate(world["proposer"])
+    response = api.post(url, {"action": "submit"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["status"] == "in_review"
+    api.force_authenticate(world["coordinator"])
+    response = api.post(url, {"action": "publish"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["status"] == "published"
 
 
 def test_filters_are_the_pages(api):
