@@ -43,6 +43,16 @@ class Method(StrEnum):
 STATISTICAL = (Method.WEIGHTED_MEAN, Method.ARITHMETIC_MEAN, Method.MEDIAN)
 
 
+class TooFewResults(ValueError):
+    """A statistical reference value asked of fewer than two included results."""
+
+    def __init__(self, method: "Method", n: int):
+        self.method, self.n = method, n
+        super().__init__(
+            f"A {method.value.replace('_', ' ')} needs at least two included results, not {n}."
+        )
+
+
 @dataclass(frozen=True)
 class Result:
     """One laboratory's result: its value, standard uncertainty, and whether it is included."""
@@ -123,9 +133,7 @@ def reference_value(results, method: Method | str, *, fixed_value=None, fixed_u=
         return Reference(value=value, u=ref_u, method=method, n=len(x))
     n = len(x)
     if n < 2:
-        raise ValueError(
-            f"A {method.value.replace('_', ' ')} needs at least two included results, not {n}."
-        )
+        raise TooFewResults(method, n)
     if method == Method.WEIGHTED_MEAN:
         weights = 1 / u**2
         value = float(np.sum(weights * x) / np.sum(weights))

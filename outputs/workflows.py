@@ -26,7 +26,7 @@ def comparison_computable(comparison, actor):
     try:
         comparison.evaluation()
     except ValueError as error:
-        return str(error)
+        return comparison.explain(error)
     return None
 
 

@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_fsm import FSMField
 
 from capabilities.models import Institute, Membership, Service, Testbed
@@ -181,6 +182,20 @@ class Comparison(WorkflowModel):
                     errors[name] = _("Only a fixed or pilot reference is typed in; clear it.")
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def explain(error: ValueError) -> str:
+        """Why the results cannot be evaluated, in the reader's language where it is a case
+        people meet (the other checks guard stored data, which the fields validate already)."""
+        if isinstance(error, comparisons_math.TooFewResults):
+            return ngettext(
+                "The reference value (%(method)s) needs at least two included results; "
+                "%(n)d is included.",
+                "The reference value (%(method)s) needs at least two included results; "
+                "%(n)d are included.",
+                error.n,
+            ) % {"method": ReferenceMethod(error.method.value).label.lower(), "n": error.n}
+        return str(error)
 
     def evaluation(self, results=None) -> comparisons_math.Evaluation:
         """Reference value, consistency and degrees of equivalence of ``results`` (by default

@@ -71,7 +71,7 @@ def comparison_rows(comparison: Comparison):
     try:
         evaluation = comparison.evaluation(results)
     except ValueError as error:
-        return None, str(error), [Row(result, None) for result in results]
+        return None, comparison.explain(error), [Row(result, None) for result in results]
     return (
         evaluation,
         "",

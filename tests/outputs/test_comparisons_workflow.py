@@ -140,7 +140,7 @@ def test_a_coordinator_whose_institute_reported_a_result_never_publishes():
 
 def test_submission_is_refused_while_the_reference_value_cannot_be_computed():
     world = comparison_world(C.DRAFT, results=[(2.0, 0.2, 2.0)])
-    with pytest.raises(ValidationError, match="at least two included"):
+    with pytest.raises(ValidationError, match="at least two included results; 1 is included"):
         services.comparison_transition(
             actor=world["proposer"], comparison=world.comparison, action="submit"
         )
