@@ -3,9 +3,12 @@ table of the same numbers; the list and detail pages pass axe-core, at desktop a
 
 import pytest
 
+from outputs import comparisons_formatting as fmt
+from outputs import services
 from outputs.enums import ComparisonStatus
 from tests.e2e.conftest import assert_accessible
-from tests.outputs.factories import comparison_world
+from tests.factories import TestbedFactory
+from tests.outputs.factories import comparison_world, move_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,4 +49,27 @@ def test_the_graph_of_equivalence_renders_with_error_bars_and_its_table(page, wi
     table = page.locator("table.comparison-results tbody tr")
     assert table.count() == 3
     assert page.console_problems == []
+    assert_accessible(page)
+
+
+def test_a_participating_testbed_shows_its_labs_degree_of_equivalence(page):
+    world = comparison_world(ComparisonStatus.DRAFT)
+    comparison = world.comparison
+    result = comparison.results.get(position=1)
+    testbed = TestbedFactory(institute=result.institute, name="Josephson array")
+    services.result_update(
+        actor=world["proposer"], result=result, version=comparison.version, testbed=testbed
+    )
+    comparison.refresh_from_db()
+    move_to(
+        comparison, ComparisonStatus.PUBLISHED, lead_user=world["proposer"], reviewer=world["staff"]
+    )
+    page.goto(testbed.get_absolute_url())
+    section = page.get_by_role("heading", name="Interlaboratory comparisons")
+    section.wait_for()
+    eq = comparison.evaluation().equivalences[0]
+    d, U = fmt.rounded(eq.d, eq.U)
+    row = page.locator("section[aria-labelledby=record-comparisons-heading] tbody tr")
+    assert row.count() == 1
+    assert row.locator("td").all_inner_texts()[:2] == [d, U]
     assert_accessible(page)
