@@ -17,6 +17,22 @@ def rounded(value: float, uncertainty: float) -> tuple[str, str]:
     return f"{value:.{places}f}", f"{uncertainty:.{places}f}"
 
 
+def stored_places(number: float) -> int:
+    """Decimal places of a stored value as it was entered (0.07 → 2, 2.893 → 3, 3.0 → 0)."""
+    text = repr(float(number))
+    if "e" in text or "." not in text:
+        return 0
+    decimals = text.split(".")[1].rstrip("0")
+    return len(decimals)
+
+
+def degree(d: float, expanded: float, value: float) -> tuple[str, str]:
+    """(dᵢ, U(dᵢ)): U to two significant digits; dᵢ to as many places, or to the places of the
+    laboratory's value as entered when it has more, so a published Dᵢ reads as published."""
+    places = min(max(decimals(expanded), stored_places(value)), 12)
+    return f"{d:.{places}f}", f"{expanded:.{decimals(expanded)}f}"
+
+
 def significant(number: float, digits: int = 3) -> str:
     """A statistic (chi-squared, Birge ratio, p-value) to ``digits`` significant digits."""
     return f"{number:.{digits}g}"

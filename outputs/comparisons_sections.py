@@ -13,7 +13,11 @@ def _context(request, record):
             {
                 "comparison": comparison,
                 **dict(
-                    zip(("d", "U"), fmt.rounded(row.equivalence.d, row.equivalence.U), strict=True)
+                    zip(
+                        ("d", "U"),
+                        fmt.degree(row.equivalence.d, row.equivalence.U, row.result.value),
+                        strict=True,
+                    )
                 ),
             }
             for comparison, row in record_equivalences(record=record)

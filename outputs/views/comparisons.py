@@ -66,7 +66,7 @@ def _table(comparison: Comparison):
             "k": fmt.stored(result.coverage_factor),
         }
         if eq is not None:
-            entry["d"], entry["U_d"] = fmt.rounded(eq.d, eq.U)
+            entry["d"], entry["U_d"] = fmt.degree(eq.d, eq.U, result.value)
         table.append(entry)
     summary = None
     if evaluation is not None:

@@ -68,7 +68,7 @@ def test_a_participating_testbed_shows_its_labs_degree_of_equivalence(page):
     section = page.get_by_role("heading", name="Interlaboratory comparisons")
     section.wait_for()
     eq = comparison.evaluation().equivalences[0]
-    d, U = fmt.rounded(eq.d, eq.U)
+    d, U = fmt.degree(eq.d, eq.U, result.value)
     row = page.locator("section[aria-labelledby=record-comparisons-heading] tbody tr")
     assert row.count() == 1
     assert row.locator("td").all_inner_texts()[:2] == [d, U]

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from collaborations.enums import ProjectKind, ProjectStatus
+from outputs import comparisons_formatting as fmt
 from outputs.enums import ComparisonStatus, ReferenceMethod
 from outputs.models import Comparison, ComparisonResult
 from tests.collaborations.factories import cast
@@ -239,3 +240,18 @@ def test_detail_page_queries_do_not_grow_with_results(client, django_assert_num_
         )
 
     _count(client, comparison.get_absolute_url(), django_assert_num_queries, grow)
+
+
+@pytest.mark.parametrize(
+    ("d", "expanded", "value", "shown"),
+    [
+        # NPL in BIPM.EM-K10: published D = -0.07 nV, U = 1.0 nV.
+        (-0.07, 1.0, -0.07, ("-0.07", "1.0")),
+        # KRISS in CCQM-K30: 2.893 - 2.99 with U(d) = 0.0612.
+        (2.893 - 2.99, 0.0612, 2.893, ("-0.097", "0.061")),
+        # A value entered with fewer places than U's two significant digits need.
+        (0.123456, 0.0123, 3.0, ("0.123", "0.012")),
+    ],
+)
+def test_degrees_of_equivalence_read_as_published(d, expanded, value, shown):
+    assert fmt.degree(d, expanded, value) == shown
