@@ -455,8 +455,10 @@ SPECTACULAR_SETTINGS = {
         "TestbedStatusEnum": "capabilities.enums.TestbedStatus",
         "ServiceStatusEnum": "capabilities.enums.ServiceStatus",
         "ContactStatusEnum": "capabilities.enums.ContactStatus",
-        # --- glossary ---
         "TermStatusEnum": "outputs.enums.TermStatus",
+        "ReferenceMethodEnum": "outputs.enums.ReferenceMethod",
+        "ComparisonStatusEnum": "outputs.enums.ComparisonStatus",
+        "UncertaintyKindEnum": "outputs.enums.UncertaintyKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -7,5 +7,10 @@ class OutputsConfig(AppConfig):
     verbose_name = _("Outputs")
 
     def ready(self):
-        # --- glossary ---
-        from . import changes, notifications, permissions, workflows  # noqa: F401 - register
+        from . import (  # noqa: F401 - register
+            changes,
+            comparisons_sections,
+            notifications,
+            permissions,
+            workflows,
+        )

@@ -1,16 +1,17 @@
-"""The outputs in the change feed and the snapshot, as the anonymous API shows them: only
-public records are ever written there, so a draft or a proposal never enters the feed."""
+"""The outputs' public models in the change feed and the snapshot, as the anonymous API shows
+them: only public records are ever written there, so a draft or a proposal never enters the feed.
+"""
 
 from nmiq_portal.changes import register
 
-# --- glossary ---
+from . import selectors
+from .api.comparisons import ComparisonSerializer
+from .api.glossary import TermSerializer
+from .models import Comparison, Term
+
 # Agreed and superseded terms only: a proposal's edits record nothing, and a rejected or
 # withdrawn proposal never appears. A term shows its technology area, its working area and its
 # successor, so a change of any of them records the term too.
-from . import selectors
-from .api.glossary import TermSerializer
-from .models import Term
-
 register(
     "term",
     Term,
@@ -19,4 +20,16 @@ register(
     public=Term.objects.public,
     depends=("technology_area", "twa", "superseded_by"),
     watch={"technology_area": ("slug", "name"), "twa": ("number", "slug", "title")},
+)
+
+# Only published comparisons of public projects are written to the feed; a withdrawn one goes
+# out as a delete. The representation shows the project and every result with its institute, so
+# a change of any of these records the comparison too. A draft's edits record nothing.
+register(
+    "comparison",
+    Comparison,
+    queryset=selectors.comparisons_for_api,
+    serializer_class=ComparisonSerializer,
+    public=Comparison.objects.public,
+    depends=("project", "results", "results__institute"),
 )

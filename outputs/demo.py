@@ -1,14 +1,23 @@
-"""Demo data of the outputs, reached through the services and the workflow engine; safe to run
-again."""
+"""Demo data of the outputs, one block per kind; reached through the services and the engine,
+safe to run again."""
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
-from capabilities.demo import demo_email
-from capabilities.models import Institute
+from capabilities.demo import DEMO_PASSWORD, demo_email
+from capabilities.enums import InstituteKind, MemberRole
+from capabilities.models import Institute, Membership
+from capabilities.services import index_for_search
+from collaborations import services as collaborations
+from collaborations.enums import ProjectKind
+from collaborations.models import Project, TechnicalWorkingArea
+
+from . import services
+from .enums import ReferenceMethod, UncertaintyKind
+from .models import Comparison, Term
+from .services import term_propose, term_transition
 
 # --- glossary ---
-from .models import Term
-from .services import term_propose, term_transition
 
 VIM = (
     "JCGM 200:2012, International vocabulary of metrology — Basic and general concepts and "
@@ -169,6 +178,363 @@ def _seed_glossary(stdout) -> None:
     )
 
 
+# --- comparisons ---
+# Two real, published key comparisons, their numbers copied from the reference data
+# (/work/shared/reference/data/, README.md sections 2a and 2b):
+# - CCQM-K30, lead in wine: kc_ccqm_k30_pb_in_wine.csv, from cran/metRology @ b3362a3
+#   data/Pb.rda and man/Pb.Rd (source: Hearn, Santamaria-Fernandez, Sargent, "Final report on
+#   key comparison CCQM-K30: Determination of lead in wine", Metrologia 45 (2008) 08001). The
+#   KCRV is "set at 2.99 mg/kg with expanded uncertainty 0.06 mg/kg": the arithmetic mean of the
+#   nine included results, not their weighted mean (2.9396); how U = 0.06 was obtained is not
+#   stated, so the page shows u = s/√n of the nine results beside the published value.
+# - BIPM.EM-K10 / EUROMET.EM.BIPM-K10.a at 1.018 V: kc_bipm_em_k10_1018V_doe.csv, from
+#   https://www.bipm.org/kcdb/comparison?id=1381 (stored copy, which stops after row 29). "The
+#   KCRV is the voltage supplied by the BIPM Josephson voltage standard": a fixed reference, and
+#   the published D_i and U_i (nV, 95 % level) already hold both laboratories' uncertainties, so
+#   each result is D_i with U_i (k = 2) and the reference 0 nV with u = 0, which gives back
+#   d_i = D_i and U(d_i) = U_i. Rows of both comparisons share the published table, so a
+#   laboratory may appear twice.
+
+COMPARISON_SOURCE = "reference data of the NMI-Q portal (/work/shared/reference/data/README.md)"
+LEAD_ACCOUNTS = {"BIPM": "editor.bipm", "LGC": "editor.lgc"}
+PARTNER = ("PTB", "editor.ptb")
+STAFF = "staff"
+
+#: Institutes the comparisons need beyond the directory's: (acronym, name, kind, economy, RMO,
+#: note). Names as the institutes write them; renamed ones say what they are now, as the
+#: published footnotes do.
+INSTITUTES = [
+    (
+        "BIPM",
+        "Bureau International des Poids et Mesures",
+        InstituteKind.RESEARCH_ORGANISATION,
+        "FR",
+        "",
+        "The intergovernmental organisation at Sèvres; listed as a research organisation, "
+        "the portal having no kind for an intergovernmental body.",
+    ),
+    ("DFM", "Danish Fundamental Metrology", InstituteKind.NMI, "DK", "EURAMET", ""),
+    (
+        "VSL",
+        "VSL, Dutch Metrology Institute",
+        InstituteKind.NMI,
+        "NL",
+        "EURAMET",
+        "Named NMi-VSL in BIPM.EM-K10.",
+    ),
+    (
+        "KRISS",
+        "Korea Research Institute of Standards and Science",
+        InstituteKind.NMI,
+        "KR",
+        "APMP",
+        "",
+    ),
+    ("MSL", "Measurement Standards Laboratory of New Zealand", InstituteKind.NMI, "NZ", "APMP", ""),
+    ("NIM", "National Institute of Metrology, China", InstituteKind.NMI, "CN", "APMP", ""),
+    (
+        "RISE",
+        "RISE Research Institutes of Sweden",
+        InstituteKind.NMI,
+        "SE",
+        "EURAMET",
+        "Named SP in BIPM.EM-K10.",
+    ),
+    ("NMC A*STAR", "National Metrology Centre, A*STAR", InstituteKind.NMI, "SG", "APMP", ""),
+    ("VNIIM", "D. I. Mendeleyev Institute for Metrology", InstituteKind.NMI, "RU", "COOMET", ""),
+    ("UME", "TÜBİTAK Ulusal Metroloji Enstitüsü", InstituteKind.NMI, "TR", "EURAMET", ""),
+    ("EIM", "Hellenic Institute of Metrology", InstituteKind.NMI, "GR", "EURAMET", ""),
+    ("MIKES", "VTT MIKES Metrology", InstituteKind.NMI, "FI", "EURAMET", ""),
+    (
+        "GUM",
+        "Główny Urząd Miar (Central Office of Measures)",
+        InstituteKind.NMI,
+        "PL",
+        "EURAMET",
+        "",
+    ),
+    ("CMI", "Czech Metrology Institute", InstituteKind.NMI, "CZ", "EURAMET", ""),
+    (
+        "INMETRO",
+        "Instituto Nacional de Metrologia, Qualidade e Tecnologia",
+        InstituteKind.NMI,
+        "BR",
+        "SIM",
+        "",
+    ),
+    (
+        "IRMM",
+        "Institute for Reference Materials and Measurements (European Commission, JRC)",
+        InstituteKind.RESEARCH_ORGANISATION,
+        "BE",
+        "",
+        "",
+    ),
+    (
+        "LGC",
+        "LGC",
+        InstituteKind.DI,
+        "GB",
+        "EURAMET",
+        "The pilot laboratory of CCQM-K30 (the final report's authors are of LGC).",
+    ),
+    ("CSIR", "CSIR National Metrology Laboratory", InstituteKind.NMI, "ZA", "AFRIMETS", ""),
+    (
+        "INM",
+        "Institutul Național de Metrologie",
+        InstituteKind.NMI,
+        "RO",
+        "EURAMET",
+        "CCQM-K30's source names this laboratory only as INM; the economy is our reading of the "
+        "acronym, not stated in the source.",
+    ),
+]
+
+#: Published row → (institute acronym, reported as): the footnotes (a) now LNE, (b) now NMIJ
+#: AIST, (c) now VSL, (d) now RISE, (e) now INRiM.
+K10_LABS = {
+    "BNM-LCIE (a)": ("LNE", "BNM-LCIE"),
+    "NMIJ (b)": ("NMIJ", ""),
+    "NMi-VSL (c)": ("VSL", "NMi-VSL"),
+    "SP (d)": ("RISE", "SP"),
+    "SP": ("RISE", "SP"),
+    "IEN (e)": ("INRiM", "IEN"),
+    "IEN": ("INRiM", "IEN"),
+}
+#: (row, lab as published, D_i / nV, U_i / nV) — kc_bipm_em_k10_1018V_doe.csv, verbatim.
+K10 = [
+    (1, "DFM", 0.20, 0.6),
+    (2, "PTB", -0.10, 0.6),
+    (3, "NIST", 0.10, 0.6),
+    (4, "NRC", 0.20, 0.6),
+    (5, "NPL", -0.07, 1.0),
+    (6, "BNM-LCIE (a)", -0.12, 0.3),
+    (7, "NMIJ (b)", -0.04, 0.4),
+    (8, "NMi-VSL (c)", 0.20, 0.4),
+    (9, "KRISS", 0.20, 0.4),
+    (10, "MSL", -0.24, 0.4),
+    (11, "NMIA", -0.02, 0.3),
+    (12, "NIM", -0.01, 0.2),
+    (13, "SP (d)", 0.10, 0.6),
+    (14, "IEN (e)", 0.10, 0.4),
+    (15, "CEM", 0.00, 0.4),
+    (16, "NMC A*STAR", 1.80, 1.8),
+    (17, "INTI", -1.06, 4.0),
+    (18, "METAS", 0.28, 0.9),
+    (19, "VNIIM", 0.0, 0.5),
+    (20, "UME", 0.1, 0.8),
+    (21, "PTB", 0.1, 0.5),
+    (22, "SP", 0.0, 2.3),
+    (23, "NPL", -1.2, 1.2),
+    (24, "DFM", 0.2, 1.1),
+    (25, "IEN", 0.0, 0.7),
+    (26, "EIM", -0.9, 4.5),
+    (27, "MIKES", 0.1, 0.4),
+    (28, "GUM", 1.3, 6.2),
+    (29, "CMI", -0.7, 5.1),
+]
+#: (lab, value / (mg/kg), U / (mg/kg), k, method, included) — kc_ccqm_k30_pb_in_wine.csv.
+K30 = [
+    ("INMETRO", 1.62, 0.088, 2.0, "ICP", False),
+    ("KRISS", 2.893, 0.044, 2.13, "IDMS", True),
+    ("NMIJ", 2.936, 0.025, 2.0, "IDMS", True),
+    ("IRMM", 2.94, 0.033, 2.0, "IDMS", True),
+    ("PTB", 2.96, 0.08, 2.4, "IDMS", True),
+    ("NMIA", 2.98, 0.2, 1.99, "IDMS", True),
+    ("LGC", 3.0, 0.1, 2.0, "IDMS", True),
+    ("CSIR", 3.001, 0.136, 2.0, "IDMS", True),
+    ("NIM", 3.07, 0.17, 2.0, "IDMS", True),
+    ("LNE", 3.13, 0.12, 2.0, "IDMS", True),
+    ("INM", 7.71, 1.98, 2.0, "GFAAS", False),
+]
+
+TWA = (
+    5,
+    "twa-5",
+    "Key comparisons: reference data",
+    "Published key comparisons of the CIPM MRA, loaded as reference data so that the portal's "
+    "reference values, consistency checks and degrees of equivalence can be checked against "
+    "what was published.\n\n*Demo working area: the comparisons in it are real; the working "
+    "area is the demo's own.*",
+)
+
+COMPARISONS = [
+    {
+        "acronym": "CCQM-K30",
+        "title": "Key comparison CCQM-K30: determination of lead in wine",
+        "summary": "National measurement institutes measured the mass fraction of lead in a "
+        "circulated wine; nine isotope-dilution results set the reference value.",
+        "lead": "LGC",
+        "final_report_url": "https://doi.org/10.1088/0026-1394/45/1A/08001",
+        "comparison": {
+            "identifier": "CCQM-K30",
+            "measurand": "Mass fraction of lead in wine",
+            "unit": "mg/kg",
+            "method": ReferenceMethod.ARITHMETIC_MEAN,
+            "description": "Published KCRV: 2.99 mg/kg with expanded uncertainty 0.06 mg/kg, "
+            "the arithmetic mean of the nine included results (INMETRO and INM excluded). The "
+            "source does not say how U = 0.06 mg/kg was obtained; the uncertainty below is "
+            "s/√n of the nine results. The weighted mean (2.9396 mg/kg) is not the KCRV.",
+            "source": "Hearn, Santamaria-Fernandez, Sargent, Metrologia 45 (2008) 08001; data "
+            "from cran/metRology (data/Pb.rda, man/Pb.Rd)",
+        },
+    },
+    {
+        "acronym": "BIPM.EM-K10",
+        "title": "Key comparison BIPM.EM-K10 of Josephson voltage standards at 1.018 V",
+        "summary": "Bilateral comparisons of national Josephson voltage standards with the "
+        "BIPM's travelling Josephson standard, at 1.018 V.",
+        "lead": "BIPM",
+        "final_report_url": "https://www.bipm.org/kcdb/comparison?id=1381",
+        "comparison": {
+            "identifier": "BIPM.EM-K10",
+            "measurand": "Difference between the participant's and the BIPM's Josephson "
+            "voltage standards at 1.018 V",
+            "unit": "nV",
+            "method": ReferenceMethod.FIXED,
+            "reference_value": 0.0,
+            "reference_uncertainty": 0.0,
+            "description": "The KCRV is the voltage of the BIPM Josephson voltage standard. "
+            "Each result is the published Dᵢ with its Uᵢ (95 % level, taken as k = 2), which "
+            "already holds the uncertainties of both standards: the reference is entered as "
+            "0 nV with u = 0. Rows of BIPM.EM-K10.a and EUROMET.EM.BIPM-K10.a share the "
+            "published table; the stored copy stops after row 29.",
+            "source": "https://www.bipm.org/kcdb/comparison?id=1381",
+        },
+    },
+]
+
+
+def _institutes() -> dict:
+    for acronym, name, kind, economy, rmo, note in INSTITUTES:
+        if Institute.objects.filter(acronym__iexact=acronym).exists():
+            continue
+        institute = Institute.objects.create(
+            acronym=acronym,
+            slug=acronym.lower().replace(" ", "-").replace("*", "").replace(".", ""),
+            name=name,
+            kind=kind,
+            economy=economy,
+            rmo=rmo,
+            description=(f"{note}\n\n" if note else "")
+            + f"Demo record: the institute took part in a comparison of the {COMPARISON_SOURCE}.",
+            verified=True,
+            demo=True,
+        )
+        index_for_search(institute)
+    return {institute.acronym: institute for institute in Institute.objects.all()}
+
+
+def _accounts(institutes) -> dict:
+    user_model = get_user_model()
+    for acronym, local_part in LEAD_ACCOUNTS.items():
+        user, created = user_model.objects.get_or_create(
+            email=demo_email(local_part), defaults={"name": f"Demo Editor ({acronym})"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+        Membership.objects.get_or_create(
+            user=user, institute=institutes[acronym], defaults={"role": MemberRole.EDITOR}
+        )
+    local_parts = [*LEAD_ACCOUNTS.values(), PARTNER[1], STAFF]
+    return {
+        local_part: user_model.objects.get(email=demo_email(local_part))
+        for local_part in local_parts
+    }
+
+
+def _results(spec: dict, institutes: dict) -> list[dict]:
+    if spec["acronym"] == "CCQM-K30":
+        return [
+            {
+                "institute": institutes[lab],
+                "position": position,
+                "value": value,
+                "uncertainty_kind": UncertaintyKind.EXPANDED,
+                "uncertainty": expanded,
+                "coverage_factor": k,
+                "method": method,
+                "included": included,
+            }
+            for position, (lab, value, expanded, k, method, included) in enumerate(K30, start=1)
+        ]
+    rows = []
+    for position, lab, d, expanded in K10:
+        acronym, reported_as = K10_LABS.get(lab, (lab, ""))
+        rows.append(
+            {
+                "institute": institutes[acronym],
+                "reported_as": reported_as,
+                "position": position,
+                "value": d,
+                "uncertainty_kind": UncertaintyKind.EXPANDED,
+                "uncertainty": expanded,
+                "coverage_factor": 2.0,
+                "method": "Bilateral comparison with the BIPM Josephson standard",
+                "included": False,
+            }
+        )
+    return rows
+
+
+def _comparison(spec: dict, twa, institutes: dict, users: dict) -> Comparison:
+    lead = users[LEAD_ACCOUNTS[spec["lead"]]]
+    partner, staff = users[PARTNER[1]], users[STAFF]
+    project = collaborations.project_create(
+        actor=lead,
+        twa=twa,
+        lead_institute=institutes[spec["lead"]],
+        kind=ProjectKind.COMPARISON,
+        title=spec["title"],
+        acronym=spec["acronym"],
+        summary=spec["summary"],
+    )
+    participation = collaborations.participation_invite(
+        actor=lead, project=project, institute=institutes[PARTNER[0]]
+    )
+    collaborations.participation_transition(
+        actor=partner, participation=participation, action="accept"
+    )
+    for actor, action in ((lead, "submit"), (staff, "start_review"), (staff, "approve")):
+        project = collaborations.project_transition(actor=actor, project=project, action=action)
+    project = collaborations.project_transition(actor=lead, project=project, action="activate")
+    project = collaborations.project_link_final_report(
+        actor=lead, project=project, final_report_url=spec["final_report_url"]
+    )
+    project = collaborations.project_transition(actor=lead, project=project, action="complete")
+    comparison = services.comparison_create(actor=lead, project=project, **spec["comparison"])
+    for fields in _results(spec, institutes):
+        services.result_add(actor=lead, comparison=comparison, version=comparison.version, **fields)
+        comparison.refresh_from_db()
+    comparison = services.comparison_transition(actor=lead, comparison=comparison, action="submit")
+    return services.comparison_transition(actor=staff, comparison=comparison, action="publish")
+
+
+def _seed_comparisons(stdout) -> None:
+    """The two published comparisons, with the institutes and projects they need (kept when
+    already there)."""
+    institutes = _institutes()
+    users = _accounts(institutes)
+    number, slug, title, scope = TWA
+    twa, _created = TechnicalWorkingArea.objects.update_or_create(
+        number=number, defaults={"slug": slug, "title": title, "scope": scope}
+    )
+    created = 0
+    for spec in COMPARISONS:
+        if not Project.objects.filter(twa=twa, acronym=spec["acronym"]).exists():
+            _comparison(spec, twa, institutes, users)
+            created += 1
+    stdout.write(
+        f"Comparisons: {created} created ({len(COMPARISONS) - created} already there); "
+        f"{Comparison.objects.public().count()} published."
+    )
+
+
 def seed(stdout) -> None:
     """Create the demo data of every kind of output (existing records are kept)."""
     _seed_glossary(stdout)
+    _seed_comparisons(stdout)

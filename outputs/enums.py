@@ -1,4 +1,4 @@
-"""Choices of the outputs app."""
+"""Choices of the outputs app, one block per kind."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,3 +16,30 @@ class TermStatus(models.TextChoices):
 
 #: States anyone may see a term in: agreed, and superseded (shown with its successor).
 PUBLIC_TERM_STATUSES = (TermStatus.AGREED, TermStatus.SUPERSEDED)
+
+# --- comparisons ---
+
+
+class ReferenceMethod(models.TextChoices):
+    """How a comparison's reference value is obtained (values of comparisons_math.Method)."""
+
+    WEIGHTED_MEAN = "weighted_mean", _("Weighted mean")
+    ARITHMETIC_MEAN = "arithmetic_mean", _("Arithmetic mean")
+    MEDIAN = "median", _("Median")
+    FIXED = "fixed", _("Fixed or pilot reference")
+
+
+class ComparisonStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class UncertaintyKind(models.TextChoices):
+    STANDARD = "standard", _("Standard uncertainty u")
+    EXPANDED = "expanded", _("Expanded uncertainty U with its coverage factor k")
+
+
+#: States in which the lead institute enters and changes the comparison and its results.
+EDITABLE_COMPARISON_STATUSES = (ComparisonStatus.DRAFT,)

@@ -1,43 +1,31 @@
-"""Atom feeds of the outputs, built from public records only."""
+"""Atom feeds of the outputs, built from ``.public()`` only (see nmiq_portal/core/feeds.py)."""
 
-from django.contrib.syndication.views import Feed
-from django.urls import reverse, reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from nmiq_portal.core.feeds import FEED_LENGTH, PublicFeed
 from nmiq_portal.core.markdown import render_markdown
 
-# --- glossary ---
-from .selectors import agreed_terms_for_feed
+from . import selectors
 
 
-class AgreedTermsFeed(Feed):
+class AgreedTermsFeed(PublicFeed):
     """The newest agreed terms of the glossary."""
 
-    feed_type = Atom1Feed
     title = _("NMI-Q Portal glossary: agreed terms")
     subtitle = _("Terms newly agreed by the coordinators of the technical working areas.")
-    link = reverse_lazy("outputs:term_list")
 
-    def feed_url(self):
-        return reverse("outputs:term_feed")
+    def link(self):
+        return reverse("outputs:term_list")
 
     def items(self):
-        return agreed_terms_for_feed()
+        return selectors.agreed_terms_for_feed(limit=FEED_LENGTH)
 
     def item_title(self, term):
         return term.term
 
     def item_description(self, term):
         return render_markdown(term.definition)
-
-    def item_link(self, term):
-        return term.get_absolute_url()
-
-    def item_guid(self, term):
-        return f"urn:uuid:{term.uuid}"
-
-    item_guid_is_permalink = False
 
     def item_pubdate(self, term):
         return term.agreed_at
@@ -47,3 +35,28 @@ class AgreedTermsFeed(Feed):
 
     def item_categories(self, term):
         return [term.technology_area.name] if term.technology_area_id else []
+
+
+class ComparisonFeed(PublicFeed):
+    """The newest published interlaboratory comparisons."""
+
+    title = _("NMI-Q Portal: published interlaboratory comparisons")
+    subtitle = _("Reference values and degrees of equivalence of comparisons published here.")
+
+    def link(self):
+        return reverse("outputs:comparison_list")
+
+    def items(self):
+        return selectors.comparisons_for_feed()[:FEED_LENGTH]
+
+    def item_title(self, comparison):
+        return f"{comparison.identifier}: {comparison.measurand}"
+
+    def item_description(self, comparison):
+        return comparison.project.summary
+
+    def item_pubdate(self, comparison):
+        return comparison.published_at
+
+    def item_updateddate(self, comparison):
+        return comparison.updated_at

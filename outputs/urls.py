@@ -1,14 +1,12 @@
 from django.urls import path
 
 from . import feeds
+from .views import comparisons as comparison_views
 from .views import glossary
 
 app_name = "outputs"
 
-urlpatterns = []
-
-# --- glossary ---
-urlpatterns += [
+urlpatterns = [
     path("glossary/", glossary.term_list, name="term_list"),
     path("glossary/feed/", feeds.AgreedTermsFeed(), name="term_feed"),
     path("glossary/propose/", glossary.term_propose, name="term_propose"),
@@ -17,4 +15,39 @@ urlpatterns += [
     path("glossary/<slug:slug>/edit/", glossary.term_edit, name="term_edit"),
     path("glossary/<slug:slug>/transition/", glossary.term_transition, name="term_transition"),
     path("glossary/<slug:slug>/supersede/", glossary.term_supersede, name="term_supersede"),
+]
+
+# --- comparisons ---
+urlpatterns += [
+    path("comparisons/", comparison_views.comparison_list, name="comparison_list"),
+    path("comparisons/new/", comparison_views.comparison_create, name="comparison_create"),
+    path("comparisons/feed/", feeds.ComparisonFeed(), name="comparison_feed"),
+    path("comparisons/results/<int:pk>/edit/", comparison_views.result_edit, name="result_edit"),
+    path(
+        "comparisons/results/<int:pk>/remove/",
+        comparison_views.result_remove,
+        name="result_remove",
+    ),
+    path("comparisons/<slug:slug>/", comparison_views.comparison_detail, name="comparison_detail"),
+    path(
+        "comparisons/<slug:slug>/chart.json",
+        comparison_views.comparison_chart,
+        name="comparison_chart",
+    ),
+    path(
+        "comparisons/<slug:slug>/results.csv",
+        comparison_views.comparison_csv,
+        name="comparison_csv",
+    ),
+    path("comparisons/<slug:slug>/edit/", comparison_views.comparison_edit, name="comparison_edit"),
+    path(
+        "comparisons/<slug:slug>/results/new/",
+        comparison_views.result_create,
+        name="result_create",
+    ),
+    path(
+        "comparisons/<slug:slug>/transition/",
+        comparison_views.comparison_transition,
+        name="comparison_transition",
+    ),
 ]

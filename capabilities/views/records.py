@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from nmiq_portal.core import sections
 from nmiq_portal.core.exceptions import StaleEdit
 from nmiq_portal.core.forms import (
     add_service_errors,
@@ -40,6 +41,7 @@ def _record_page(request, record, kind: str) -> dict:
         "contacts": contacts,
         "history": selectors.record_history(record) if may_see_history else None,
         "json_ld": jsonld.record_ld(request, record, kind, contacts, trails),
+        "sections": sections.render_context("record", request, record=record),
     }
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Section:
-    page: str  # "home", "profile", or "institute" (whose context also takes ``institute``)
+    page: str  # "home", "profile", "institute" (context also takes ``institute``) or "record"
+    # (a testbed's or service's page; context also takes ``record``)
     key: str
     template: str
     context: Callable  # (request, **objects of the page) -> dict

@@ -2,7 +2,8 @@
 
 from nmiq_portal.api.routers import router
 
-# --- glossary ---
+from .comparisons import ComparisonViewSet
 from .glossary import TermViewSet
 
 router.register("terms", TermViewSet, basename="term")
+router.register("comparisons", ComparisonViewSet, basename="comparison")

@@ -1,4 +1,4 @@
 """The outputs models, one module per kind; the names callers import."""
 
-# --- glossary ---
+from .comparisons import Comparison, ComparisonResult
 from .glossary import Term

@@ -1,6 +1,13 @@
 """The outputs selectors, one module per kind; the names callers import."""
 
-# --- glossary ---
+from .comparisons import (
+    comparison_for_page,
+    comparison_list,
+    comparison_rows,
+    comparisons_for_api,
+    comparisons_for_feed,
+    record_equivalences,
+)
 from .glossary import (
     LETTERS,
     agreed_terms_for_feed,

@@ -1,6 +1,13 @@
 """The outputs services, one module per kind; the names callers import."""
 
-# --- glossary ---
+from .comparisons import (
+    comparison_create,
+    comparison_transition,
+    comparison_update,
+    result_add,
+    result_remove,
+    result_update,
+)
 from .glossary import (
     TERM_FIELDS,
     term_propose,

@@ -40,9 +40,12 @@ def seeded(_seeded, settings):
 
 
 def test_demo_projects_reach_their_states_through_the_workflow(seeded):
-    assert TechnicalWorkingArea.objects.count() == len(TWAS)
-    assert {p.acronym: p.status for p in Project.objects.all()} == STATES
-    for project in Project.objects.all():
+    # Other apps' demos (outputs' comparisons) add areas and projects of their own.
+    areas = TechnicalWorkingArea.objects.filter(number__in=[number for number, *_ in TWAS])
+    projects = Project.objects.filter(twa__in=areas)
+    assert areas.count() == len(TWAS)
+    assert {p.acronym: p.status for p in projects} == STATES
+    for project in projects:
         events = list(events_for(project))
         assert events[0].action == "create"
         assert events[-1].to_state == project.status, "every state was reached by an event"
