@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from outputs.enums import GuideVersionStatus as S
-from outputs.models import GuideVersion
+from outputs.models import Guide, GuideVersion
 from tests.factories import GuideFactory, GuideVersionFactory, guide_pdf_upload
 from tests.outputs.guides_world import GUIDE_ROLES, guide_media, guide_world  # noqa: F401
 from tests.support import shared_data
@@ -247,6 +247,58 @@ def test_a_stale_edit_of_a_guide_is_a_conflict(client, world):
     response = client.post(url, data)
     assert response.status_code == 409
     assert "Changed meanwhile." in response.content.decode()
+
+
+def test_a_member_starts_a_guide_from_the_page(client, world):
+    client = _client_as(client, world["colleague"])
+    response = client.post(
+        reverse("outputs:guide_create"),
+        {
+            "title": "Feed",
+            "summary": "Reading the second-order correlation g(2) of a source.",
+            "twa": world.guide.twa_id,
+            "institutes": [i.pk for i in world.guide.institutes.all()],
+        },
+    )
+    guide = Guide.objects.get(title="Feed")
+    assert response.status_code == 302
+    assert guide.slug != "feed", "a guide's slug never takes the feed's address"
+    assert response["Location"] == guide.get_absolute_url()
+
+
+def test_an_author_revises_a_draft_and_a_stale_copy_is_a_conflict(client, world):
+    from outputs import services
+
+    draft = world.versions["draft"]
+    client = _client_as(client, world["author"])
+    url = reverse("outputs:guide_version_edit", args=[world.guide.slug, draft.number])
+    stale_version = client.get(url).context["form"].fields["version"].initial
+    response = client.post(
+        url,
+        {
+            "version": stale_version,
+            "number": "2.0.1",
+            "change_notes": "Typos fixed.",
+            "file": guide_pdf_upload("Revised"),
+        },
+    )
+    revised = GuideVersion.objects.get(pk=draft.pk)
+    assert response.status_code == 302
+    assert (revised.number, revised.change_notes) == ("2.0.1", "Typos fixed.")
+    assert revised.file.name != draft.file.name
+    services.guide_version_update(
+        actor=world["author"],
+        guide_version=revised,
+        version=revised.version,
+        change_notes="Meanwhile.",
+    )
+    url = reverse("outputs:guide_version_edit", args=[world.guide.slug, "2.0.1"])
+    response = client.post(
+        url, {"version": revised.version, "number": "2.0.1", "change_notes": "Mine."}
+    )
+    assert response.status_code == 409
+    assert "Meanwhile." in response.content.decode()
+    assert GuideVersion.objects.get(pk=draft.pk).change_notes == "Meanwhile."
 
 
 def test_the_review_queue_on_the_profile_lists_versions_in_review(client, world):
