@@ -13,4 +13,4 @@ class OutputsConfig(AppConfig):
 
     def ready(self):
         # --- guides ---
-        from . import changes, notifications, permissions, sections, workflows  # noqa: F401
+        from . import changes, notifications, permissions, workflows  # noqa: F401

@@ -57,6 +57,7 @@ def guide_list(request):
             "page": page,
             "query": _query(request),
             "can_add": request.user.has_perm("outputs.add_guide"),
+            "reviews": selectors.guide_review_queue(user=request.user),
         },
     )
 

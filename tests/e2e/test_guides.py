@@ -95,7 +95,7 @@ def test_an_author_uploads_a_version_a_coordinator_publishes_it_and_it_supersede
     assert GuideVersion.objects.get(number="1.1.0").status == GuideVersionStatus.IN_REVIEW
 
     coordinator = open_as(people["coordinator"])
-    coordinator.goto("/accounts/profile/")
+    coordinator.goto("/guides/")
     coordinator.get_by_role("link", name=f"{guide.title} 1.1.0").click()
     coordinator.wait_for_url("**/v/1.1.0/")
     assert_accessible(coordinator)

@@ -301,11 +301,14 @@ def test_an_author_revises_a_draft_and_a_stale_copy_is_a_conflict(client, world)
     assert GuideVersion.objects.get(pk=draft.pk).change_notes == "Meanwhile."
 
 
-def test_the_review_queue_on_the_profile_lists_versions_in_review(client, world):
-    body = _client_as(client, world["coordinator"]).get(reverse("accounts:profile"))
-    assert "1.2.0" in body.content.decode()
-    body = _client_as(client, world["conflicted coordinator"]).get(reverse("accounts:profile"))
-    assert "1.2.0" not in body.content.decode()
+def test_the_guide_list_shows_a_coordinator_the_versions_waiting_for_them(client, world):
+    def queue(role):
+        response = _client_as(client, world[role]).get(reverse("outputs:guide_list"))
+        return [str(v) for v in response.context["reviews"]]
+
+    assert queue("coordinator") == [str(world.versions["in_review"])]
+    assert queue("conflicted coordinator") == []
+    assert queue("author") == []
 
 
 # --- Query counts at two sizes --------------------------------------------------------------
