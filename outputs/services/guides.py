@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from collaborations.enums import PUBLIC_PROJECT_STATUSES
 from nmiq_portal import workflow
+from nmiq_portal.changes import touch
 from nmiq_portal.core.locking import lock, lock_version
 from nmiq_portal.core.permissions import require
 from nmiq_portal.core.slugs import unique_slug
@@ -206,4 +207,7 @@ def guide_version_transition(
     elif action == "withdraw":
         moved.withdrawal_reason = comment.strip()
         moved.save(update_fields=["withdrawal_reason", "updated_at"])
+    if action in ("publish", "withdraw"):
+        # The guide's public versions changed (see outputs/changes.py).
+        touch(Guide, [moved.guide_id])
     return moved

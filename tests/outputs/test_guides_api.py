@@ -126,14 +126,27 @@ def test_a_draft_never_enters_the_feed_or_the_snapshot(api, tmp_path, settings):
         guide=world.guide, author=author, reviewer=coordinator, number="1.1.0", state=S.IN_REVIEW
     )
 
-    events, _next = read_feed(api, after=cursor)
+    events, cursor = read_feed(api, after=cursor)
     guide_events = [e for e in events if e["type"] == "guide"]
-    assert guide_events, "publishing put the guide in the feed"
-    for event in guide_events:
-        assert _versions_in(event["data"]) == {"1.0.0"}
+    assert [(e["uuid"], e["action"]) for e in guide_events] == [(str(world.guide.uuid), "upsert")]
+    assert _versions_in(guide_events[0]["data"]) == {"1.0.0"}
     lines, _cursor = read_snapshot(api, types="guide")
     assert [(line["uuid"], _versions_in(line["data"])) for line in lines] == [
         (str(world.guide.uuid), {"1.0.0"})
     ]
     assert str(draft.uuid) not in str(events) + str(lines)
     assert str(in_review.uuid) not in str(events) + str(lines)
+
+    # Working on a draft of a public guide tells the feed nothing.
+    services.guide_version_update(
+        actor=author, guide_version=draft, version=draft.version, change_notes="Still drafting."
+    )
+    GuideVersionFactory(guide=world.guide, author=author, number="3.0.0")
+    events, cursor = read_feed(api, after=cursor)
+    assert [e for e in events if e["type"] == "guide"] == []
+
+    # Publishing the version in review records the guide with both public versions.
+    services.guide_version_transition(actor=coordinator, guide_version=in_review, action="publish")
+    events, _cursor = read_feed(api, after=cursor)
+    (event,) = [e for e in events if e["type"] == "guide"]
+    assert _versions_in(event["data"]) == {"1.1.0", "1.0.0"}
