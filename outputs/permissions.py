@@ -112,6 +112,8 @@ rules.add_perm(
 rules.add_perm("outputs.submit_guide_version", (is_guide_author & can_write_guides) | is_staff)
 rules.add_perm("outputs.review_guide_version", can_review_guide)
 rules.add_perm("outputs.withdraw_guide_version", can_review_guide | can_write_guides)
+# Nobody supersedes by hand: the portal does it when a later version is published.
+rules.add_perm("outputs.supersede_guide_version", rules.always_deny)
 
 
 def guide_reviewers(guide) -> list:

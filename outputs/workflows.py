@@ -11,6 +11,24 @@ from .enums import GuideVersionStatus as GV
 from .models import GuideVersion
 
 
+class _Portal:
+    """The portal itself, as the actor of the one move nobody makes by hand: superseding the
+    published version when a later one is published. Its events have no actor."""
+
+    is_active = True
+    is_authenticated = False
+    pk = None
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return perm == "outputs.supersede_guide_version"
+
+    def __str__(self):
+        return "NMI-Q Portal"
+
+
+PORTAL = _Portal()
+
+
 def newer_than_published(version, actor):
     """A version is published only above the guide's published one (publishing supersedes it)."""
     current = (
@@ -58,12 +76,13 @@ GUIDE_VERSION = register(
                 guards=(newer_than_published,),
                 stamp="published_at",
             ),
-            # Run by the publish service, never offered as a button: the actor is the publisher.
+            # Run by the portal (PORTAL) when the publish service publishes a later version;
+            # nobody has the permission, so it is never a button.
             Transition(
                 "supersede",
                 (GV.PUBLISHED,),
                 GV.SUPERSEDED,
-                "outputs.review_guide_version",
+                "outputs.supersede_guide_version",
                 _("Superseded by a later version"),
             ),
             Transition(

@@ -163,6 +163,7 @@ class GuideVersionFactory(factory.django.DjangoModelFactory):
         from nmiq_portal.workflow.registry import workflow_for
         from outputs.enums import GuideVersionStatus
         from outputs.services import guide_version_create, guide_version_transition
+        from outputs.workflows import PORTAL
 
         if author is None:
             author = MembershipFactory(institute=guide.institutes.order_by("pk").first()).user
@@ -173,7 +174,7 @@ class GuideVersionFactory(factory.django.DjangoModelFactory):
         for action in workflow_for(model_class).path(GuideVersionStatus.DRAFT, state):
             if action == "supersede":
                 # What publishing a later version does, without one.
-                version = workflow.transition(version, action, actor=reviewer)
+                version = workflow.transition(version, action, actor=PORTAL)
             else:
                 version = guide_version_transition(
                     actor=author if action == "submit" else reviewer,

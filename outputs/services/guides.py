@@ -18,6 +18,7 @@ from nmiq_portal.core.slugs import unique_slug
 from ..enums import GuideVersionStatus
 from ..models import Guide, GuideVersion
 from ..pdf import inspect_pdf
+from ..workflows import PORTAL
 
 #: What an author sets on a guide (its institutes, areas and authors come separately).
 GUIDE_FIELDS = ("title", "summary", "twa", "project")
@@ -185,7 +186,7 @@ def guide_version_transition(
     *, actor, guide_version: GuideVersion, action: str, comment: str = ""
 ) -> GuideVersion:
     """Submit, send back, publish or withdraw a version. Publishing supersedes the guide's
-    published version, by an engine move of its own (recorded as the publisher's)."""
+    published version, by an engine move of the portal's own (an event without an actor)."""
     if action not in PEOPLE_ACTIONS:
         raise ValidationError(_("Versions are submitted, sent back, published or withdrawn."))
     if actor is None or not actor.has_perm("outputs.view_guide_version", guide_version):
@@ -201,7 +202,7 @@ def guide_version_transition(
             workflow.transition(
                 previous,
                 "supersede",
-                actor=actor,
+                actor=PORTAL,
                 comment=_("Superseded by version %s.") % moved.number,
             )
     elif action == "withdraw":

@@ -70,7 +70,7 @@ def _render_guide(request, guide, versions, shown):
     user = request.user
     for version in versions:
         version.can_download = user.has_perm("outputs.download_guide_version", version)
-    actions = [a for a in available_actions(shown, user) if a.name != "supersede"] if shown else []
+    actions = available_actions(shown, user) if shown else []
     # Who moved the version and why: for its institutes, its reviewers and staff.
     audit = shown is not None and (
         user.has_perm("outputs.change_guide", guide)

@@ -12,6 +12,7 @@ from nmiq_portal.workflow.models import WorkflowEvent
 from outputs import services
 from outputs.enums import GuideVersionStatus
 from outputs.models import GuideVersion
+from outputs.workflows import PORTAL
 from tests.factories import GuideVersionFactory
 from tests.outputs.guides_world import GUIDE_ROLES, guide_media, guide_world  # noqa: F401
 from tests.support import shared_data
@@ -28,7 +29,8 @@ GUIDE_VERSION_TABLE = {
     "submit": ({S.DRAFT}, {"author", "staff"}, S.IN_REVIEW),
     "send_back": ({S.IN_REVIEW}, REVIEWERS, S.DRAFT),
     "publish": ({S.IN_REVIEW}, REVIEWERS, S.PUBLISHED),
-    "supersede": ({S.PUBLISHED}, REVIEWERS, S.SUPERSEDED),
+    # Nobody: the portal supersedes (see the tests below).
+    "supersede": ({S.PUBLISHED}, set(), S.SUPERSEDED),
     "withdraw": ({S.PUBLISHED}, REVIEWERS | INSTITUTE, S.WITHDRAWN),
 }
 
@@ -108,9 +110,17 @@ def test_publishing_a_later_version_supersedes_the_published_one_with_an_event()
         "supersede",
         S.PUBLISHED,
         S.SUPERSEDED,
-        coordinator,
+        None,
     )
     assert "1.1.0" in event.comment
+
+
+def test_only_the_portal_may_supersede():
+    version = GuideVersionFactory(state=S.PUBLISHED)
+    offered = [action.name for action in workflow.available_actions(version, version.reviewer)]
+    assert offered == ["withdraw"]
+    moved = workflow.transition(version, "supersede", actor=PORTAL)
+    assert moved.status == S.SUPERSEDED
 
 
 def test_an_earlier_version_is_not_published_over_a_later_one():
