@@ -272,7 +272,11 @@ def guide_version_edit(request, slug, number):
                 guide_version=version,
                 version=data["version"],
                 file=data["file"] or None,
-                authors=[request.user, *data["authors"]],
+                # An author editing stays one; staff fixing a draft do not become authors.
+                authors={
+                    *data["authors"],
+                    *[a for a in version.authors.all() if a == request.user],
+                },
                 number=data["number"],
                 change_notes=data["change_notes"],
             )
