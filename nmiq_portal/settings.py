@@ -323,6 +323,26 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# --- guides ---
+# Uploaded files (guide PDFs) live under MEDIA_ROOT, which no URL serves: each is sent by a view
+# that checks who may read it. With a bucket set, they go to an S3-compatible store instead,
+# private, read only through that view (signed URLs are never handed out).
+if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION_NAME", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "location": env.str("S3_LOCATION", default=""),
+        },
+    }
+#: The largest guide PDF accepted, in bytes (refused before it is parsed).
+GUIDE_MAX_UPLOAD_BYTES = env.int("GUIDE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+
 # --- Security ----------------------------------------------------------------------------------
 
 SECURE_SSL_REDIRECT = HTTPS
@@ -459,6 +479,7 @@ SPECTACULAR_SETTINGS = {
         "ReferenceMethodEnum": "outputs.enums.ReferenceMethod",
         "ComparisonStatusEnum": "outputs.enums.ComparisonStatus",
         "UncertaintyKindEnum": "outputs.enums.UncertaintyKind",
+        "GuideVersionStatusEnum": "outputs.enums.GuideVersionStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -7,7 +7,9 @@ from nmiq_portal.changes import register
 from . import selectors
 from .api.comparisons import ComparisonSerializer
 from .api.glossary import TermSerializer
-from .models import Comparison, Term
+from .api.guides import GuideSerializer
+from .models import Comparison, Guide, Term
+from .selectors.guides import guides_for_api
 
 # Agreed and superseded terms only: a proposal's edits record nothing, and a rejected or
 # withdrawn proposal never appears. A term shows its technology area, its working area and its
@@ -32,4 +34,22 @@ register(
     serializer_class=ComparisonSerializer,
     public=Comparison.objects.public,
     depends=("project", "results", "results__institute"),
+)
+
+
+# --- guides ---
+# A guide enters the feed with its first published version and shows only its public versions
+# (published, superseded, withdrawn): a draft or a version in review is never in its data. Its
+# versions are not a dependency: a draft's every save would then record the guide, and the feed
+# would tell when someone works on one. The moves that change its public versions (publish,
+# supersede, withdraw) record it instead (services/guides.py). Known gap: an author's new
+# name reaches the feed with the guide's next recorded change only.
+
+register(
+    "guide",
+    Guide,
+    queryset=guides_for_api,
+    serializer_class=GuideSerializer,
+    public=Guide.objects.public,
+    depends=("institutes", "technology_areas", "twa", "project"),
 )

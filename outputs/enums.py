@@ -43,3 +43,24 @@ class UncertaintyKind(models.TextChoices):
 
 #: States in which the lead institute enters and changes the comparison and its results.
 EDITABLE_COMPARISON_STATUSES = (ComparisonStatus.DRAFT,)
+
+
+# --- guides ---
+
+
+class GuideVersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+#: States in which a version is listed for anyone (a withdrawn one stays listed, as withdrawn).
+PUBLIC_GUIDE_VERSION_STATUSES = (
+    GuideVersionStatus.PUBLISHED,
+    GuideVersionStatus.SUPERSEDED,
+    GuideVersionStatus.WITHDRAWN,
+)
+#: States in which anyone may download a version's PDF (a withdrawn one is listed, not served).
+DOWNLOADABLE_GUIDE_VERSION_STATUSES = (GuideVersionStatus.PUBLISHED, GuideVersionStatus.SUPERSEDED)

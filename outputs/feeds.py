@@ -60,3 +60,40 @@ class ComparisonFeed(PublicFeed):
 
     def item_updateddate(self, comparison):
         return comparison.updated_at
+
+
+# --- guides ---
+
+
+class GuideVersionFeed(PublicFeed):
+    """Versions of good-practice guides, the most recently published first."""
+
+    title = _("NMI-Q good-practice guides: new versions")
+    subtitle = _("Versions of good-practice guides as they are published on the NMI-Q Portal.")
+
+    def link(self):
+        return reverse("outputs:guide_list")
+
+    def items(self):
+        return selectors.published_versions_for_feed(limit=FEED_LENGTH)
+
+    def item_title(self, item):
+        return _("%(guide)s, version %(number)s") % {
+            "guide": item.guide.title,
+            "number": item.number,
+        }
+
+    def item_description(self, item):
+        return item.change_notes or item.guide.summary
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.published_at
+
+    def item_author_name(self, item):
+        return ", ".join(i.acronym for i in item.guide.institutes.all())

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import feeds
 from .views import comparisons as comparison_views
-from .views import glossary
+from .views import glossary, guides
 
 app_name = "outputs"
 
@@ -49,5 +49,33 @@ urlpatterns += [
         "comparisons/<slug:slug>/transition/",
         comparison_views.comparison_transition,
         name="comparison_transition",
+    ),
+]
+
+# --- guides ---
+urlpatterns += [
+    path("guides/", guides.guide_list, name="guide_list"),
+    path("guides/feed/", feeds.GuideVersionFeed(), name="guide_feed"),
+    path("guides/new/", guides.guide_create, name="guide_create"),
+    path("guides/<slug:slug>/", guides.guide_detail, name="guide_detail"),
+    path("guides/<slug:slug>/edit/", guides.guide_edit, name="guide_edit"),
+    path("guides/<slug:slug>/latest/", guides.guide_latest, name="guide_latest"),
+    path("guides/<slug:slug>/latest/file/", guides.guide_latest_file, name="guide_latest_file"),
+    path("guides/<slug:slug>/upload/", guides.guide_version_create, name="guide_version_create"),
+    path("guides/<slug:slug>/v/<str:number>/", guides.guide_version, name="guide_version"),
+    path(
+        "guides/<slug:slug>/v/<str:number>/file/",
+        guides.guide_version_file,
+        name="guide_version_file",
+    ),
+    path(
+        "guides/<slug:slug>/v/<str:number>/edit/",
+        guides.guide_version_edit,
+        name="guide_version_edit",
+    ),
+    path(
+        "guides/<slug:slug>/v/<str:number>/transition/",
+        guides.guide_version_transition,
+        name="guide_version_transition",
     ),
 ]

@@ -153,3 +153,84 @@ def term_moved_to(term, state, *, decider=None):
                 actor=decider, term=term, action=action, comment=comment
             )
     return term
+
+
+# --- guides ---
+
+
+def guide_pdf_upload(*lines, name="guide.pdf"):
+    """A real one-page PDF, as a browser would upload it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from outputs.pdf import text_pdf
+
+    return SimpleUploadedFile(
+        name, text_pdf(list(lines) or ["A good-practice guide"]), content_type="application/pdf"
+    )
+
+
+class GuideFactory(factory.django.DjangoModelFactory):
+    """A guide made by ``guide_create`` as ``author`` (by default a new editor of ``institute``,
+    its one authoring institute)."""
+
+    class Meta:
+        model = "outputs.Guide"
+
+    title = factory.Sequence(lambda n: f"Calibrating single-photon detectors {n}")
+    summary = "How to calibrate the detection efficiency of a single-photon detector."
+    twa = factory.SubFactory("tests.collaborations.factories.TechnicalWorkingAreaFactory")
+    institute = factory.SubFactory(InstituteFactory)
+    author = None
+
+    @classmethod
+    def _create(cls, model_class, *, institute, author=None, **fields):
+        from outputs.services import guide_create
+
+        author = author or MembershipFactory(institute=institute).user
+        guide = guide_create(actor=author, institutes=[institute], **fields)
+        guide.author = author
+        return guide
+
+
+class GuideVersionFactory(factory.django.DjangoModelFactory):
+    """A version uploaded by ``author`` (a new editor of the guide's first institute by
+    default), then moved by the engine to ``state``: submitted by the author, decided by
+    ``reviewer`` (a new staff member by default)."""
+
+    class Meta:
+        model = "outputs.GuideVersion"
+
+    guide = factory.SubFactory(GuideFactory)
+    number = factory.Sequence(lambda n: f"1.{n}.0")
+    change_notes = "Clarifies the uncertainty budget."
+    author = None
+    reviewer = None
+    state = "draft"
+
+    @classmethod
+    def _create(cls, model_class, *, guide, author=None, reviewer=None, state, **fields):
+        from nmiq_portal import workflow
+        from nmiq_portal.workflow.registry import workflow_for
+        from outputs.enums import GuideVersionStatus
+        from outputs.services import guide_version_create, guide_version_transition
+        from outputs.workflows import PORTAL
+
+        if author is None:
+            author = MembershipFactory(institute=guide.institutes.order_by("pk").first()).user
+        version = guide_version_create(
+            actor=author, guide=guide, file=guide_pdf_upload(guide.title), **fields
+        )
+        reviewer = reviewer or StaffFactory()
+        for action in workflow_for(model_class).path(GuideVersionStatus.DRAFT, state):
+            if action == "supersede":
+                # What publishing a later version does, without one.
+                version = workflow.transition(version, action, actor=PORTAL)
+            else:
+                version = guide_version_transition(
+                    actor=author if action == "submit" else reviewer,
+                    guide_version=version,
+                    action=action,
+                    comment="For the test." if action in ("send_back", "withdraw") else "",
+                )
+        version.author, version.reviewer = author, reviewer
+        return version

@@ -2,3 +2,4 @@
 
 from .comparisons import Comparison, ComparisonResult
 from .glossary import Term
+from .guides import Guide, GuideVersion

@@ -15,3 +15,10 @@ from .glossary import (
     term_transition,
     term_update,
 )
+from .guides import (
+    guide_create,
+    guide_update,
+    guide_version_create,
+    guide_version_transition,
+    guide_version_update,
+)

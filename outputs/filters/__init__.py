@@ -1,0 +1,1 @@
+"""FilterSets of the outputs, one module per kind, shared by the pages and the API."""

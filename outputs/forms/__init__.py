@@ -1,0 +1,1 @@
+"""Forms of the outputs pages, one module per kind."""
