@@ -12,5 +12,6 @@ class OutputsConfig(AppConfig):
             comparisons_sections,
             notifications,
             permissions,
+            sections,
             workflows,
         )

@@ -30,3 +30,4 @@ from .guides import (
     published_versions_for_feed,
     version_timeline,
 )
+from .overview import published_counts
