@@ -27,7 +27,15 @@ from .enums import (
     TestbedStatus,
 )
 from .fields import QuantityField
-from .models import CapabilityRecord, Contact, Institute, Service, TechnologyArea, Testbed
+from .models import (
+    CapabilityRecord,
+    Contact,
+    Institute,
+    Service,
+    TechnologyArea,
+    Testbed,
+    has_evidence,
+)
 
 
 class InstituteFilterSet(django_filters.FilterSet):
@@ -133,6 +141,9 @@ class CapabilityFilterSet(django_filters.FilterSet):
     si = django_filters.BooleanFilter(
         label=_("SI traceable only"), widget=forms.CheckboxInput, method="filter_si"
     )
+    evidence = django_filters.BooleanFilter(
+        label=_("With evidence only"), widget=forms.CheckboxInput, method="filter_evidence"
+    )
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=LISTED_STATUSES, distinct=False
     )
@@ -170,6 +181,10 @@ class CapabilityFilterSet(django_filters.FilterSet):
 
     def filter_si(self, queryset, name, value):
         return queryset.filter(si_traceable=True) if value else queryset
+
+    def filter_evidence(self, queryset, name, value):
+        """Records with at least one piece of evidence (a comparison, result, guide, paper)."""
+        return queryset.filter(has_evidence(queryset.model)) if value else queryset
 
     def filter_q(self, queryset, name, value):
         ranges, text = units.quantities_in_text(value or "")

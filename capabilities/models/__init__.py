@@ -1,7 +1,7 @@
 """The models of the capabilities app, one module per seam; every caller imports them from
 here (``from capabilities.models import Testbed``), as Django does."""
 
-from .evidence import DOI, Evidence, EvidenceQuerySet
+from .evidence import DOI, Evidence, EvidenceQuerySet, has_evidence
 from .institutes import Institute, InstituteQuerySet, Invitation, Membership
 from .records import (
     KCDB_CODE,

@@ -6,7 +6,7 @@ import pghistory
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -110,3 +110,8 @@ class Evidence(models.Model):
     @property
     def doi_url(self) -> str:
         return f"https://doi.org/{self.doi}" if self.doi else ""
+
+
+def has_evidence(model) -> Exists:
+    """True where a testbed or service (``model`` is either) has at least one piece of evidence."""
+    return Exists(Evidence.objects.filter(**{model._meta.model_name: OuterRef("pk")}))

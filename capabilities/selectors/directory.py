@@ -22,7 +22,7 @@ from ..filters import (
     ServiceFilterSet,
     TestbedFilterSet,
 )
-from ..models import CapabilityRecord, Institute, Service, TechnologyArea, Testbed
+from ..models import CapabilityRecord, Institute, Service, TechnologyArea, Testbed, has_evidence
 
 #: What the search returns, with the FilterSet each kind is filtered by.
 SEARCHED = {
@@ -36,6 +36,7 @@ RECORD_FILTERS = (
     "access",
     "audience",
     "si",
+    "evidence",
     "status",
     "kind",
     *(f"{dimension}_{end}" for dimension in CapabilityRecord.RANGES for end in ("min", "max")),
@@ -184,6 +185,7 @@ FACET_COLUMNS = {
         "institute": "institute__slug",
         "status": "status",
         "si": "si_traceable",
+        "evidence": "has_evidence",
         "access": "access_modes",
         "audience": "audiences",
     },
@@ -202,6 +204,8 @@ def _facet_rows(kind: str, qs) -> tuple[list[tuple], dict[int, set[str]]]:
     whatever the number of facets."""
     if "rank" not in qs.query.annotations:
         qs = qs.annotate(rank=Value(0.0, output_field=FloatField()))
+    if kind != RecordType.INSTITUTE:
+        qs = qs.annotate(has_evidence=has_evidence(qs.model))
     rows = list(qs.order_by().values_list(*RESULT_COLUMNS, *FACET_COLUMNS[kind].values()))
     areas: dict[int, set[str]] = {}
     if kind != RecordType.INSTITUTE and rows:
@@ -224,7 +228,7 @@ def _count_facet(key: str, kind: str, rows: list[tuple], areas: dict) -> Counter
     if key not in FACET_COLUMNS[kind]:
         return Counter()
     index = len(RESULT_COLUMNS) + list(FACET_COLUMNS[kind]).index(key)
-    if key == "si":
+    if key in ("si", "evidence"):
         return Counter({"on": sum(1 for row in rows if row[index])})
     if key in ("access", "audience"):
         return Counter(value for row in rows for value in set(row[index]))
@@ -245,6 +249,7 @@ FACETS = (
     ("access", gettext_lazy("Access mode")),
     ("audience", gettext_lazy("Who may use it")),
     ("si", gettext_lazy("SI traceability")),
+    ("evidence", gettext_lazy("Evidence")),
     ("status", gettext_lazy("Status")),
 )
 
@@ -272,6 +277,8 @@ def _facet_labels(key: str, counts: Counter, chosen: set) -> list[tuple[str, str
         return [(value, label, 0) for value, label in Audience.choices]
     if key == "si":
         return [("on", _("SI traceable"), 0)]
+    if key == "evidence":
+        return [("on", _("Has evidence"), 0)]
     return [(value, label, 0) for value, label in LISTED_STATUSES]
 
 

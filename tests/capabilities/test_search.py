@@ -8,9 +8,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
+from capabilities import models as directory
 from capabilities import search, selectors
 from capabilities.enums import Visibility
-from capabilities.models import TechnologyArea
+from capabilities.models import Evidence, Service, TechnologyArea
 from capabilities.selectors import directory as directory_selectors
 from tests.factories import (
     InstituteFactory,
@@ -291,6 +292,21 @@ def test_array_and_boolean_facets(catalogue):
     assert facet(facets, "si") == {"on": 2}
     assert len(names({"access": ["on_site"]})) == 1
     assert len(names({"si": ["on"]})) + len(names({"si": ["on"]}, kind="service")) == 2
+
+
+def test_the_evidence_facet_counts_and_keeps_the_records_with_evidence(catalogue):
+    with_paper = directory.Testbed.objects.get(institute=catalogue["jp"])
+    Evidence.objects.create(testbed=with_paper, kind="paper", title="A paper", doi="10.1088/x")
+    service = Service.objects.get(institute=catalogue["us"])
+    for title in ("First", "Second"):  # two pieces count the record once
+        Evidence.objects.create(service=service, kind="paper", title=title, doi="10.1088/y")
+    facets = selectors.directory_search(user=ANYONE, params={}).facets
+    assert facet(facets, "evidence") == {"on": 2}
+    assert names({"evidence": ["on"]}) == [with_paper.name]
+    assert names({"evidence": ["on"]}, kind="service") == [service.name]
+    assert facet(
+        selectors.directory_search(user=ANYONE, params={"evidence": ["on"]}).facets, "type"
+    ) == {"testbed": 1, "service": 1}
 
 
 def test_record_only_filters_leave_institutes_out(catalogue):
