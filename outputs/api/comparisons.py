@@ -242,7 +242,6 @@ class ComparisonViewSet(
     filterset_class = ComparisonFilterSet
     sort_options = {
         "updated": ("-updated_at", "pk"),
-        "published": ("-published_at", "pk"),
         "identifier": ("identifier", "pk"),
     }
     lookup_field = "uuid"

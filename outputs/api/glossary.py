@@ -210,10 +210,8 @@ class TermViewSet(WriteMixin, FieldsMixin, viewsets.ModelViewSet):
     filterset_class = TermFilterSet
     sort_options = {
         "term": ("letter", "term", "pk"),
-        "agreed": ("-agreed_at", "pk"),
         "updated": ("-updated_at", "pk"),
     }
-    sort_descriptions = {"agreed": "agreed (the newest first)"}
     lookup_field = "uuid"
     lookup_value_regex = "[0-9a-f-]{36}"
     write_serializer_class = TermWriteSerializer
