@@ -10,6 +10,7 @@ class OutputsConfig(AppConfig):
         from . import (  # noqa: F401 - register
             changes,
             comparisons_sections,
+            evidence,
             notifications,
             permissions,
             sections,

@@ -40,6 +40,7 @@ urlpatterns += [
         name="comparison_csv",
     ),
     path("comparisons/<slug:slug>/edit/", comparison_views.comparison_edit, name="comparison_edit"),
+    path("comparisons/<slug:slug>/cite/", comparison_views.comparison_cite, name="comparison_cite"),
     path(
         "comparisons/<slug:slug>/results/new/",
         comparison_views.result_create,
@@ -67,6 +68,11 @@ urlpatterns += [
         "guides/<slug:slug>/v/<str:number>/file/",
         guides.guide_version_file,
         name="guide_version_file",
+    ),
+    path(
+        "guides/<slug:slug>/v/<str:number>/cite/",
+        guides.guide_version_cite,
+        name="guide_version_cite",
     ),
     path(
         "guides/<slug:slug>/v/<str:number>/edit/",

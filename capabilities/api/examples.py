@@ -103,6 +103,7 @@ TESTBED = {
             "doi_url": "",
             "reference": "",
             "year": 2024,
+            "portal_url": "",
         }
     ],
     "quantities": ["attenuation", "qubit coherence time T1", "qubit coherence time T2"],
@@ -195,6 +196,7 @@ SERVICE = {
             "doi_url": "https://doi.org/10.1140/epjqt/s40507-020-00089-1",
             "reference": "EMPIR MIQC2",
             "year": 2020,
+            "portal_url": "",
         }
     ],
     "kind": "characterisation",

@@ -1,7 +1,15 @@
 """The models of the capabilities app, one module per seam; every caller imports them from
 here (``from capabilities.models import Testbed``), as Django does."""
 
-from .evidence import DOI, Evidence, EvidenceQuerySet, has_evidence
+from .evidence import (
+    DOI,
+    Evidence,
+    EvidenceQuerySet,
+    citable,
+    evidence_prefetch,
+    has_evidence,
+    register_output,
+)
 from .institutes import Institute, InstituteQuerySet, Invitation, Membership
 from .records import (
     KCDB_CODE,

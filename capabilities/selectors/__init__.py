@@ -35,6 +35,7 @@ from .institutes import (
 )
 from .records import (
     area_trails,
+    citing_candidates,
     contacts_for_api,
     institute_records,
     institutes_for_api,

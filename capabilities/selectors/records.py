@@ -1,9 +1,20 @@
 """Reads of testbeds and services: their pages, and what the API, the change feed and the
 snapshot show of every directory model."""
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 
-from ..models import Contact, Institute, Service, TechnologyArea, Testbed
+from ..enums import ServiceStatus, TestbedStatus
+from ..models import (
+    Contact,
+    Evidence,
+    Institute,
+    Service,
+    TechnologyArea,
+    Testbed,
+    evidence_prefetch,
+)
+from ..permissions import institute_roles
 from .institutes import institute_list
 
 
@@ -19,7 +30,7 @@ def testbed_for_page(*, user):
                 "services",
                 queryset=Service.objects.visible_to(user).select_related("institute"),
             ),
-            "evidence",
+            evidence_prefetch(),
         )
     )
 
@@ -32,9 +43,35 @@ def service_for_page(*, user):
         .prefetch_related(
             "technology_areas",
             Prefetch("contacts", queryset=Contact.objects.visible_to(user).order_by("name")),
-            "evidence",
+            evidence_prefetch(),
         )
     )
+
+
+def citing_candidates(*, user, institutes, output) -> list[Testbed | Service]:
+    """The testbeds and services of ``institutes`` that ``user`` may change (a member's, or any
+    for staff), not retired and not citing ``output`` yet: what they may cite it from."""
+    institute_ids = {institute.pk for institute in institutes}
+    if not user.is_staff:
+        institute_ids &= set(institute_roles(user))
+    if not institute_ids:
+        return []
+    output_type = ContentType.objects.get_for_model(output)
+    candidates = []
+    for model, retired in ((Testbed, TestbedStatus.RETIRED), (Service, ServiceStatus.RETIRED)):
+        cited = Evidence.all_objects.filter(
+            **{model._meta.model_name: OuterRef("pk")},
+            output_type=output_type,
+            output_id=output.pk,
+        )
+        candidates += (
+            model.objects.filter(institute__in=institute_ids)
+            .exclude(status=retired)
+            .exclude(Exists(cited))
+            .select_related("institute")
+            .order_by("institute__acronym", "name", "pk")
+        )
+    return candidates
 
 
 def related_testbed(*, user, service: Service) -> Testbed | None:
@@ -121,7 +158,7 @@ def testbeds_for_api(*, user):
     return (
         Testbed.objects.visible_to(user)
         .select_related("institute", "readiness__scale")
-        .prefetch_related("technology_areas", _visible_contacts(user), "evidence")
+        .prefetch_related("technology_areas", _visible_contacts(user), evidence_prefetch())
         .order_by("name", "pk")
     )
 
@@ -132,7 +169,7 @@ def services_for_api(*, user):
     return (
         Service.objects.visible_to(user)
         .select_related("institute")
-        .prefetch_related("technology_areas", _visible_contacts(user), "evidence")
+        .prefetch_related("technology_areas", _visible_contacts(user), evidence_prefetch())
         .annotate(visible_testbed_uuid=Subquery(testbed.values("uuid")[:1]))
         .order_by("name", "pk")
     )

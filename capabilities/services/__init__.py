@@ -13,6 +13,7 @@ from .access_requests import (
 from .evidence import (
     EVIDENCE_FIELDS,
     evidence_add,
+    evidence_cite,
     evidence_remove,
     evidence_update,
 )

@@ -29,6 +29,7 @@ from ..comparisons_filters import ComparisonFilterSet
 from ..comparisons_forms import ComparisonForm, ResultForm
 from ..enums import ComparisonStatus, ReferenceMethod
 from ..models import Comparison, ComparisonResult
+from . import evidence
 
 PAGE_SIZE = 30
 
@@ -113,8 +114,15 @@ def comparison_detail(request, slug):
             "timeline": events_for(comparison)
             if user.has_perm("outputs.view_comparison_audit", comparison)
             else None,
+            "cite_form": evidence.cite_form(request, comparison),
         },
     )
+
+
+@login_required
+@require_POST
+def comparison_cite(request, slug):
+    return evidence.cite(request, _visible(request, slug))
 
 
 def _chart_label(result, rows) -> str:

@@ -1,6 +1,8 @@
 """Pages of good-practice guides: the list, a guide and each of its versions, their PDFs, and
 the forms of authors and reviewers."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,8 +28,11 @@ from ..forms.guides import GuideForm, GuideTransitionForm, GuideVersionForm
 from ..models import GuideVersion
 from ..selectors import guides as selectors
 from ..services import guides as services
+from . import evidence
 
 PAGE_SIZE = 30
+
+logger = logging.getLogger(__name__)
 
 
 def _query(request) -> str:
@@ -94,6 +99,7 @@ def _render_guide(request, guide, versions, shown):
             ),
             "can_edit_version": shown is not None
             and user.has_perm("outputs.change_guide_version", shown),
+            "cite_form": evidence.cite_form(request, shown) if shown else None,
         },
     )
 
@@ -122,6 +128,13 @@ def guide_version(request, slug, number):
     return _render_guide(request, guide, versions, shown)
 
 
+@login_required
+@require_POST
+def guide_version_cite(request, slug, number):
+    _guide, _versions, version = _visible_version(request, slug, number)
+    return evidence.cite(request, version)
+
+
 def guide_latest(request, slug):
     """The latest published version (a redirect, so its address is the version's own)."""
     guide = _visible_guide(request, slug)
@@ -134,8 +147,13 @@ def guide_latest(request, slug):
 def _send(request, version):
     if not request.user.has_perm("outputs.download_guide_version", version):
         raise Http404
+    try:
+        stream = version.file.open("rb")
+    except OSError:  # the store lost it (a restore without media, say): a 404, logged, not a 500
+        logger.error("The PDF of guide version %s is missing from the file store.", version.pk)
+        raise Http404 from None
     response = FileResponse(
-        version.file.open("rb"),
+        stream,
         as_attachment=True,
         filename=version.original_name or f"{version.guide.slug}-{version.number}.pdf",
         content_type="application/pdf",

@@ -318,6 +318,7 @@ def test_api_gives_the_evidence_of_a_record(api, institute, kind):
             "doi_url": f"https://doi.org/{PAPER['doi']}",
             "reference": "BIPM.EM-K10.a",
             "year": 2019,
+            "portal_url": "",
         }
     ]
 

@@ -125,15 +125,25 @@ class EvidenceSerializer(serializers.ModelSerializer):
     """An item of "how we know": a comparison, benchmark result, guide or paper."""
 
     doi_url = serializers.SerializerMethodField(help_text="https://doi.org/ link; empty without.")
+    portal_url = serializers.SerializerMethodField(
+        help_text="The page of the guide version, result or comparison of this portal that the "
+        "item cites; empty when it points elsewhere."
+    )
 
     class Meta:
         model = Evidence
-        fields = ["kind", "title", "url", "doi", "doi_url", "reference", "year"]
+        fields = ["kind", "title", "url", "doi", "doi_url", "reference", "year", "portal_url"]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_doi_url(self, evidence) -> str:
         return evidence.doi_url
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_portal_url(self, evidence) -> str:
+        if not evidence.output_id:
+            return ""
+        return self.context["request"].build_absolute_uri(evidence.link)
 
 
 def _pairs(items, keys: tuple[str, str]) -> list[dict]:
