@@ -161,22 +161,28 @@ def guide_version_create(*, actor, guide: Guide, file, authors=(), **fields) -> 
 def guide_version_update(
     *, actor, guide_version: GuideVersion, version: int, file=None, authors=None, **changes
 ) -> GuideVersion:
-    """An author revises a draft: its number, change notes, authors or PDF."""
+    """An author revises a draft: its number, change notes, authors or PDF. A replaced PDF
+    leaves the store once the change is committed; every check runs before anything is stored."""
     _check_fields(changes, VERSION_FIELDS)
     locked = lock_version(guide_version, version, fields=VERSION_FIELDS)
     require(actor, "outputs.change_guide_version", locked)
+    if authors is not None:
+        authors = set(authors)
+        if not authors:
+            raise ValidationError({"authors": _("A version has at least one author.")})
     for name, value in changes.items():
         setattr(locked, name, value)
+    replaced = locked.file.name if file is not None else ""
     if file is not None:
         _attach(locked, file)
     locked.version += 1
     _check_number(locked.guide, locked.number, exclude=locked)
     locked.full_clean()
     locked.save()
+    if replaced and replaced != locked.file.name:
+        storage = locked.file.storage
+        transaction.on_commit(lambda: storage.delete(replaced))
     if authors is not None:
-        authors = set(authors)
-        if not authors:
-            raise ValidationError({"authors": _("A version has at least one author.")})
         locked.authors.set(authors)
     return locked
 

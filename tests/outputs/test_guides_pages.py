@@ -111,6 +111,15 @@ def test_the_storage_path_of_a_file_is_not_served(client, world, settings):
     assert author.get(f"{settings.MEDIA_URL}{world.versions['draft'].file.name}").status_code == 404
 
 
+def test_a_file_lost_by_the_store_is_a_404_and_logged(client, caplog):
+    version = GuideVersionFactory(state=S.PUBLISHED)
+    version.file.storage.delete(version.file.name)
+    with caplog.at_level("ERROR", logger="outputs.views.guides"):
+        response = client.get(version.get_file_url())
+    assert response.status_code == 404
+    assert f"guide version {version.pk} is missing" in caplog.text
+
+
 def test_latest_is_the_published_version_and_stays_stable(client, world):
     guide = world.guide
     latest = client.get(reverse("outputs:guide_latest", args=[guide.slug]))

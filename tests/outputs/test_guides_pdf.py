@@ -168,3 +168,44 @@ def test_the_browsers_type_and_the_name_do_not_make_a_pdf():
     with pytest.raises(ValidationError):
         inspect_pdf(_upload(_html(), name="guide.pdf", content_type="application/pdf"))
     assert inspect_pdf(_upload(text_pdf(["x"]), name="guide.txt", content_type="text/plain"))
+
+
+def _stored(settings) -> set[Path]:
+    return {path for path in Path(settings.MEDIA_ROOT).rglob("*.pdf")}
+
+
+def test_a_replaced_pdf_leaves_the_store_once_committed(
+    settings, django_capture_on_commit_callbacks
+):
+    guide = GuideFactory()
+    version = services.guide_version_create(
+        actor=guide.author, guide=guide, file=_upload(text_pdf(["First"])), number="1.0.0"
+    )
+    first = Path(version.file.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        version = services.guide_version_update(
+            actor=guide.author,
+            guide_version=version,
+            version=version.version,
+            file=_upload(text_pdf(["Second"])),
+        )
+    assert not first.exists()
+    assert Path(version.file.path).exists()
+    assert Path(version.file.path) in _stored(settings)
+
+
+def test_a_refused_revision_stores_no_new_file(settings):
+    guide = GuideFactory()
+    version = services.guide_version_create(
+        actor=guide.author, guide=guide, file=_upload(text_pdf(["First"])), number="1.0.0"
+    )
+    before = _stored(settings)
+    with pytest.raises(ValidationError, match="at least one author"):
+        services.guide_version_update(
+            actor=guide.author,
+            guide_version=version,
+            version=version.version,
+            file=_upload(text_pdf(["Second"])),
+            authors=[],
+        )
+    assert _stored(settings) == before
