@@ -5,9 +5,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from nmiq_portal.notifications.registry import NotificationType, register
-from nmiq_portal.notifications.services import notify
+from nmiq_portal.notifications.services import notify, settle
 
 from .permissions import guide_reviewers
+
+#: The moves that answer a submission: once one is made, "… submitted for review" is settled
+#: in every reviewer's inbox.
+DECISIONS = ("publish", "send_back", "withdraw")
 
 # --- glossary ---
 
@@ -43,6 +47,8 @@ def _term_audience(term, action):
 def term_moved(*, event, obj, transition) -> None:
     """Proposals reach those who may decide on them; decisions reach the proposer."""
     term = obj
+    if event.action != "create":  # every other move ends the proposal
+        settle(target=term, verbs=[TERM_TYPES["create"].key])
     ntype = TERM_TYPES.get(event.action)
     if ntype is None:
         return
@@ -126,6 +132,8 @@ COMPARISON_AUDIENCES = {
 def comparison_moved(*, event, obj, transition) -> None:
     """Notify the people concerned by a comparison's move (the workflow's notify hook)."""
     comparison = obj
+    if event.action in DECISIONS:
+        settle(target=comparison, verbs=[COMPARISON_TYPES["submit"].key])
     parts = [make(comparison) for make in COMPARISON_AUDIENCES.get(event.action, ())]
     if not parts:
         return
@@ -205,6 +213,8 @@ GUIDE_VERSION_AUDIENCES = {
 
 def guide_version_moved(*, event, obj, transition) -> None:
     """Notify the people concerned by a guide version's move (the workflow's notify hook)."""
+    if event.action in DECISIONS:
+        settle(target=obj, verbs=[GUIDE_VERSION_TYPES["submit"].key])
     audience = GUIDE_VERSION_AUDIENCES.get(event.action)
     if audience is None:
         return

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -93,6 +94,24 @@ def notify(*, recipient, verb: str, actor=None, target=None, data=None, url: str
         notification.email = NotificationEmail.NONE
     notification.save()
     return notification
+
+
+def settle(*, target, verbs) -> int:
+    """Mark read the unread ``verbs`` notifications about ``target`` (and take them out of the
+    digest they wait for): a request for action ("… submitted for review") that someone has
+    answered is no longer news to anyone."""
+    return Notification.objects.filter(
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=str(target.pk),
+        verb__in=list(verbs),
+        read_at__isnull=True,
+    ).update(
+        read_at=timezone.now(),
+        email=Case(
+            When(email=NotificationEmail.DIGEST, then=Value(NotificationEmail.NONE)),
+            default=F("email"),
+        ),
+    )
 
 
 def _retry_delay(attempts: int) -> timedelta:

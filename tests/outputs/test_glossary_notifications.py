@@ -4,6 +4,7 @@ a decision notifies the proposer; e-mails leave after commit."""
 import pytest
 from django.core import mail
 
+from nmiq_portal.notifications.enums import Delivery
 from nmiq_portal.notifications.models import Notification
 from outputs import services
 from outputs.enums import TermStatus
@@ -63,3 +64,31 @@ def test_a_withdrawal_notifies_nobody():
         actor=world["people"]["proposer"], term=world["term"], action="withdraw"
     )
     assert Notification.objects.count() == before
+
+
+@pytest.mark.parametrize(("action", "role"), [("agree", "coordinator"), ("withdraw", "proposer")])
+def test_the_end_of_a_proposal_settles_it_in_every_deciders_inbox(action, role):
+    """Each coordinator was asked to decide; once one did (or the proposer withdrew), nobody's
+    inbox still asks and nothing about it waits for a digest; other proposals still ask."""
+    world = cast(TermStatus.AGREED, twa=False)
+    people = world["people"]
+    people["other_twa_coordinator"].notification_delivery = Delivery.DAILY
+    people["other_twa_coordinator"].save()
+    institute = world["term"].proposed_by_institute
+    ended, pending = (
+        services.term_propose(
+            actor=people["proposer"], institute=institute, **{**FIELDS, "term": name}
+        )
+        for name in ("coverage interval", "coverage probability")
+    )
+
+    def asked(term):
+        return Notification.objects.filter(verb="outputs.term_proposed", data__term=term.term)
+
+    assert asked(ended).filter(email="digest").exists()
+    services.term_transition(actor=people[role], term=ended, action=action, comment="Ok.")
+    assert asked(ended).count() == 2
+    assert not asked(ended).filter(read_at__isnull=True).exists()
+    assert not asked(ended).filter(email="digest").exists()
+    assert asked(pending).filter(read_at__isnull=True).count() == 2
+    assert asked(pending).filter(email="digest").exists()
