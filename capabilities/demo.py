@@ -1029,8 +1029,9 @@ SERVICES = [
 
 #: Who enters each institute's records: its demo member where there is one, else staff.
 #: "How we know", only where the reference data gives a real source: the published KCDB CMCs of
-#: the METAS and INTI services (kcdb_cmc_full_records.json, with their publication dates). No
-#: demo record is a NIST or PTB Josephson voltage standard, so BIPM.EM-K10 is cited nowhere.
+#: the METAS and INTI services (kcdb_cmc_full_records.json, with their publication dates).
+#: BIPM.EM-K10 is not cited here: the outputs demo publishes it on the portal and has NRC's DC
+#: voltage service (NRC took part) cite it there.
 EVIDENCE = {
     ("METAS", "S-parameter transmission phase in coaxial line"): [
         {

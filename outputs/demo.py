@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 
 from capabilities.demo import DEMO_PASSWORD, demo_email
 from capabilities.enums import InstituteKind, MemberRole
-from capabilities.models import Institute, Membership, TechnologyArea
-from capabilities.services import index_for_search
+from capabilities.models import Evidence, Institute, Membership, Service, TechnologyArea
+from capabilities.services import evidence_cite, index_for_search
 from collaborations import services as collaborations
 from collaborations.enums import ProjectKind
 from collaborations.models import Project, TechnicalWorkingArea
@@ -536,6 +536,30 @@ def _seed_comparisons(stdout) -> None:
     )
 
 
+#: The one demo record that took part in a demo comparison: NRC's DC voltage service works by
+#: direct comparison to NRC's Josephson array (its KCDB CMC, in capabilities' demo), and NRC's
+#: Josephson standard is row 4 of BIPM.EM-K10's published table.
+CITATION = (
+    "NRC",
+    "DC voltage standards by direct comparison to a Josephson array",
+    "BIPM.EM-K10",
+    "NRC's Josephson standard: row 4 of the published table, D = 0.20 nV, U = 0.6 nV (k = 2).",
+)
+
+
+def _cite_comparison(stdout) -> None:
+    """NRC's DC voltage service cites BIPM.EM-K10 as its evidence (kept when already there)."""
+    acronym, service_name, identifier, note = CITATION
+    service = Service.objects.filter(institute__acronym=acronym, name=service_name).first()
+    comparison = Comparison.objects.public().filter(identifier=identifier).first()
+    if service is None or comparison is None:
+        return
+    if not Evidence.all_objects.filter(service=service, output_id=comparison.pk).exists():
+        staff = get_user_model().objects.get(email=demo_email("staff"))
+        evidence_cite(actor=staff, record=service, output=comparison, note=note)
+    stdout.write(f"Evidence: {service_name} ({acronym}) cites {identifier}.")
+
+
 # --- guides ---
 # A guide of PTB in the quantum photonics working area (TWA 2, coordinated by NIST's demo
 # coordinator, who has no conflict with PTB). Version 1.0.0 is published, then superseded by
@@ -591,4 +615,5 @@ def seed(stdout) -> None:
     """Create the demo data of every kind of output (existing records are kept)."""
     _seed_glossary(stdout)
     _seed_comparisons(stdout)
+    _cite_comparison(stdout)
     seed_guides(stdout)

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from capabilities.models import Evidence, Service
 from nmiq_portal.workflow import events_for
-from outputs.demo import K10, K30
+from outputs.demo import CITATION, K10, K30
 from outputs.enums import ComparisonStatus, ReferenceMethod
 from outputs.models import Comparison, ComparisonResult
 from tests.support import shared_data
@@ -64,8 +65,23 @@ def test_bipm_em_k10_gives_back_the_published_degrees_of_equivalence(seeded, cli
     assert [p["d"] for p in data["points"]] == [d for _row, _lab, d, _u in K10]
 
 
+def test_nrcs_dc_voltage_service_cites_bipm_em_k10_on_its_page(seeded, client):
+    acronym, service_name, identifier, _note = CITATION
+    service = Service.objects.get(institute__acronym=acronym, name=service_name)
+    assert [e.output for e in service.evidence.all()] == [seeded[identifier]]
+    page = client.get(service.get_absolute_url()).content.decode()
+    assert f'href="{seeded[identifier].get_absolute_url()}"' in page
+
+
 def test_seeding_again_changes_nothing(seeded):
-    before = (Comparison.objects.count(), ComparisonResult.objects.count())
+    def counts():
+        return (
+            Comparison.objects.count(),
+            ComparisonResult.objects.count(),
+            Evidence.all_objects.count(),
+        )
+
+    before = counts()
     with override_settings(DEBUG=True):
         call_command("seed_demo", stdout=io.StringIO())
-    assert (Comparison.objects.count(), ComparisonResult.objects.count()) == before
+    assert counts() == before
