@@ -14,8 +14,8 @@ from nmiq_portal.api.conditional import WriteMixin, read_schema, write_schema
 from nmiq_portal.api.fields import FieldsMixin
 
 from .. import selectors, services
-from ..comparisons_filters import ComparisonFilterSet
 from ..enums import ComparisonStatus, ReferenceMethod, UncertaintyKind
+from ..filters.comparisons import ComparisonFilterSet
 from ..models import Comparison
 from ..services.comparisons import COMPARISON_FIELDS
 from ..workflows import COMPARISON

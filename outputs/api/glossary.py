@@ -21,7 +21,7 @@ from nmiq_portal.core.markdown import render_markdown
 from nmiq_portal.core.permissions import require
 
 from .. import selectors, services
-from ..glossary_filters import TermFilterSet
+from ..filters.glossary import TermFilterSet
 from ..models import Term
 from ..services import TERM_FIELDS
 from ..workflows import TERM

@@ -25,9 +25,9 @@ from nmiq_portal.workflow import available_actions, events_for
 
 from .. import comparisons_formatting as fmt
 from .. import selectors, services
-from ..comparisons_filters import ComparisonFilterSet
-from ..comparisons_forms import ComparisonForm, ResultForm
 from ..enums import ComparisonStatus, ReferenceMethod
+from ..filters.comparisons import ComparisonFilterSet
+from ..forms.comparisons import ComparisonForm, ResultForm
 from ..models import Comparison, ComparisonResult
 from . import evidence
 

@@ -22,8 +22,8 @@ from nmiq_portal.workflow import available_actions
 
 from .. import selectors, services
 from ..enums import TermStatus
-from ..glossary_filters import TermFilterSet
-from ..glossary_forms import SupersedeForm, TermForm
+from ..filters.glossary import TermFilterSet
+from ..forms.glossary import SupersedeForm, TermForm
 from ..glossary_jsonld import term_ld, term_set_ld
 from ..models import Term
 

@@ -7,9 +7,9 @@ from capabilities.models import Institute
 from collaborations.enums import ProjectKind
 from collaborations.models import Project
 
-from .models import Comparison, ComparisonResult
-from .selectors.comparisons import records_for_results
-from .services.comparisons import COMPARISON_FIELDS, RESULT_FIELDS
+from ..models import Comparison, ComparisonResult
+from ..selectors.comparisons import records_for_results
+from ..services.comparisons import COMPARISON_FIELDS, RESULT_FIELDS
 
 
 class ComparisonForm(forms.ModelForm):

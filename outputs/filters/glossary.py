@@ -12,9 +12,9 @@ from drf_spectacular.utils import extend_schema_field
 from capabilities import search
 from capabilities.models import TechnologyArea
 
-from .enums import TermStatus
-from .models import Term
-from .selectors import LETTERS
+from ..enums import TermStatus
+from ..models import Term
+from ..selectors import LETTERS
 
 
 def search_terms(queryset, text: str):

@@ -9,8 +9,8 @@ from capabilities.models import Institute
 from collaborations.filters import SlugsFilter
 from collaborations.models import TechnicalWorkingArea
 
-from .enums import ReferenceMethod
-from .models import Comparison, ComparisonResult
+from ..enums import ReferenceMethod
+from ..models import Comparison, ComparisonResult
 
 
 class ComparisonFilterSet(django_filters.FilterSet):

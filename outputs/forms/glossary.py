@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from capabilities.models import Institute, TechnologyArea
 from collaborations.models import TechnicalWorkingArea
 
-from .models import Term
-from .services import TERM_FIELDS
+from ..models import Term
+from ..services import TERM_FIELDS
 
 MAX_SYNONYMS = 20
 
