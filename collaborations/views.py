@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from capabilities.models import Institute
+from nmiq_portal.core import sections
 from nmiq_portal.core.exceptions import StaleEdit
 from nmiq_portal.core.forms import (
     add_service_errors,
@@ -403,5 +404,6 @@ def review_queue(request):
             "entries": entries,
             "review_days": settings.PROPOSAL_REVIEW_DAYS,
             "coordinates": request.user.is_staff or request.user.coordinated_twas.exists(),
+            "sections": sections.render_context("review", request),
         },
     )

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Section:
-    page: str  # "home", "profile", "institute" (context also takes ``institute``) or "record"
-    # (a testbed's or service's page; context also takes ``record``)
+    page: str  # "home", "profile", "review" (a coordinator's queue), "institute" (context also
+    # takes ``institute``) or "record" (a testbed's or service's page; context takes ``record``)
     key: str
     template: str
     context: Callable  # (request, **objects of the page) -> dict

@@ -3,6 +3,7 @@
 from .comparisons import (
     comparison_for_page,
     comparison_list,
+    comparison_review_queue,
     comparison_rows,
     comparisons_for_api,
     comparisons_for_feed,

@@ -3,10 +3,14 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 
 from capabilities.models import Service, Testbed
+from capabilities.permissions import institute_roles
+from nmiq_portal.workflow.models import WorkflowEvent
 
+from ..enums import ComparisonStatus
 from ..models import Comparison, ComparisonResult
 
 
@@ -101,4 +105,33 @@ def records_for_results(*, user):
     return (
         Testbed.objects.visible_to(user).select_related("institute").order_by("name"),
         Service.objects.visible_to(user).select_related("institute").order_by("name"),
+    )
+
+
+def comparison_review_queue(*, user) -> list[Comparison]:
+    """Comparisons in review that ``user`` may publish or send back: of projects in working
+    areas they coordinate (staff: all), never one their institute leads, joined or gave a result
+    to (the conflict the decision itself checks again), oldest submission first."""
+    if not user.is_authenticated:
+        return []
+    waiting = Comparison.objects.filter(status=ComparisonStatus.IN_REVIEW)
+    if not user.is_staff:
+        waiting = waiting.filter(project__twa__coordinators=user)
+    mine = list(institute_roles(user))
+    if mine:
+        waiting = waiting.exclude(
+            Q(project__lead_institute__in=mine)
+            | Q(project__participations__institute__in=mine)
+            | Q(results__institute__in=mine)
+        )
+    submitted = WorkflowEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Comparison),
+        object_id=OuterRef("pk"),
+        action="submit",
+    ).order_by("-created_at")
+    return list(
+        waiting.select_related("project", "project__twa", "project__lead_institute")
+        .annotate(submitted_at=Subquery(submitted.values("created_at")[:1]))
+        .distinct()
+        .order_by("submitted_at", "pk")
     )
