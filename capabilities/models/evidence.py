@@ -62,8 +62,9 @@ def _shown() -> Q:
     """Items that point outward, or at an output that is public now."""
     shown = Q(output_type__isnull=True)
     for model in _CITABLE:
-        shown |= Q(
-            output_type=ContentType.objects.get_for_model(model),
+        shown |= Q(  # by name, so building the queryset reads nothing from the database
+            output_type__app_label=model._meta.app_label,
+            output_type__model=model._meta.model_name,
             output_id__in=model.objects.public().values("pk"),
         )
     return shown

@@ -362,4 +362,6 @@ def test_seed_demo_cites_the_kcdb_cmcs_once(settings):
     call_command("seed_demo", stdout=io.StringIO())
     metas = Service.objects.get(institute__acronym="METAS", name__startswith="S-parameter")
     assert list(metas.evidence.values_list("reference", flat=True)) == ["EURAMET-EM-CH-00000GFB-5"]
-    assert Evidence.objects.count() == 2
+    # The two KCDB CMCs, and NRC's citation of the comparison the outputs demo publishes.
+    assert Evidence.objects.filter(output_id__isnull=True).count() == 2
+    assert Evidence.objects.count() == 3
