@@ -13,5 +13,6 @@ class CapabilitiesConfig(AppConfig):
             permissions,
             sections,
             signals,
+            sitemaps,
             workflows,
         )

@@ -9,4 +9,11 @@ class CollaborationsConfig(AppConfig):
     verbose_name = _("Collaborations")
 
     def ready(self):
-        from . import changes, notifications, permissions, sections, workflows  # noqa: F401 - register
+        from . import (  # noqa: F401 - register
+            changes,
+            notifications,
+            permissions,
+            sections,
+            sitemaps,
+            workflows,
+        )

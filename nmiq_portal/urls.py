@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from nmiq_portal.core import sitemaps
 from nmiq_portal.core import views as core_views
 
 admin.site.site_header = "NMI-Q Portal"
@@ -15,6 +16,9 @@ urlpatterns = [
     path("", core_views.home_page, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    path("robots.txt", sitemaps.robots, name="robots"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("nmiq_portal.accounts.urls")),
     path("notifications/", include("nmiq_portal.notifications.urls")),

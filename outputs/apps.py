@@ -14,5 +14,6 @@ class OutputsConfig(AppConfig):
             notifications,
             permissions,
             sections,
+            sitemaps,
             workflows,
         )
