@@ -160,9 +160,10 @@ if REDIS_URL and env.str("PYTEST_XDIST_WORKER", default=""):
     REDIS_URL = _redis._replace(path=f"/{_database}").geturl()
 
 if REDIS_URL:
+    # Rate limits fall back to each process's memory while Redis is down (core/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "nmiq_portal.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "nmiq",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
