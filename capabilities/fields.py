@@ -4,7 +4,7 @@ directory's filters alike."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .units import parse_quantity, scaled
+from .units import parse_quantity, quantities_in_text, scaled
 
 QUANTITY_EXAMPLES = {
     "temperature": _("e.g. 20 mK, 4.2 K or -270 °C"),
@@ -35,3 +35,12 @@ class QuantityField(forms.CharField):
         if isinstance(value, int | float):
             return format_quantity(value, self.dimension)
         return value
+
+
+class SearchTextField(forms.CharField):
+    """A search box's text, refused when a quantity it names cannot be read ("1e999 K"), so
+    the overflow is the field's error and not the search's failure."""
+
+    def validate(self, value):
+        super().validate(value)
+        quantities_in_text(value or "")

@@ -26,7 +26,7 @@ from .enums import (
     ServiceStatus,
     TestbedStatus,
 )
-from .fields import QuantityField
+from .fields import QuantityField, SearchTextField
 from .models import (
     CapabilityRecord,
     Contact,
@@ -74,6 +74,12 @@ class QuantityFilter(django_filters.Filter):
         return qs
 
 
+class SearchFilter(django_filters.CharFilter):
+    """The search box of testbeds and services, whose words may name quantities ("4 K")."""
+
+    field_class = SearchTextField
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
     """Records chosen by the slugs of related objects (areas, institutes), as the URLs show."""
@@ -107,7 +113,7 @@ def _overlaps(low: str, high: str, lo: float, hi: float) -> Q:
 class CapabilityFilterSet(django_filters.FilterSet):
     """Filters testbeds and services share: the page's facets, ranges and search box."""
 
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         label=_("Search"),
         method="filter_q",
         max_length=200,
@@ -294,7 +300,7 @@ class ServiceFilterSet(CapabilityFilterSet):
 class DirectoryInstituteFilterSet(django_filters.FilterSet):
     """Institutes as the directory search finds them (the institutes page keeps its own)."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
+    q = SearchFilter(label=_("Search"), method="filter_q", max_length=200)
     economy = django_filters.MultipleChoiceFilter(label=_("Economy"), choices=countries)
     rmo = django_filters.MultipleChoiceFilter(label=_("RMO"), choices=RMO.choices)
     institute = SlugsFilter(

@@ -162,9 +162,14 @@ def frequency_hz_to_wavelength_nm(hertz: float) -> float:
     return math.inf if hertz <= 0 else SPEED_OF_LIGHT / hertz * 1e9
 
 
-def quantities_in_text(text: str) -> tuple[dict[str, tuple[float, float]], str]:
+def quantities_in_text(
+    text: str, *, strict: bool = True
+) -> tuple[dict[str, tuple[float, float]], str]:
     """Split free text into the ranges it names ({dimension: (low, high)}, stored units) and
-    the words that are left. "cryostat 20 mK" gives ({"temperature": (0.02, 0.02)}, "cryostat")."""
+    the words that are left. "cryostat 20 mK" gives ({"temperature": (0.02, 0.02)}, "cryostat").
+
+    A quantity out of range ("1e999 K") raises ValidationError, or with ``strict=False`` stays
+    among the words (for a snippet, once the search's form has refused it)."""
     found: dict[str, tuple[float, float]] = {}
     spans = []
     for match in QUANTITY_IN_TEXT.finditer(text):
@@ -175,8 +180,13 @@ def quantities_in_text(text: str) -> tuple[dict[str, tuple[float, float]], str]:
         dimension = dimension_of(unit)
         if dimension is None or dimension in found:
             continue
-        low = convert(_number(match["low"]), unit, dimension)
-        high = convert(_number(match["high"]), unit, dimension) if match["high"] else low
+        try:
+            low = convert(_number(match["low"]), unit, dimension)
+            high = convert(_number(match["high"]), unit, dimension) if match["high"] else low
+        except ValidationError:
+            if strict:
+                raise
+            continue
         found[dimension] = (min(low, high), max(low, high))
         spans.append(match.span())
     rest = text

@@ -38,5 +38,6 @@ urlpatterns = [
     path("", include("outputs.urls")),
 ]
 
+handler400 = core_views.bad_request
 handler404 = core_views.not_found
 handler500 = core_views.error

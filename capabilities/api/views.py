@@ -8,7 +8,6 @@ from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
@@ -19,6 +18,7 @@ from nmiq_portal.api.conditional import (
     write_schema,
 )
 from nmiq_portal.api.fields import FieldsMixin
+from nmiq_portal.api.parsers import JSONParser
 from nmiq_portal.core.permissions import require
 
 from .. import selectors, services

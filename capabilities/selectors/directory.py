@@ -121,7 +121,7 @@ def _snippet(headline: str | None, fallback: str) -> str:
 def directory_page_records(*, rows: list, text: str) -> list:
     """The records behind one page of ``DirectorySearch.rows``, in order, each with ``record_type``
     and a highlighted ``snippet`` of where ``text`` matched."""
-    raw = search.tsquery(units.quantities_in_text(text or "")[1])
+    raw = search.tsquery(units.quantities_in_text(text or "", strict=False)[1])
     wanted: dict[str, list[int]] = {}
     for kind, pk, *_rest in rows:
         wanted.setdefault(kind, []).append(pk)

@@ -25,12 +25,17 @@ def healthz(request):
     )
 
 
-def _problem(request, status, title):
-    return JsonResponse(
-        {"type": "about:blank", "title": title, "status": status, "instance": request.path},
-        status=status,
-        content_type="application/problem+json",
-    )
+def _problem(request, status, title, detail=None):
+    problem = {"type": "about:blank", "title": title, "status": status, "instance": request.path}
+    if detail:
+        problem["detail"] = detail
+    return JsonResponse(problem, status=status, content_type="application/problem+json")
+
+
+def bad_request(request, exception=None):
+    if request.path.startswith("/api/"):
+        return _problem(request, 400, "Bad request.", str(exception or "") or None)
+    return render(request, "400.html", {"reason": str(exception or "")}, status=400)
 
 
 def not_found(request, exception=None):
