@@ -25,6 +25,7 @@ from .enums import (
     ProjectStatus,
 )
 from .models import Participation, Project, TechnicalWorkingArea
+from .permissions import conflicted_institute_ids
 
 #: The order a working area's page shows its projects in, grouped by state.
 STATE_ORDER = (
@@ -192,13 +193,11 @@ class Decider:
     may_decide: bool
 
 
-def project_deciders(*, project: Project, participations: list[Participation]) -> list[Decider]:
+def project_deciders(*, project: Project) -> list[Decider]:
     """The working area's coordinators, each with whether they may decide on ``project``: not
-    when an institute of theirs leads it or takes part (requested, invited or accepted)."""
+    when an institute of theirs leads it or took part in its review round."""
     coordinators = list(project.twa.coordinators.all())
-    engaged = {project.lead_institute_id} | {
-        p.institute_id for p in participations if p.status in ENGAGED_PARTICIPATION_STATUSES
-    }
+    engaged = conflicted_institute_ids(project)
     conflicted = set(
         Membership.objects.filter(user__in=coordinators, institute_id__in=engaged).values_list(
             "user_id", flat=True
@@ -208,14 +207,6 @@ def project_deciders(*, project: Project, participations: list[Participation]) -
         Decider(coordinator=c, may_decide=c.pk not in conflicted)
         for c in sorted(coordinators, key=lambda c: str(c).lower())
     ]
-
-
-def engaged_institutes(*, project: Project) -> set[int]:
-    return {project.lead_institute_id} | set(
-        project.participations.filter(status__in=ENGAGED_PARTICIPATION_STATUSES).values_list(
-            "institute_id", flat=True
-        )
-    )
 
 
 def submission_readiness(*, project: Project, participations: list[Participation]) -> dict:
