@@ -410,7 +410,9 @@ def test_evidence_added_changed_and_removed_upserts_its_record(api, staff):
 
     for change in (
         add,
-        lambda: services.evidence_update(actor=staff, evidence=item["evidence"], year=2020),
+        lambda: services.evidence_update(
+            actor=staff, evidence=item["evidence"], version=None, year=2020
+        ),
         lambda: services.evidence_remove(actor=staff, evidence=item["evidence"]),
     ):
         events = _after_change(api, change)
