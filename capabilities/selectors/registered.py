@@ -1,0 +1,93 @@
+"""The directory search over what other apps register with the core's search (guides,
+comparisons, glossary terms…): their matches among the results, every kind in the type facet.
+
+A registered kind is listed when chosen in ``type`` or, with no type chosen, once words are
+typed (browsing the directory stays a directory of capabilities); its type facet value always
+counts what choosing it would list. A filter only records have (an area, an economy, a range,
+a quantity typed in the box) leaves every registered kind out, as it leaves institutes out of
+filters they lack.
+"""
+
+from django.core.exceptions import ValidationError
+
+from nmiq_portal.core import search as registry
+
+from .. import units
+from ..fields import SearchTextField
+from .directory import (
+    FACETS,
+    SEARCHED,
+    SORTS,
+    DirectorySearch,
+    Facet,
+    FacetValue,
+    _given,
+    directory_page_records,
+    directory_search,
+    search_params,
+)
+
+#: The directory's filters other than the search box: any of them set is a search of records.
+RECORD_ONLY = sorted(
+    {name for _model, filterset in SEARCHED.values() for name in filterset.base_filters} - {"q"}
+)
+
+
+def _words(params) -> tuple[str, bool]:
+    """The words typed, as the registered kinds search them, and whether they may be searched
+    at all (no record-only filter, no quantity among the words). Text the search box refuses
+    (too long, a quantity out of range) is no text, as the records' FilterSets ignore it."""
+    try:
+        typed = SearchTextField(max_length=200, required=False).clean(params.get("q", ""))
+    except ValidationError:
+        typed = ""
+    ranges, text = units.quantities_in_text(typed)
+    return text, not ranges and not any(_given(params, key) for key in RECORD_ONLY)
+
+
+def site_search(*, user, params, sort: str = "relevance") -> DirectorySearch:
+    """``directory_search`` with the registered kinds: their matches among the rows, sorted
+    with the records, and each kind in the type facet. One query a registered kind."""
+    params = search_params(params)
+    search = directory_search(user=user, params=params, sort=sort)
+    text, searchable = _words(params)
+    kinds = registry.registered()
+    found = {
+        kind.key: registry.found_rows(kind, text=text, user=user) if searchable else []
+        for kind in kinds
+    }
+    chosen = set(params.getlist("type"))
+    if chosen & ({*SEARCHED} | {*found}):
+        listed = [key for key in found if key in chosen]
+    else:
+        listed = list(found) if text else []
+    rows = search.rows + [row for key in listed for row in found[key]]
+    rows.sort(key=SORTS.get(sort, SORTS["relevance"]))
+
+    values = [
+        FacetValue(kind.key, kind.label, len(found[kind.key]), kind.key in chosen)
+        for kind in kinds
+        if found[kind.key] or kind.key in chosen
+    ]
+    facets = list(search.facets)
+    types = next((facet for facet in facets if facet.key == "type"), None)
+    if types is None and values:
+        types = Facet("type", dict(FACETS)["type"])
+        facets.insert(0, types)
+    if types is not None:
+        types.values = [*types.values, *values]
+    return DirectorySearch(rows=rows, facets=facets)
+
+
+def site_page_records(*, user, rows: list, text: str) -> list:
+    """The records and registered results behind one page of ``site_search``'s rows, in order
+    (a registered result has ``search_kind``; see ``nmiq_portal.core.search.SearchResult``)."""
+    results = registry.page_results(rows, text=text, user=user)
+    records = {
+        (record.record_type, record.pk): record
+        for record in directory_page_records(
+            rows=[row for row in rows if row[0] in SEARCHED], text=text
+        )
+    }
+    shown = {**records, **results}
+    return [shown[key, pk] for key, pk, *_rest in rows if (key, pk) in shown]
