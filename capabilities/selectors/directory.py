@@ -34,7 +34,7 @@ RECORD_FILTERS = (
     "access",
     "audience",
     "si",
-    "evidence",
+    "has_evidence",
     "status",
     "kind",
     *(f"{dimension}_{end}" for dimension in CapabilityRecord.RANGES for end in ("min", "max")),
@@ -162,7 +162,7 @@ FACET_COLUMNS = {
         "institute": "institute__slug",
         "status": "status",
         "si": "si_traceable",
-        "evidence": "has_evidence",
+        "has_evidence": "has_evidence",
         "access": "access_modes",
         "audience": "audiences",
     },
@@ -205,7 +205,7 @@ def _count_facet(key: str, kind: str, rows: list[tuple], areas: dict) -> Counter
     if key not in FACET_COLUMNS[kind]:
         return Counter()
     index = len(RESULT_COLUMNS) + list(FACET_COLUMNS[kind]).index(key)
-    if key in ("si", "evidence"):
+    if key in ("si", "has_evidence"):
         return Counter({"on": sum(1 for row in rows if row[index])})
     if key in ("access", "audience"):
         return Counter(value for row in rows for value in set(row[index]))
@@ -226,7 +226,7 @@ FACETS = (
     ("access", gettext_lazy("Access mode")),
     ("audience", gettext_lazy("Who may use it")),
     ("si", gettext_lazy("SI traceability")),
-    ("evidence", gettext_lazy("Evidence")),
+    ("has_evidence", gettext_lazy("Evidence")),
     ("status", gettext_lazy("Status")),
 )
 
@@ -254,7 +254,7 @@ def _facet_labels(key: str, counts: Counter, chosen: set) -> list[tuple[str, str
         return [(value, label, 0) for value, label in Audience.choices]
     if key == "si":
         return [("on", _("SI traceable"), 0)]
-    if key == "evidence":
+    if key == "has_evidence":
         return [("on", _("Has evidence"), 0)]
     return [(value, label, 0) for value, label in LISTED_STATUSES]
 
