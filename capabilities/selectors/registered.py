@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from nmiq_portal.core import search as registry
 
 from .. import units
-from ..fields import SearchTextField
+from ..enums import RecordType
 from .directory import (
     FACETS,
     SEARCHED,
@@ -33,16 +33,16 @@ RECORD_ONLY = sorted(
 )
 
 
-def _words(params) -> tuple[str, bool]:
-    """The words typed, as the registered kinds search them, and whether they may be searched
-    at all (no record-only filter, no quantity among the words). Text the search box refuses
-    (too long, a quantity out of range) is no text, as the records' FilterSets ignore it."""
+def _words(typed: str) -> tuple[str, bool]:
+    """The words the registered kinds search for what was typed in the box, and False when a
+    quantity is among them. What the box refuses (too long, a quantity out of range) is no
+    words, as the records' FilterSets ignore it."""
     try:
-        typed = SearchTextField(max_length=200, required=False).clean(params.get("q", ""))
+        typed = SEARCHED[RecordType.TESTBED][1].base_filters["q"].field.clean(typed)
     except ValidationError:
-        typed = ""
-    ranges, text = units.quantities_in_text(typed)
-    return text, not ranges and not any(_given(params, key) for key in RECORD_ONLY)
+        return "", True
+    ranges, words = units.quantities_in_text(typed or "")
+    return words, not ranges
 
 
 def site_search(*, user, params, sort: str = "relevance") -> DirectorySearch:
@@ -50,7 +50,8 @@ def site_search(*, user, params, sort: str = "relevance") -> DirectorySearch:
     with the records, and each kind in the type facet. One query a registered kind."""
     params = search_params(params)
     search = directory_search(user=user, params=params, sort=sort)
-    text, searchable = _words(params)
+    text, plain = _words(params.get("q", ""))
+    searchable = plain and not any(_given(params, key) for key in RECORD_ONLY)
     kinds = registry.registered()
     found = {
         kind.key: registry.found_rows(kind, text=text, user=user) if searchable else []
@@ -82,7 +83,7 @@ def site_search(*, user, params, sort: str = "relevance") -> DirectorySearch:
 def site_page_records(*, user, rows: list, text: str) -> list:
     """The records and registered results behind one page of ``site_search``'s rows, in order
     (a registered result has ``search_kind``; see ``nmiq_portal.core.search.SearchResult``)."""
-    results = registry.page_results(rows, text=text, user=user)
+    results = registry.page_results(rows, text=_words(text)[0], user=user)
     records = {
         (record.record_type, record.pk): record
         for record in directory_page_records(
