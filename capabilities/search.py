@@ -141,10 +141,17 @@ def headline(body, raw: str) -> SearchHeadline:
 MARKDOWN_MARKS = re.compile(r"\*\*|__|`|^#{1,6}\s", re.MULTILINE)
 
 
+def highlighted(queryset, body, text: str):
+    """``queryset`` with the ``headline`` of where ``text`` matched ``body``, when anything
+    searchable is typed (``snippet`` shows it)."""
+    raw = tsquery(text)
+    return queryset.annotate(headline=headline(body, raw)) if raw else queryset
+
+
 def snippet(marked: str | None, fallback: str) -> str:
     """Escape a ``headline`` and turn its marks into <mark>; ``fallback`` (escaped) without one."""
-    if not marked:
-        return conditional_escape(fallback)
     # The text is Markdown: its emphasis and heading marks are noise in a one-line snippet.
+    if not marked:
+        return conditional_escape(MARKDOWN_MARKS.sub("", fallback))
     html = conditional_escape(MARKDOWN_MARKS.sub("", marked))
     return mark_safe(html.replace("\x02", "<mark>").replace("\x03", "</mark>"))  # noqa: S308 - escaped above
