@@ -47,28 +47,32 @@ def _words(typed: str) -> tuple[str, bool]:
 
 def site_search(*, user, params, sort: str = "relevance") -> DirectorySearch:
     """``directory_search`` with the registered kinds: their matches among the rows, sorted
-    with the records, and each kind in the type facet. One query a registered kind."""
+    with the records, and each kind in the type facet (its rows when listed, else its count):
+    one query a registered kind."""
     params = search_params(params)
     search = directory_search(user=user, params=params, sort=sort)
     text, plain = _words(params.get("q", ""))
     searchable = plain and not any(_given(params, key) for key in RECORD_ONLY)
     kinds = registry.registered()
-    found = {
-        kind.key: registry.found_rows(kind, text=text, user=user) if searchable else []
-        for kind in kinds
-    }
     chosen = set(params.getlist("type"))
-    if chosen & ({*SEARCHED} | {*found}):
-        listed = [key for key in found if key in chosen]
+    if chosen & ({*SEARCHED} | {kind.key for kind in kinds}):
+        listed = {kind.key for kind in kinds if kind.key in chosen}
     else:
-        listed = list(found) if text else []
-    rows = search.rows + [row for key in listed for row in found[key]]
+        listed = {kind.key for kind in kinds} if text else set()
+    rows, counts = list(search.rows), {}
+    for kind in kinds if searchable else ():
+        if kind.key in listed:
+            found = registry.found_rows(kind, text=text, user=user)
+            rows += found
+            counts[kind.key] = len(found)
+        else:
+            counts[kind.key] = registry.found_count(kind, text=text, user=user)
     rows.sort(key=SORTS.get(sort, SORTS["relevance"]))
 
     values = [
-        FacetValue(kind.key, kind.label, len(found[kind.key]), kind.key in chosen)
+        FacetValue(kind.key, kind.label, counts.get(kind.key, 0), kind.key in chosen)
         for kind in kinds
-        if found[kind.key] or kind.key in chosen
+        if counts.get(kind.key) or kind.key in chosen
     ]
     facets = list(search.facets)
     types = next((facet for facet in facets if facet.key == "type"), None)

@@ -67,6 +67,11 @@ def found_rows(kind: SearchKind, *, text: str, user) -> list[tuple]:
     return [(kind.key, *row) for row in matches.values_list("pk", "title", "rank", "updated_at")]
 
 
+def found_count(kind: SearchKind, *, text: str, user) -> int:
+    """How many ``found_rows`` would give, counted by the database."""
+    return kind.search(text, user).order_by().count()
+
+
 def page_results(rows: list[tuple], *, text: str, user) -> dict[tuple[str, int], SearchResult]:
     """{(key, pk): SearchResult} of the registered kinds' rows among ``rows`` (one page of
     results); what is no longer found (changed since the rows were read) is left out."""
