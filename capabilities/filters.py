@@ -147,7 +147,7 @@ class CapabilityFilterSet(django_filters.FilterSet):
     si = django_filters.BooleanFilter(
         label=_("SI traceable only"), widget=forms.CheckboxInput, method="filter_si"
     )
-    evidence = django_filters.BooleanFilter(
+    has_evidence = django_filters.BooleanFilter(
         label=_("With evidence only"), widget=forms.CheckboxInput, method="filter_evidence"
     )
     status = django_filters.MultipleChoiceFilter(

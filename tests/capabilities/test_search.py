@@ -301,11 +301,11 @@ def test_the_evidence_facet_counts_and_keeps_the_records_with_evidence(catalogue
     for title in ("First", "Second"):  # two pieces count the record once
         Evidence.objects.create(service=service, kind="paper", title=title, doi="10.1088/y")
     facets = selectors.directory_search(user=ANYONE, params={}).facets
-    assert facet(facets, "evidence") == {"on": 2}
-    assert names({"evidence": ["on"]}) == [with_paper.name]
-    assert names({"evidence": ["on"]}, kind="service") == [service.name]
+    assert facet(facets, "has_evidence") == {"on": 2}
+    assert names({"has_evidence": ["on"]}) == [with_paper.name]
+    assert names({"has_evidence": ["on"]}, kind="service") == [service.name]
     assert facet(
-        selectors.directory_search(user=ANYONE, params={"evidence": ["on"]}).facets, "type"
+        selectors.directory_search(user=ANYONE, params={"has_evidence": ["on"]}).facets, "type"
     ) == {"testbed": 1, "service": 1}
 
 
