@@ -11,7 +11,7 @@ import re
 from django.contrib.postgres.indexes import OpClass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db.models import F, FloatField, Func, TextField, Value
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -103,11 +103,15 @@ def columns_vector(parts: dict[str, list[str]]) -> SearchVector:
 
 def rank(vector, text: str):
     """How well ``vector`` (a vector column's name, or ``columns_vector``) matches ``text``:
-    PostgreSQL's rank, or 0 when nothing searchable is typed."""
+    PostgreSQL's rank, or 0 when nothing searchable is typed or the row has no vector (yet)
+    and matched some other way, e.g. by its name."""
     raw = tsquery(text)
+    zero = Value(0.0, output_field=FloatField())
     if raw is None:
-        return Value(0.0, output_field=FloatField())
-    return SearchRank(F(vector) if isinstance(vector, str) else vector, search_query(raw))
+        return zero
+    return Coalesce(
+        SearchRank(F(vector) if isinstance(vector, str) else vector, search_query(raw)), zero
+    )
 
 
 def matching(queryset, text: str, vector):
