@@ -148,6 +148,18 @@ else:
 # Reusing connections saves 3 to 6 ms a request (bench/README.md); health checks drop dead ones.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+#: Web processes (nmiq_portal/wsgi.py marks them) run every statement, and every pause inside a
+#: transaction, under limits PostgreSQL enforces: a stuck request cannot hold locks, or the
+#: change feed's watermark, for longer. Workers, imports, migrations and commands have none.
+DATABASE_WEB_STATEMENT_TIMEOUT_MS = env.int("DATABASE_WEB_STATEMENT_TIMEOUT_MS", default=30_000)
+DATABASE_WEB_IDLE_IN_TRANSACTION_TIMEOUT_MS = env.int(
+    "DATABASE_WEB_IDLE_IN_TRANSACTION_TIMEOUT_MS", default=60_000
+)
+if env.str("NMIQ_PROCESS", default="") == "web":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DATABASE_WEB_STATEMENT_TIMEOUT_MS}"
+        f" -c idle_in_transaction_session_timeout={DATABASE_WEB_IDLE_IN_TRANSACTION_TIMEOUT_MS}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker ---------------------------------------------------------------

@@ -81,6 +81,29 @@ def current_epoch() -> str:
         return cursor.fetchone()[0]
 
 
+#: Whether committed events after the cursor wait above the watermark, and since when the
+#: oldest transaction of this database that holds them back has been open.
+_HELD_BACK = f"""
+SELECT EXISTS (
+    SELECT 1 FROM {{events}} AS e WHERE (e.txid, e.id) > (%s::xid8, %s) AND e.txid >= {WATERMARK}
+), (
+    SELECT min(xact_start) FROM pg_stat_activity
+    WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()
+)
+"""  # noqa: S608 (constants only; the values are parameters)
+
+
+def held_back(*, after: tuple[int, int]) -> dict | None:
+    """{"since": when} if events after ``after`` are committed but held back by a transaction
+    still open (by design: handing them out could skip what that transaction writes), else
+    None."""
+    events_table = connection.ops.quote_name(ChangeEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(_HELD_BACK.format(events=events_table), [str(after[0]), after[1]])
+        held, since = cursor.fetchone()
+    return {"since": since} if held else None
+
+
 def encode_cursor(txid: int, event_id: int, *, epoch: str) -> str:
     raw = f"{CURSOR_VERSION}.{epoch}.{txid}.{event_id}".encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
@@ -139,9 +162,10 @@ def _public_data(type_key: str, uuids: set[str], request) -> dict[str, dict]:
 
 
 def read_page(request, *, after: tuple[int, int], limit: int, epoch: str) -> dict:
-    """One page of events after ``after``: {results, next, has_more}; one query for the events
-    and one round per type on the page for their data, whatever ``limit`` is; its cursors are
-    of ``epoch``."""
+    """One page of events after ``after``: {results, next, has_more, held_back,
+    held_back_since}; one query for the events, one round per type on the page for their data,
+    whatever ``limit`` is, and on a last page one to say whether it is held back; its cursors
+    are of ``epoch``."""
     events_table = connection.ops.quote_name(ChangeEvent._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(_PAGE.format(events=events_table), [str(after[0]), after[1], limit + 1])
@@ -166,10 +190,15 @@ def read_page(request, *, after: tuple[int, int], limit: int, epoch: str) -> dic
                 "data": item,
             }
         )
+    # A page that ends short may end at the watermark with committed events beyond it.
+    end = (int(rows[-1][1]), rows[-1][0]) if rows else after
+    held = None if has_more else held_back(after=end)
     return {
         "results": results,
         "next": results[-1]["cursor"] if results else encode_cursor(*after, epoch=epoch),
         "has_more": has_more,
+        "held_back": held is not None,
+        "held_back_since": held["since"] if held else None,
     }
 
 
@@ -191,7 +220,12 @@ def snapshot_lines(request, registrations: list) -> Iterator[bytes]:
     with transaction.atomic():
         with connection.cursor() as cursor:
             if not nested:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                # It waits for a slow client between chunks, so the web's idle limit would end
+                # the download; read-only without a transaction id, it holds nothing back.
+                cursor.execute(
+                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;"
+                    " SET LOCAL idle_in_transaction_session_timeout = 0"
+                )
             cursor.execute(f"SELECT {WATERMARK}::text, {EPOCH}")
             watermark, epoch = cursor.fetchone()
         for registration in registrations:

@@ -56,6 +56,14 @@ class ChangePageSerializer(serializers.Serializer):
         help_text="The cursor to poll from next: the last event's, or the one you gave."
     )
     has_more = serializers.BooleanField(help_text="True when more events wait: poll again now.")
+    held_back = serializers.BooleanField(
+        help_text="True when events already committed after this page wait for a transaction "
+        "still open on the portal (an import, say) to end: nothing is skipped, they come once it "
+        "ends. Poll again later, as usual."
+    )
+    held_back_since = serializers.DateTimeField(
+        allow_null=True, help_text="Since when the oldest such transaction has been open."
+    )
 
 
 def _types(request) -> list:
@@ -132,6 +140,8 @@ class ChangesView(APIView):
                                     "data": None,
                                 },
                             ],
+                            "held_back": False,
+                            "held_back_since": None,
                             "next": "Mi4zZjlhMWMwYjdkMmUuMTIzNDU3Ljc5MA",
                             "has_more": False,
                         },

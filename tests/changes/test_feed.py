@@ -6,6 +6,8 @@ import threading
 import psycopg2
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from capabilities import models, services
 from capabilities.enums import ContactStatus, Visibility
@@ -55,7 +57,10 @@ def test_poll_never_hands_out_an_event_past_a_transaction_still_running(api, sta
         services.record_publish(actor=staff, record=second)
         assert ChangeEvent.objects.filter(uuid=second.uuid).exists()  # committed, yet held back
         page = poll(api, after=start)
-        assert page == {"results": [], "next": start, "has_more": False}
+        since = page.pop("held_back_since")
+        assert page == {"results": [], "next": start, "has_more": False, "held_back": True}
+        # Since when the writer's transaction has been open: the page says why it is empty.
+        assert parse_datetime(since) <= timezone.now()
 
     events, _next = read_feed(api, after=start)
     assert _seen(events) == [
@@ -95,7 +100,13 @@ def test_pages_continue_from_next_without_gaps_or_repeats(api):
             break
     assert pages == everything
     assert {str(t.uuid) for t in testbeds} <= {event["uuid"] for event in pages}
-    assert poll(api, after=after) == {"results": [], "next": after, "has_more": False}
+    assert poll(api, after=after) == {
+        "results": [],
+        "next": after,
+        "has_more": False,
+        "held_back": False,
+        "held_back_since": None,
+    }
 
 
 def test_a_writer_waits_for_another_that_made_the_other_half_of_a_change(api, staff):
@@ -556,7 +567,13 @@ def test_without_after_the_feed_starts_at_the_beginning_and_next_is_the_start(ap
     assert first == poll(api, after=start, limit=1)["results"]
     assert [event["type"] for event in first] == ["technology_area"]  # the taxonomy came first
     ChangeEvent.objects.all().delete()
-    assert poll(api) == {"results": [], "next": start, "has_more": False}
+    assert poll(api) == {
+        "results": [],
+        "next": start,
+        "has_more": False,
+        "held_back": False,
+        "held_back_since": None,
+    }
 
 
 def test_limit_defaults_to_100(api):

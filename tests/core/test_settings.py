@@ -162,3 +162,24 @@ def test_a_list_of_processes_cut_short_by_a_kill_does_not_stop_the_next_start(tm
         (tmp_path / ".handle_pids.json").write_text(cut_short)
         _forget_dead_processes(tmp_path)
         assert (tmp_path / ".handle_pids.json").read_text() == "[]"
+
+
+SHOW_LIMITS = (
+    "from django.db import connection; c = connection.cursor(); "
+    "c.execute('SHOW statement_timeout'); a = c.fetchone()[0]; "
+    "c.execute('SHOW idle_in_transaction_session_timeout'); b = c.fetchone()[0]; print(a, b)"
+)
+
+
+@pytest.mark.parametrize(
+    ("process", "expected"),
+    [
+        ("import nmiq_portal.wsgi", "30s 1min"),  # what gunicorn and runserver load
+        ("import django; django.setup()", "0 0"),  # a worker, a command, a migration
+    ],
+)
+def test_web_processes_and_only_they_run_under_database_time_limits(process, expected):
+    env = environment(without=("NMIQ_PROCESS",), DJANGO_SETTINGS_MODULE="nmiq_portal.settings")
+    result = run([sys.executable, "-c", f"{process}; {SHOW_LIMITS}"], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == expected.split()
