@@ -1,6 +1,7 @@
 """The outputs selectors, one module per kind; the names callers import."""
 
 from .benchmarks import (
+    benchmark_chart,
     benchmark_for_page,
     benchmark_list,
     benchmarks_for_api,

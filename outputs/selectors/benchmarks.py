@@ -42,6 +42,33 @@ def benchmark_for_page(*, user):
     )
 
 
+def benchmark_chart(benchmark) -> dict:
+    """The results of ``benchmark_for_page`` as its chart draws them: one series per platform,
+    each point the value with ± its uncertainty as given (u, or U with k; none when not
+    stated)."""
+    series: dict[str, list] = {}
+    for result in benchmark.visible_results:
+        spread = result.uncertainty or 0.0
+        series.setdefault(result.platform, []).append(
+            {
+                "x": result.measured_on.isoformat(),
+                "y": result.value,
+                "yMin": result.value - spread,
+                "yMax": result.value + spread,
+                "stated": result.uncertainty is not None,
+                "k": result.coverage_factor,
+                "url": result.get_absolute_url(),
+            }
+        )
+    return {
+        "benchmark": benchmark.name,
+        "metric": benchmark.metric,
+        "unit": benchmark.unit,
+        "higher_is_better": benchmark.higher_is_better,
+        "series": [{"platform": name, "points": points} for name, points in series.items()],
+    }
+
+
 def benchmarks_for_api(*, user=None):
     """The benchmarks the API and the change feed show ``user``."""
     return (

@@ -130,31 +130,8 @@ def benchmark_detail(request, slug):
 
 def benchmark_chart(request, slug):
     """The results over time per platform, as the chart draws them (same visibility as the
-    page): each point is the value with ± its uncertainty as given (u, or U with k)."""
-    benchmark = _visible(request, slug)
-    series: dict[str, list] = {}
-    for result in benchmark.visible_results:
-        spread = result.uncertainty or 0.0
-        series.setdefault(result.platform, []).append(
-            {
-                "x": result.measured_on.isoformat(),
-                "y": result.value,
-                "yMin": result.value - spread,
-                "yMax": result.value + spread,
-                "stated": result.uncertainty is not None,
-                "k": result.coverage_factor,
-                "url": result.get_absolute_url(),
-            }
-        )
-    return JsonResponse(
-        {
-            "benchmark": benchmark.name,
-            "metric": benchmark.metric,
-            "unit": benchmark.unit,
-            "higher_is_better": benchmark.higher_is_better,
-            "series": [{"platform": name, "points": points} for name, points in series.items()],
-        }
-    )
+    page)."""
+    return JsonResponse(selectors.benchmark_chart(_visible(request, slug)))
 
 
 def _visible_result(request, slug, uuid) -> BenchmarkResult:
