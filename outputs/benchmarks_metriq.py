@@ -12,7 +12,9 @@ Each metric with ``{value, uncertainty}`` becomes a line. How the files' traps a
 - Amazon Braket's device ARNs (``arn:aws:braket:…/qpu/rigetti/Cepheus-1-108Q``, provider
   ``braket``) name the device the other rows call ``aws`` / ``rigetti_cepheus-1-108q``.
 - A line's ``source`` (the record's file name, timestamp and metric) is the same from the JSON
-  and from the CSV, so a result imported once is not imported again from the other file.
+  and from the CSV, so a result imported once is not imported again from the other file, nor
+  from a copy of the record the data set files under another version's folder (one Linear Ramp
+  QAOA run of ibm_boston is there three times, under v0.4, v0.5 and v0.6).
 """
 
 import csv
