@@ -74,8 +74,3 @@ class ResultStatus(models.TextChoices):
     IN_REVIEW = "in_review", _("In review")
     PUBLISHED = "published", _("Published")
     WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class ResultImportStatus(models.TextChoices):
-    CHECKED = "checked", _("Checked, waiting to be applied")
-    APPLIED = "applied", _("Applied")

@@ -12,7 +12,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.response import Response
 
 from capabilities.api.serializers import InstituteReferenceSerializer
@@ -182,7 +182,8 @@ class BenchmarkViewSet(_ReadOnly):
     @extend_schema(
         summary="The results of a benchmark over time per platform (chart data)",
         description="The points the benchmark's page draws: the value with ± its uncertainty as "
-        "given, only of the results you may see.",
+        "given, only of the results you may see; the results' filters (provider, device, "
+        "institute, dates) apply.",
         tags=["benchmarks"],
         parameters=_UUID,
         responses={200: OpenApiTypes.OBJECT},
@@ -190,8 +191,16 @@ class BenchmarkViewSet(_ReadOnly):
     )
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
     def chart(self, request, *args, **kwargs):
+        filterset = ResultFilterSet(
+            request.query_params,
+            queryset=selectors.benchmark_results(user=request.user),
+            request=request,
+        )
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
         benchmark = get_object_or_404(
-            selectors.benchmark_for_page(user=request.user), uuid=kwargs["uuid"]
+            selectors.benchmark_for_page(user=request.user, results=filterset.qs),
+            uuid=kwargs["uuid"],
         )
         return Response(selectors.benchmark_chart(benchmark))
 

@@ -27,7 +27,7 @@ from collaborations.models import Project, TechnicalWorkingArea
 from nmiq_portal.core.history import history_field
 from nmiq_portal.workflow.models import WorkflowModel
 
-from ..enums import ResultImportStatus, ResultStatus, UncertaintyKind
+from ..enums import ResultStatus, UncertaintyKind
 
 
 class BenchmarkQuerySet(models.QuerySet):
@@ -345,13 +345,12 @@ class ResultImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     filename = models.CharField(max_length=255)
-    status = models.CharField(
-        max_length=10, choices=ResultImportStatus.choices, default=ResultImportStatus.CHECKED
-    )
     rows = models.JSONField(default=list, help_text="The results to add, checked.")
     skipped = models.JSONField(default=list, help_text="Lines left out, each with why.")
     created_at = models.DateTimeField(default=timezone.now)
-    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its results were added (once only)."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,6 +4,7 @@ from .benchmarks import (
     benchmark_chart,
     benchmark_for_page,
     benchmark_list,
+    benchmark_results,
     benchmarks_for_api,
     published_results_for_feed,
     result_for_page,

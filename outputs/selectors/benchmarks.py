@@ -10,7 +10,8 @@ from ..enums import ResultStatus
 from ..models import Benchmark, BenchmarkResult
 
 
-def _results(user):
+def benchmark_results(*, user):
+    """Results ``user`` may see, in a chart's order (oldest first)."""
     return (
         BenchmarkResult.objects.visible_to(user)
         .select_related("institute", "project")
@@ -33,12 +34,14 @@ def benchmark_list(*, user):
     )
 
 
-def benchmark_for_page(*, user):
-    """Benchmarks ``user`` may open, with the results ``user`` may see (oldest first)."""
+def benchmark_for_page(*, user, results=None):
+    """Benchmarks ``user`` may open, with the results ``user`` may see (oldest first) or those
+    of ``results`` (a filtered ``benchmark_results``)."""
+    results = benchmark_results(user=user) if results is None else results
     return (
         Benchmark.objects.visible_to(user)
         .select_related("technology_area", "twa")
-        .prefetch_related(Prefetch("results", queryset=_results(user), to_attr="visible_results"))
+        .prefetch_related(Prefetch("results", queryset=results, to_attr="visible_results"))
     )
 
 

@@ -17,7 +17,7 @@ from nmiq_portal.core.permissions import require
 from nmiq_portal.core.slugs import unique_slug
 
 from ..benchmarks_math import convert, standard_uncertainty
-from ..enums import ResultImportStatus, UncertaintyKind
+from ..enums import UncertaintyKind
 from ..models import Benchmark, BenchmarkResult, ResultImport
 
 BENCHMARK_FIELDS = (
@@ -288,7 +288,7 @@ def result_import_apply(*, actor, job: ResultImport) -> ResultImport:
     """Add the checked results of ``job`` as drafts of its institute, all or none."""
     job = ResultImport.objects.select_for_update().get(pk=job.pk)
     require(actor, "outputs.add_benchmark_result", job.institute)
-    if job.status != ResultImportStatus.CHECKED:
+    if job.applied_at is not None:
         raise ValidationError(_("This import is applied already."))
     benchmarks = Benchmark.objects.in_bulk({row["benchmark"] for row in job.rows})
     for row in job.rows:
@@ -301,7 +301,6 @@ def result_import_apply(*, actor, job: ResultImport) -> ResultImport:
             source=row["source"],
             **fields,
         )
-    job.status = ResultImportStatus.APPLIED
     job.applied_at = timezone.now()
-    job.save(update_fields=["status", "applied_at"])
+    job.save(update_fields=["applied_at"])
     return job

@@ -24,8 +24,8 @@ from nmiq_portal.workflow import available_actions
 
 from .. import benchmarks_math
 from ..benchmarks_metriq import read_metriq
-from ..enums import ResultImportStatus, ResultStatus
-from ..filters.benchmarks import BenchmarkFilterSet
+from ..enums import ResultStatus
+from ..filters.benchmarks import BenchmarkFilterSet, ResultFilterSet
 from ..forms.benchmarks import BenchmarkForm, ResultForm, ResultImportForm
 from ..models import BenchmarkResult, ResultImport
 from ..selectors import benchmarks as selectors
@@ -58,6 +58,19 @@ def benchmark_list(request):
 
 def _visible(request, slug):
     return get_object_or_404(selectors.benchmark_for_page(user=request.user), slug=slug)
+
+
+def _filtered(request, slug):
+    """The benchmark with the results the page's filters (the API's) keep, and the filters."""
+    filterset = ResultFilterSet(
+        request.GET, queryset=selectors.benchmark_results(user=request.user), request=request
+    )
+    del filterset.form.fields["benchmark"]
+    results = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    benchmark = get_object_or_404(
+        selectors.benchmark_for_page(user=request.user, results=results), slug=slug
+    )
+    return benchmark, filterset
 
 
 def _render_benchmark_form(request, form, *, benchmark=None, conflict=None, status=200):
@@ -114,7 +127,7 @@ def benchmark_edit(request, slug):
 
 
 def benchmark_detail(request, slug):
-    benchmark = _visible(request, slug)
+    benchmark, filterset = _filtered(request, slug)
     user = request.user
     return render(
         request,
@@ -122,6 +135,8 @@ def benchmark_detail(request, slug):
         {
             "benchmark": benchmark,
             "results": benchmark.visible_results,
+            "filter": filterset,
+            "query": request.GET.urlencode(),
             "can_edit": user.has_perm("outputs.change_benchmark", benchmark),
             "can_add_result": user.has_perm("outputs.add_benchmark_result"),
         },
@@ -131,7 +146,8 @@ def benchmark_detail(request, slug):
 def benchmark_chart(request, slug):
     """The results over time per platform, as the chart draws them (same visibility as the
     page)."""
-    return JsonResponse(selectors.benchmark_chart(_visible(request, slug)))
+    benchmark, _filterset = _filtered(request, slug)
+    return JsonResponse(selectors.benchmark_chart(benchmark))
 
 
 def _visible_result(request, slug, uuid) -> BenchmarkResult:
@@ -317,7 +333,7 @@ def result_import_detail(request, uuid):
     return render(
         request,
         "outputs/benchmarks/import_detail.html",
-        {"job": job, "applied": job.status == ResultImportStatus.APPLIED},
+        {"job": job, "applied": job.applied_at is not None},
     )
 
 

@@ -65,6 +65,16 @@ def test_the_chart_data_is_the_pages(api, client):
     body = api.get(f"/api/v1/benchmarks/{world.benchmark.uuid}/chart/").json()
     assert body == client.get(f"/benchmarks/{world.benchmark.slug}/chart.json").json()
     assert body["series"][0]["points"][0]["y"] == 120.0
+    BenchmarkResultFactory(
+        benchmark=world.benchmark, provider="quantinuum", device="H2-2", state=S.PUBLISHED
+    )
+    query = "provider=quantinuum&measured_after=2000-01-01"
+    body = api.get(f"/api/v1/benchmarks/{world.benchmark.uuid}/chart/?{query}").json()
+    assert body == client.get(f"/benchmarks/{world.benchmark.slug}/chart.json?{query}").json()
+    assert [series["platform"] for series in body["series"]] == ["quantinuum H2-2"]
+    page = client.get(f"/benchmarks/{world.benchmark.slug}/?{query}").content.decode()
+    assert "H2-2" in page
+    assert world.result.device not in page
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
