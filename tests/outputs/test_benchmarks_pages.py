@@ -160,6 +160,7 @@ def test_an_author_adds_a_result_in_another_unit_and_it_is_converted(client, wor
         ({"coverage_factor": ""}, None, "coverage_factor", "needs its coverage factor"),
         ({}, b"time,value\n0,98\n1,about 100\n", "samples", "Row 3"),
         ({}, b"a,b\n1,2\n", "samples", "Name the columns"),
+        ({}, b"value\n" + b"100.25\n" * 200_000, "samples", "over 1000 kB"),
     ],
 )
 def test_bad_input_is_a_field_error_and_nothing_is_stored(

@@ -6,12 +6,14 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from capabilities.models import Evidence
 from nmiq_portal.core.exceptions import StaleEdit
 from outputs import services
+from outputs.benchmarks_samples import read_samples
 from outputs.enums import ResultStatus as S
 from outputs.models import BenchmarkResult
 from tests.factories import TestbedFactory
@@ -76,6 +78,18 @@ def test_the_database_refuses_a_negative_or_zero_uncertainty_too():
             BenchmarkResult.objects.filter(pk=world.result.pk).update(
                 uncertainty=value, standard_uncertainty=value
             )
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"101.5\n99\n", ([101.5, 99.0], [])),
+        (b"value\n101.5\n\n99\n", ([101.5, 99.0], [])),
+        (b"time,value\n0,101.5\n0.5,99\n", ([101.5, 99.0], [0.0, 0.5])),
+    ],
+)
+def test_samples_are_read_from_a_value_column_with_or_without_times(content, expected):
+    assert read_samples(SimpleUploadedFile("t1.csv", content)) == expected
 
 
 def test_a_benchmark_keeps_its_unit_once_results_use_it():
