@@ -140,7 +140,12 @@ def main() -> int:
         )
         # Pages of testbeds, the largest records (the backfill writes them one type after another).
         first = ChangeEvent.objects.filter(type_key="testbed").order_by("txid", "id").first()
-        after = feed.encode_cursor(first.txid, first.pk - 1) if first else feed.START
+        epoch = feed.current_epoch()
+        after = (
+            feed.encode_cursor(first.txid, first.pk - 1, epoch=epoch)
+            if first
+            else feed.start_cursor(epoch)
+        )
         for limit in (100, 1000):
             params = {"limit": limit, "after": after}
             _result, peak = traced(lambda p=params: client.get("/api/v1/changes/", p))

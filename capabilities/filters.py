@@ -7,7 +7,7 @@ from operator import or_
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
@@ -147,7 +147,7 @@ class CapabilityFilterSet(django_filters.FilterSet):
     si = django_filters.BooleanFilter(
         label=_("SI traceable only"), widget=forms.CheckboxInput, method="filter_si"
     )
-    evidence = django_filters.BooleanFilter(
+    has_evidence = django_filters.BooleanFilter(
         label=_("With evidence only"), widget=forms.CheckboxInput, method="filter_evidence"
     )
     status = django_filters.MultipleChoiceFilter(
@@ -264,7 +264,7 @@ def search_text(queryset, text: str):
         return queryset.none()
     query = search.search_query(raw)
     matches = Q(search_vector=query)
-    rank = SearchRank(F("search_vector"), query)
+    rank = search.rank("search_vector", text)
     if search.is_plain(text):
         name = search.Unaccent(Lower("name"))
         queryset = queryset.alias(folded_name=name)

@@ -448,11 +448,18 @@ class EvidenceForm(forms.ModelForm):
     url = forms.URLField(
         label=_("Web address"), required=False, assume_scheme="https", max_length=500
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Evidence
         fields = list(EVIDENCE_FIELDS)
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
 
     def clean_doi(self):
         doi = self.cleaned_data["doi"].strip()

@@ -2,13 +2,17 @@
 
 Objects given to the predicates are projects or participations (a participation answers for its
 project where a rule is about the project). Conflict of interest: a coordinator whose institute
-leads a project or takes part in it (requested, invited or accepted) never decides on it.
+leads a project or took part in it during its current review round (requested, invited or
+accepted, even if it has since left or declined) never decides on it.
 """
 
 import rules
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
 from capabilities.permissions import institute_roles
+from nmiq_portal.workflow.models import WorkflowEvent
 
 from .enums import (
     EDITABLE_PROJECT_STATUSES,
@@ -16,6 +20,7 @@ from .enums import (
     PUBLIC_PROJECT_STATUSES,
     ProjectStatus,
 )
+from .models import Participation
 
 
 def _project(obj):
@@ -25,15 +30,22 @@ def _project(obj):
     return getattr(obj, "project", obj)
 
 
-def _engaged_institute_ids(project) -> set[int]:
-    """The lead institute and every institute with a live participation in ``project``."""
+def conflicted_institute_ids(project) -> set[int]:
+    """The institutes whose members may not decide on ``project``: the lead, every institute
+    with a live participation, and every institute whose participation moved at any moment of
+    the current review round (since the proposal was last submitted). Leaving and rejoining, or
+    declining an invitation once it was submitted, does not clear a conflict."""
     ids = {project.lead_institute_id}
-    if project.pk is not None:
-        ids.update(
-            project.participations.filter(status__in=ENGAGED_PARTICIPATION_STATUSES).values_list(
-                "institute_id", flat=True
-            )
-        )
+    if project.pk is None:
+        return ids
+    taking_part = Q(status__in=ENGAGED_PARTICIPATION_STATUSES)
+    if project.submitted_at is not None:
+        moved = WorkflowEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(Participation),
+            created_at__gte=project.submitted_at,
+        ).values("object_id")
+        taking_part |= Q(pk__in=moved)
+    ids.update(project.participations.filter(taking_part).values_list("institute_id", flat=True))
     return ids
 
 
@@ -53,9 +65,9 @@ def coordinates(user, project) -> bool:
 
 
 def has_conflict(user, project) -> bool:
-    """``user`` belongs to an institute that leads or takes part in ``project``."""
+    """``user`` belongs to an institute that leads ``project`` or took part in its review round."""
     roles = institute_roles(user)
-    return bool(roles) and not _engaged_institute_ids(project).isdisjoint(roles)
+    return bool(roles) and not conflicted_institute_ids(project).isdisjoint(roles)
 
 
 @rules.predicate
@@ -149,7 +161,7 @@ rules.add_perm("collaborations.leave_participation", is_participation_institute_
 def project_deciders(project) -> list:
     """Who may decide on ``project``: its working area's coordinators without a conflict, or,
     when there is none, the staff without one."""
-    engaged = _engaged_institute_ids(project)
+    engaged = conflicted_institute_ids(project)
     people = get_user_model().objects.filter(is_active=True).order_by("name", "email")
     unconflicted = people.exclude(memberships__institute_id__in=engaged)
     return list(unconflicted.filter(coordinated_twas=project.twa_id)) or list(

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Value, When
@@ -25,6 +26,7 @@ from .enums import (
     ProjectStatus,
 )
 from .models import Participation, Project, TechnicalWorkingArea
+from .permissions import conflicted_institute_ids
 
 #: The order a working area's page shows its projects in, grouped by state.
 STATE_ORDER = (
@@ -51,6 +53,12 @@ def _institutes_of(user) -> set[int]:
     return cached
 
 
+def _coordinators(lookup: str = "coordinators") -> Prefetch:
+    """A working area's coordinators in one order on the page, the API, the feed and the
+    snapshot: by name, then by who was registered first."""
+    return Prefetch(lookup, queryset=get_user_model().objects.order_by(Lower("name"), "pk"))
+
+
 def twa_list(*, user):
     """Working areas ``user`` may see, with their coordinators and how many public projects."""
     return (
@@ -60,13 +68,13 @@ def twa_list(*, user):
                 "projects", filter=Q(projects__status__in=PUBLIC_PROJECT_STATUSES)
             )
         )
-        .prefetch_related("coordinators")
+        .prefetch_related(_coordinators())
         .order_by("number")
     )
 
 
 def twa_for_page(*, user):
-    return TechnicalWorkingArea.objects.visible_to(user).prefetch_related("coordinators")
+    return TechnicalWorkingArea.objects.visible_to(user).prefetch_related(_coordinators())
 
 
 def twa_projects_by_state(*, user, twa) -> list[tuple[str, list[Project]]]:
@@ -132,7 +140,7 @@ def project_for_page(*, user):
     return (
         Project.objects.visible_to(user)
         .select_related("twa", "lead_institute", "proposer")
-        .prefetch_related("deliverables", "twa__coordinators")
+        .prefetch_related("deliverables", _coordinators("twa__coordinators"))
     )
 
 
@@ -192,30 +200,17 @@ class Decider:
     may_decide: bool
 
 
-def project_deciders(*, project: Project, participations: list[Participation]) -> list[Decider]:
+def project_deciders(*, project: Project) -> list[Decider]:
     """The working area's coordinators, each with whether they may decide on ``project``: not
-    when an institute of theirs leads it or takes part (requested, invited or accepted)."""
-    coordinators = list(project.twa.coordinators.all())
-    engaged = {project.lead_institute_id} | {
-        p.institute_id for p in participations if p.status in ENGAGED_PARTICIPATION_STATUSES
-    }
+    when an institute of theirs leads it or took part in its review round."""
+    coordinators = list(project.twa.coordinators.all())  # in the order _coordinators() gives
+    engaged = conflicted_institute_ids(project)
     conflicted = set(
         Membership.objects.filter(user__in=coordinators, institute_id__in=engaged).values_list(
             "user_id", flat=True
         )
     )
-    return [
-        Decider(coordinator=c, may_decide=c.pk not in conflicted)
-        for c in sorted(coordinators, key=lambda c: str(c).lower())
-    ]
-
-
-def engaged_institutes(*, project: Project) -> set[int]:
-    return {project.lead_institute_id} | set(
-        project.participations.filter(status__in=ENGAGED_PARTICIPATION_STATUSES).values_list(
-            "institute_id", flat=True
-        )
-    )
+    return [Decider(coordinator=c, may_decide=c.pk not in conflicted) for c in coordinators]
 
 
 def submission_readiness(*, project: Project, participations: list[Participation]) -> dict:

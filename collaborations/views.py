@@ -114,9 +114,7 @@ def project_detail(request, slug):
         "actions": available_actions(project, user),
         "can_edit": project.status in EDITABLE_PROJECT_STATUSES
         and user.has_perm("collaborations.change_project", project),
-        "deciders": selectors.project_deciders(project=project, participations=participations)
-        if audit
-        else [],
+        "deciders": selectors.project_deciders(project=project) if audit else [],
         "runs": project.status in RUNNING_STATUSES
         and user.has_perm("collaborations.complete_project", project),
         "final_report_form": FinalReportForm(

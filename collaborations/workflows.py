@@ -109,6 +109,7 @@ PROJECT = register(
                 S.APPROVED,
                 "collaborations.review_project",
                 _("Approve"),
+                guards=(enough_partners,),
                 stamp="decided_at",
             ),
             Transition(

@@ -37,7 +37,9 @@ The feed is public (it holds only what anyone may see), so ``--token`` is option
 API token only gives a higher rate limit. When the portal answers 429 the client waits as long as
 ``Retry-After`` says; network errors and 502/503/504 are retried with exponential backoff.
 
-To start afresh (e.g. after the portal told you your cursor is no longer valid), delete the file.
+When the portal's database has been restored from a backup or moved to a new cluster, the feed
+starts a new epoch and answers a cursor of the old one with 410 Gone; the client then replaces
+the mirror by a new snapshot by itself. To start afresh for any other reason, delete the file.
 
 As a library: ``sync(base_url, db_path, token=None, session=None)`` does one run and returns
 its counts.
@@ -83,6 +85,10 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
 
 class SyncError(Exception):
     """The portal answered something the client cannot go on from."""
+
+
+class CursorGone(SyncError):
+    """The portal's database was restored or moved: the stored cursor means nothing there."""
 
 
 class CutShort(SyncError):
@@ -156,6 +162,8 @@ class Portal:
                 attempt -= 1
                 self.pause(_retry_after(response, default=self.backoff(1)))
                 continue
+            if response.status_code == 410:
+                raise CursorGone(f"GET {path}: {_problem(response)}")
             if response.status_code in RETRYABLE_STATUS and attempt < MAX_ATTEMPTS:
                 self.pause(_retry_after(response, default=self.backoff(attempt)))
                 continue
@@ -189,6 +197,12 @@ def _store_cursor(db: sqlite3.Connection, cursor: str) -> None:
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (cursor,),
     )
+
+
+def _forget_cursor(db: sqlite3.Connection, cursor: str) -> None:
+    """Drop the stored cursor if it is still ``cursor``: the next step takes a new snapshot."""
+    with _Transaction(db):
+        db.execute("DELETE FROM state WHERE key = 'cursor' AND value = ?", (cursor,))
 
 
 def _upsert(db: sqlite3.Connection, kind: str, uuid: str, data) -> None:
@@ -299,19 +313,32 @@ def sync(
     """Bring the mirror at ``db_path`` up to date with the portal at ``base_url``.
 
     Returns the counts of this run: ``snapshot`` (records the snapshot brought, 0 without one),
+    ``resnapshots`` (snapshots taken because the portal started a new epoch),
     ``pages``, ``upserts`` and ``deletes`` (from the change feed), ``records`` (in the mirror
     now) and ``requests``. ``max_pages`` stops after that many pages of changes (the next run
     continues); ``sleep`` is how the client waits before a retry.
     """
     portal = Portal(base_url, token=token, session=session, sleep=sleep)
-    counts = {"snapshot": 0, "pages": 0, "upserts": 0, "deletes": 0}
+    counts = {"snapshot": 0, "pages": 0, "upserts": 0, "deletes": 0, "resnapshots": 0}
     db = open_mirror(db_path)
     try:
         if stored_cursor(db) is None:
             _snapshot_with_retries(portal, db, counts)
         while max_pages is None or counts["pages"] < max_pages:
             after = stored_cursor(db)
-            response = portal.get("/api/v1/changes/", params={"after": after, "limit": limit})
+            try:
+                response = portal.get("/api/v1/changes/", params={"after": after, "limit": limit})
+            except CursorGone:
+                if counts["resnapshots"]:
+                    raise  # even a fresh snapshot's cursor is refused: nothing left to try
+                # The portal was restored from a backup or moved: its feed starts a new epoch.
+                # What the mirror holds may include changes the portal no longer has, so the
+                # mirror is replaced by a new snapshot (unless another run already did so).
+                _forget_cursor(db, after)
+                if stored_cursor(db) is None:
+                    _snapshot_with_retries(portal, db, counts)
+                    counts["resnapshots"] += 1
+                continue
             page = response.json()
             if not _apply_page(db, after, page, counts):
                 continue  # another run moved the cursor: go on from where it is now
@@ -330,7 +357,8 @@ def summary(counts: dict) -> str:
     """One line saying what a run did."""
     parts = []
     if counts["snapshot"]:
-        parts.append(f"snapshot of {counts['snapshot']} records")
+        again = " (the portal was restored: taken again)" if counts.get("resnapshots") else ""
+        parts.append(f"snapshot of {counts['snapshot']} records{again}")
     parts.append(
         f"{counts['pages']} page(s) of changes: {counts['upserts']} upserts,"
         f" {counts['deletes']} deletes"

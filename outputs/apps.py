@@ -13,6 +13,7 @@ class OutputsConfig(AppConfig):
             evidence,
             notifications,
             permissions,
+            search,
             sections,
             sitemaps,
             workflows,

@@ -132,6 +132,8 @@ class Evidence(models.Model):
     output_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     output = GenericForeignKey("output_type", "output_id")
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    #: Bumped by every edit, so an edit made on a stale copy is refused (``lock_version``).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ShownEvidenceManager()
     all_objects = EvidenceQuerySet.as_manager()

@@ -5,7 +5,6 @@ from .directory import (
     FACET_COLUMNS,
     FACETS,
     INSTITUTE_FACET_SIZE,
-    MARKDOWN_MARKS,
     RECORD_FILTERS,
     RESULT_COLUMNS,
     SEARCHED,
@@ -47,6 +46,10 @@ from .records import (
     technology_areas_for_api,
     testbed_for_page,
     testbeds_for_api,
+)
+from .registered import (
+    site_page_records,
+    site_search,
 )
 from .requests import (
     ACCESS_REQUEST_BOXES,

@@ -1,18 +1,16 @@
 """The directory search: what a search finds, its facets and page, and the map."""
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchHeadline
 from django.db.models import FloatField, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.datastructures import MultiValueDict
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
+
+from nmiq_portal.core import search as registry
 
 from .. import search, units
 from ..enums import RMO, AccessMode, Audience, RecordType, ServiceKind
@@ -36,7 +34,7 @@ RECORD_FILTERS = (
     "access",
     "audience",
     "si",
-    "evidence",
+    "has_evidence",
     "status",
     "kind",
     *(f"{dimension}_{end}" for dimension in CapabilityRecord.RANGES for end in ("min", "max")),
@@ -63,8 +61,10 @@ def _given(params: MultiValueDict, key: str) -> bool:
 
 
 def searched_types(params: MultiValueDict) -> list[str]:
-    """The kinds of record a search can return, from its ``type`` and its other filters."""
-    chosen = [t for t in params.getlist("type") if t in SEARCHED] or list(SEARCHED)
+    """The kinds of record a search can return, from its ``type`` and its other filters (a
+    ``type`` naming only kinds other apps register leaves every record out)."""
+    types = [t for t in params.getlist("type") if t in SEARCHED or registry.kind_of(t)]
+    chosen = [t for t in SEARCHED if t in types] if types else list(SEARCHED)
     if any(_given(params, key) for key in RECORD_FILTERS):
         chosen = [t for t in chosen if t != RecordType.INSTITUTE]
     if _given(params, "kind"):
@@ -106,18 +106,6 @@ def directory_errors(*, params) -> dict:
     return errors
 
 
-MARKDOWN_MARKS = re.compile(r"\*\*|__|`|^#{1,6}\s", re.MULTILINE)
-
-
-def _snippet(headline: str | None, fallback: str) -> str:
-    """Escape the headline PostgreSQL marked with \\x02…\\x03 and turn the marks into <mark>."""
-    if not headline:
-        return conditional_escape(fallback)
-    # The text is Markdown: its emphasis and heading marks are noise in a one-line snippet.
-    html = conditional_escape(MARKDOWN_MARKS.sub("", headline))
-    return mark_safe(html.replace("\x02", "<mark>").replace("\x03", "</mark>"))  # noqa: S308 - escaped above
-
-
 def directory_page_records(*, rows: list, text: str) -> list:
     """The records behind one page of ``DirectorySearch.rows``, in order, each with ``record_type``
     and a highlighted ``snippet`` of where ``text`` matched."""
@@ -137,22 +125,11 @@ def directory_page_records(*, rows: list, text: str) -> list:
         if model is not Institute:
             qs = qs.select_related("institute").prefetch_related("technology_areas")
         if raw:
-            qs = qs.annotate(
-                headline=SearchHeadline(
-                    body,
-                    search.search_query(raw),
-                    config=search.CONFIG,
-                    start_sel="\x02",
-                    stop_sel="\x03",
-                    max_fragments=2,
-                    max_words=30,
-                    min_words=12,
-                )
-            )
+            qs = qs.annotate(headline=search.headline(body, raw))
         for record in qs:
             record.record_type = kind
             fallback = record.description if model is Institute else record.summary
-            record.snippet = _snippet(getattr(record, "headline", None), fallback)
+            record.snippet = search.snippet(getattr(record, "headline", None), fallback)
             loaded[kind, record.pk] = record
     return [loaded[kind, pk] for kind, pk, *_rest in rows if (kind, pk) in loaded]
 
@@ -185,7 +162,7 @@ FACET_COLUMNS = {
         "institute": "institute__slug",
         "status": "status",
         "si": "si_traceable",
-        "evidence": "has_evidence",
+        "has_evidence": "has_evidence",
         "access": "access_modes",
         "audience": "audiences",
     },
@@ -228,7 +205,7 @@ def _count_facet(key: str, kind: str, rows: list[tuple], areas: dict) -> Counter
     if key not in FACET_COLUMNS[kind]:
         return Counter()
     index = len(RESULT_COLUMNS) + list(FACET_COLUMNS[kind]).index(key)
-    if key in ("si", "evidence"):
+    if key in ("si", "has_evidence"):
         return Counter({"on": sum(1 for row in rows if row[index])})
     if key in ("access", "audience"):
         return Counter(value for row in rows for value in set(row[index]))
@@ -249,7 +226,7 @@ FACETS = (
     ("access", gettext_lazy("Access mode")),
     ("audience", gettext_lazy("Who may use it")),
     ("si", gettext_lazy("SI traceability")),
-    ("evidence", gettext_lazy("Evidence")),
+    ("has_evidence", gettext_lazy("Evidence")),
     ("status", gettext_lazy("Status")),
 )
 
@@ -277,7 +254,7 @@ def _facet_labels(key: str, counts: Counter, chosen: set) -> list[tuple[str, str
         return [(value, label, 0) for value, label in Audience.choices]
     if key == "si":
         return [("on", _("SI traceable"), 0)]
-    if key == "evidence":
+    if key == "has_evidence":
         return [("on", _("Has evidence"), 0)]
     return [(value, label, 0) for value, label in LISTED_STATUSES]
 

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from nmiq_portal.core.locking import lock
+from nmiq_portal.core.locking import lock, lock_version
 from nmiq_portal.core.permissions import require
 
 from ..models import Evidence, Service, Testbed, citable
@@ -61,13 +61,15 @@ def evidence_cite(*, actor, record, output, note: str = "") -> Evidence:
 
 
 @transaction.atomic
-def evidence_update(*, actor, evidence: Evidence, **changes) -> Evidence:
-    """Correct an item of evidence; the permission is that of the record it supports."""
-    locked = lock(evidence, related=("testbed", "service"))
+def evidence_update(*, actor, evidence: Evidence, version: int | None, **changes) -> Evidence:
+    """Correct an item of evidence made on the copy at ``version`` (``StaleEdit`` when someone
+    saved it since); the permission is that of the record it supports."""
+    locked = lock_version(evidence, version, fields=EVIDENCE_FIELDS, related=("testbed", "service"))
     require(actor, record_permission("change", type(locked.record)), locked.record)
     for field, value in _evidence_values(changes).items():
         setattr(locked, field, value)
     locked.full_clean()
+    locked.version += 1
     locked.save()
     return locked
 

@@ -1,5 +1,7 @@
 """Saved searches of the directory and their daily alerts."""
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import QueryDict
@@ -13,7 +15,9 @@ from nmiq_portal.notifications.models import OutgoingEmail
 from nmiq_portal.notifications.services import absolute_url, email_render_enqueue
 
 from ..models import SavedSearch
-from ..selectors import directory_matches
+from ..selectors import directory_errors, directory_matches
+
+logger = logging.getLogger(__name__)
 
 MAX_SAVED_SEARCHES = 50
 #: An alert lists at most this many new matches of each kind, then links to the search.
@@ -50,6 +54,12 @@ def saved_search_create(*, actor, name: str, query: str) -> SavedSearch:
         raise ValidationError(
             _("You can keep %(count)d saved searches; delete one first.")
             % {"count": MAX_SAVED_SEARCHES}
+        )
+    errors = directory_errors(params=QueryDict(query))
+    if errors:
+        reasons = "; ".join(str(message) for messages in errors.values() for message in messages)
+        raise ValidationError(
+            {"query": _("This search cannot run: %(reasons)s") % {"reasons": reasons}}
         )
     saved_search = SavedSearch(user=actor, name=name, query=query)
     saved_search.full_clean()
@@ -125,6 +135,19 @@ def saved_search_alert(*, saved_search_id: int) -> OutgoingEmail | None:
 
 
 def saved_search_alert_all() -> int:
-    """Run every saved search with alerts on; returns how many e-mails were queued."""
-    ids = SavedSearch.objects.filter(alerts=True, user__is_active=True).values_list("pk", flat=True)
-    return sum(saved_search_alert(saved_search_id=pk) is not None for pk in ids.iterator())
+    """Run every saved search with alerts on; returns how many e-mails were queued.
+
+    Each runs in its own transaction: one that fails is logged and left as it was (its
+    ``last_alerted_at`` unchanged, so the next run retries it), and the others still run."""
+    ids = list(
+        SavedSearch.objects.filter(alerts=True, user__is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    queued = 0
+    for pk in ids:
+        try:
+            queued += saved_search_alert(saved_search_id=pk) is not None
+        except Exception:
+            logger.exception("The alert of saved search %s failed; the next run retries it", pk)
+    return queued

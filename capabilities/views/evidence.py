@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nmiq_portal.core.forms import add_service_errors
+from nmiq_portal.core.exceptions import StaleEdit
+from nmiq_portal.core.forms import add_service_errors, conflict_rows, stale_form
 from nmiq_portal.core.permissions import require
 
 from .. import services
@@ -18,11 +19,18 @@ from .records import visible_record
 EVIDENCE_RECORDS = {"testbed": Testbed, "service": Service}
 
 
-def _evidence_form_page(request, *, form, record, evidence=None):
+def _evidence_form_page(request, *, form, record, evidence=None, conflict=None, status=200):
     return render(
         request,
         "capabilities/evidence_form.html",
-        {"form": form, "record": record, "evidence": evidence, "institute": record.institute},
+        {
+            "form": form,
+            "record": record,
+            "evidence": evidence,
+            "institute": record.institute,
+            "conflict": conflict,
+        },
+        status=status,
     )
 
 
@@ -61,9 +69,23 @@ def evidence_edit(request, uuid):
     form = EvidenceForm(request.POST or None, instance=evidence)
     if request.method == "POST" and form.is_valid():
         try:
-            services.evidence_update(actor=request.user, evidence=evidence, **form.evidence_data())
+            services.evidence_update(
+                actor=request.user,
+                evidence=evidence,
+                version=form.cleaned_data["version"],
+                **form.evidence_data(),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
+        except StaleEdit as stale:
+            return _evidence_form_page(
+                request,
+                form=stale_form(request, EvidenceForm, stale),
+                record=record,
+                evidence=stale.current,
+                conflict=conflict_rows(stale),
+                status=409,
+            )
         else:
             messages.success(request, _("The evidence is saved."))
             return redirect(record.get_absolute_url() + "#how-we-know")

@@ -22,14 +22,15 @@ def _directory_query(request, *, drop=("page",)) -> str:
 
 
 def directory(request):
-    """The public search over testbeds, services and institutes, with facets; htmx swaps the
-    facets and results, and every state of the search is a plain URL."""
+    """The public search over testbeds, services and institutes, and the kinds other apps
+    register (guides, terms…), with facets; htmx swaps the facets and results, and every state
+    of the search is a plain URL."""
     params = request.GET
     sort = params.get("sort") if params.get("sort") in selectors.SORTS else "relevance"
     text = params.get("q", "").strip()
-    search = selectors.directory_search(user=request.user, params=params, sort=sort)
+    search = selectors.site_search(user=request.user, params=params, sort=sort)
     page = Paginator(search.rows, PAGE_SIZE).get_page(params.get("page"))
-    records = selectors.directory_page_records(rows=list(page.object_list), text=text)
+    records = selectors.site_page_records(user=request.user, rows=list(page.object_list), text=text)
     context = {
         "page": page,
         "records": records,

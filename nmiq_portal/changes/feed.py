@@ -27,7 +27,8 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 #: Objects serialised per query round of the snapshot: its memory does not grow with the data.
 SNAPSHOT_CHUNK = 500
-CURSOR_VERSION = "1"
+CURSOR_VERSION = "2"
+PREVIOUS_CURSOR_VERSION = "1"
 
 #: The watermark (an xid8): the oldest transaction of the current snapshot still running, less
 #: those pg_stat_activity shows to belong to a session of another database (a session writes only
@@ -54,31 +55,62 @@ LIMIT %s
 """  # noqa: S608 (constants only; the values are parameters)
 
 
+#: Where a transaction id means something: this cluster (its system identifier), its timeline (a
+#: point-in-time recovery or a promoted standby starts a new one) and this database (a restore
+#: goes into a new one, with a new oid). Cursors carry it: one from another epoch would silently
+#: receive empty or wrong pages, so it is refused with 410 and the client takes a new snapshot.
+EPOCH = """left(md5(concat_ws(':',
+    (SELECT system_identifier FROM pg_control_system()),
+    (SELECT timeline_id FROM pg_control_checkpoint()),
+    (SELECT oid FROM pg_database WHERE datname = current_database())
+)), 12)"""
+
+
 class BadCursor(ValueError):
     """A cursor this feed did not hand out."""
 
 
-def encode_cursor(txid: int, event_id: int) -> str:
-    raw = f"{CURSOR_VERSION}.{txid}.{event_id}".encode()
+class StaleCursor(ValueError):
+    """A cursor this feed handed out in another epoch (before a restore, a move or a recovery,
+    or in the format before epochs): its position means nothing here."""
+
+
+def current_epoch() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {EPOCH}")
+        return cursor.fetchone()[0]
+
+
+def encode_cursor(txid: int, event_id: int, *, epoch: str) -> str:
+    raw = f"{CURSOR_VERSION}.{epoch}.{txid}.{event_id}".encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def decode_cursor(cursor: str) -> tuple[int, int]:
-    """(txid, id) of an opaque cursor; raises BadCursor."""
+def start_cursor(epoch: str) -> str:
+    return encode_cursor(0, 0, epoch=epoch)
+
+
+def decode_cursor(cursor: str, *, epoch: str | None = None) -> tuple[int, int]:
+    """(txid, id) of an opaque cursor; raises BadCursor, or StaleCursor when ``epoch`` is given
+    and the cursor is of another one."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-        version, txid, event_id = raw.split(".")
-        if version != CURSOR_VERSION or not (txid.isdigit() and event_id.isdigit()):
+        version, *parts = raw.split(".")
+        if version == PREVIOUS_CURSOR_VERSION and len(parts) == 2:
+            parts = ["", *parts]  # before epochs: from no epoch that exists now
+        elif version != CURSOR_VERSION:
+            raise ValueError(raw)
+        cursor_epoch, txid, event_id = parts
+        if not (txid.isdigit() and event_id.isdigit()):
             raise ValueError(raw)
         position = int(txid), int(event_id)
     except (ValueError, UnicodeError, binascii.Error) as error:
         raise BadCursor(cursor) from error
     if position[0] >= 2**63 or position[1] >= 2**63:
         raise BadCursor(cursor)
+    if epoch is not None and cursor_epoch != epoch:
+        raise StaleCursor(cursor)
     return position
-
-
-START = encode_cursor(0, 0)
 
 
 def anonymous_request(request) -> Request:
@@ -106,9 +138,10 @@ def _public_data(type_key: str, uuids: set[str], request) -> dict[str, dict]:
     return {str(obj.uuid): item for obj, item in zip(objects, data, strict=True)}
 
 
-def read_page(request, *, after: tuple[int, int], limit: int) -> dict:
+def read_page(request, *, after: tuple[int, int], limit: int, epoch: str) -> dict:
     """One page of events after ``after``: {results, next, has_more}; one query for the events
-    and one round per type on the page for their data, whatever ``limit`` is."""
+    and one round per type on the page for their data, whatever ``limit`` is; its cursors are
+    of ``epoch``."""
     events_table = connection.ops.quote_name(ChangeEvent._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(_PAGE.format(events=events_table), [str(after[0]), after[1], limit + 1])
@@ -125,7 +158,7 @@ def read_page(request, *, after: tuple[int, int], limit: int) -> dict:
         item = data[type_key].get(str(uuid))
         results.append(
             {
-                "cursor": encode_cursor(int(txid), event_id),
+                "cursor": encode_cursor(int(txid), event_id, epoch=epoch),
                 "type": type_key,
                 "uuid": str(uuid),
                 "action": Action.UPSERT.value if item is not None else Action.DELETE.value,
@@ -135,7 +168,7 @@ def read_page(request, *, after: tuple[int, int], limit: int) -> dict:
         )
     return {
         "results": results,
-        "next": results[-1]["cursor"] if results else encode_cursor(*after),
+        "next": results[-1]["cursor"] if results else encode_cursor(*after, epoch=epoch),
         "has_more": has_more,
     }
 
@@ -159,15 +192,15 @@ def snapshot_lines(request, registrations: list) -> Iterator[bytes]:
         with connection.cursor() as cursor:
             if not nested:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            cursor.execute(f"SELECT {WATERMARK}::text")
-            watermark = int(cursor.fetchone()[0])
+            cursor.execute(f"SELECT {WATERMARK}::text, {EPOCH}")
+            watermark, epoch = cursor.fetchone()
         for registration in registrations:
             last, more = None, True
             while more:
                 lines, last, more = _snapshot_chunk(registration, anonymous, after=last)
                 if lines:
                     yield lines
-    yield _line({"cursor": encode_cursor(watermark, 0)}).encode()
+    yield _line({"cursor": encode_cursor(int(watermark), 0, epoch=epoch)}).encode()
 
 
 def _snapshot_chunk(registration, request, *, after) -> tuple[bytes, object, bool]:

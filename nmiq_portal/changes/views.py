@@ -8,8 +8,8 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
 )
-from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -19,6 +19,16 @@ from . import feed, registry
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 EXAMPLE_UUID = "3f0c1d9e-8a4b-4c1e-9d2f-5b6a7c8d9e0f"
+
+
+class CursorFromAnotherEpoch(APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = (
+        "This cursor was handed out before the portal's database was restored, moved or "
+        "recovered: its position means nothing now. Take a new snapshot (/api/v1/snapshot/), "
+        "replace your copy with it and continue from its cursor."
+    )
+    default_code = "cursor_from_another_epoch"
 
 
 class ChangeEventSerializer(serializers.Serializer):
@@ -103,7 +113,7 @@ class ChangesView(APIView):
                         value={
                             "results": [
                                 {
-                                    "cursor": "MS4xMjM0NTYuNzg5",
+                                    "cursor": "Mi4zZjlhMWMwYjdkMmUuMTIzNDU2Ljc4OQ",
                                     "type": "testbed",
                                     "uuid": EXAMPLE_UUID,
                                     "action": "upsert",
@@ -114,7 +124,7 @@ class ChangesView(APIView):
                                     },
                                 },
                                 {
-                                    "cursor": "MS4xMjM0NTcuNzkw",
+                                    "cursor": "Mi4zZjlhMWMwYjdkMmUuMTIzNDU3Ljc5MA",
                                     "type": "service",
                                     "uuid": "9b1e2f3a-4c5d-4e6f-8a7b-0c1d2e3f4a5b",
                                     "action": "delete",
@@ -122,7 +132,7 @@ class ChangesView(APIView):
                                     "data": None,
                                 },
                             ],
-                            "next": "MS4xMjM0NTcuNzkw",
+                            "next": "Mi4zZjlhMWMwYjdkMmUuMTIzNDU3Ljc5MA",
                             "has_more": False,
                         },
                     )
@@ -131,19 +141,27 @@ class ChangesView(APIView):
             (400, "application/problem+json"): OpenApiResponse(
                 PROBLEM, description="`after` is not a cursor of this feed, or `limit` is invalid."
             ),
+            (410, "application/problem+json"): OpenApiResponse(
+                PROBLEM,
+                description="`after` is from before the database was restored or moved: "
+                "take a new snapshot and continue from its cursor.",
+            ),
         },
     )
     def get(self, request):
         raw_after = request.query_params.get("after")
         after = (0, 0)
+        epoch = feed.current_epoch()
         if raw_after is not None:
             try:
-                after = feed.decode_cursor(raw_after)
+                after = feed.decode_cursor(raw_after, epoch=epoch)
             except feed.BadCursor:
                 raise ValidationError(
                     {"after": ["Not a cursor of this feed; start again without it."]},
                     code="invalid_cursor",
                 ) from None
+            except feed.StaleCursor:
+                raise CursorFromAnotherEpoch from None
         raw_limit = request.query_params.get("limit")
         limit = feed.DEFAULT_LIMIT
         if raw_limit is not None:
@@ -152,7 +170,7 @@ class ChangesView(APIView):
                     {"limit": [f"A whole number from 1 to {feed.MAX_LIMIT}."]}, code="invalid"
                 )
             limit = int(raw_limit)
-        return Response(feed.read_page(request, after=after, limit=limit))
+        return Response(feed.read_page(request, after=after, limit=limit, epoch=epoch))
 
 
 class IgnoreAccept(BaseContentNegotiation):
@@ -202,7 +220,7 @@ class SnapshotView(APIView):
                             f'{{"type":"institute","uuid":"{EXAMPLE_UUID}","data":{{…}}}}\n'
                             '{"type":"testbed","uuid":"9b1e2f3a-4c5d-4e6f-8a7b-0c1d2e3f4a5b",'
                             '"data":{…}}\n'
-                            '{"cursor":"MS4xMjM0NTAuMA"}\n'
+                            '{"cursor":"Mi4zZjlhMWMwYjdkMmUuMTIzNDUwLjA"}\n'
                         ),
                     )
                 ],

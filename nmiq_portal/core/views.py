@@ -1,5 +1,7 @@
 """Site-wide pages: home, health, and error pages that answer the API in problem details."""
 
+from http import HTTPStatus
+
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -25,28 +27,36 @@ def healthz(request):
     )
 
 
-def _problem(request, status, title, detail=None):
-    problem = {"type": "about:blank", "title": title, "status": status, "instance": request.path}
-    if detail:
-        problem["detail"] = detail
+def _problem(request, status, code, detail=None):
+    """Problem details shaped as the API's own errors (nmiq_portal/api/exceptions.py), for what
+    Django answers before a view of the API runs: an unknown path or a malformed id in it."""
+    title = HTTPStatus(status).phrase
+    problem = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "instance": request.path,
+        "detail": detail or title,
+        "code": code,
+    }
     return JsonResponse(problem, status=status, content_type="application/problem+json")
 
 
 def bad_request(request, exception=None):
     if request.path.startswith("/api/"):
-        return _problem(request, 400, "Bad request.", str(exception or "") or None)
+        return _problem(request, 400, "bad_request", str(exception or "") or None)
     return render(request, "400.html", {"reason": str(exception or "")}, status=400)
 
 
 def not_found(request, exception=None):
     if request.path.startswith("/api/"):
-        return _problem(request, 404, "Not found.")
+        return _problem(request, 404, "not_found", "No such resource or endpoint.")
     return page_not_found(request, exception)
 
 
 def error(request):
     if request.path.startswith("/api/"):
-        return _problem(request, 500, "Server error.")
+        return _problem(request, 500, "error", "Server error; it is logged.")
     return server_error(request)
 
 

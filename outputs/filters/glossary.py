@@ -1,38 +1,16 @@
 """The glossary's FilterSet, shared by the glossary page and the terms API."""
 
-import re
-
 import django_filters
-from django.db.models import F, Q, Value
-from django.db.models.functions import Lower
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from capabilities import search
 from capabilities.models import TechnologyArea
 
 from ..enums import TermStatus
 from ..models import Term
-from ..selectors import LETTERS
-
-
-def search_terms(queryset, text: str):
-    """Terms whose name, synonyms, abbreviation, definition or note match ``text`` (full-text,
-    accents folded, websearch-like syntax, the last word a prefix); one plain word also finds
-    the abbreviation it spells exactly, whatever the text search makes of it (a stop word)."""
-    text = (text or "").strip()
-    if not text:
-        return queryset
-    raw = search.tsquery(text)
-    if raw is None:
-        return queryset.none()
-    matches = Q(search_vector=search.search_query(raw))
-    if search.is_plain(text) and len(re.findall(r"\S+", text)) == 1:
-        folded = search.Unaccent(Lower(Value(text)))
-        queryset = queryset.alias(folded_abbreviation=search.Unaccent(Lower(F("abbreviation"))))
-        matches |= Q(folded_abbreviation=folded)
-    return queryset.filter(matches)
+from ..selectors import LETTERS, search_terms
 
 
 @extend_schema_field(OpenApiTypes.STR)

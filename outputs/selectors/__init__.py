@@ -16,10 +16,12 @@ from .benchmarks import (
 from .comparisons import (
     comparison_for_page,
     comparison_list,
+    comparison_results,
     comparison_review_queue,
     comparison_rows,
     comparisons_for_api,
     comparisons_for_feed,
+    comparisons_found,
     record_equivalences,
 )
 from .glossary import (
@@ -27,19 +29,24 @@ from .glossary import (
     agreed_terms_for_feed,
     letters_in_use,
     review_list,
+    search_terms,
     successor_choices,
     term_for_page,
     term_list,
+    term_results,
     term_supersedes,
     term_timeline,
     terms_for_api,
+    terms_found,
 )
 from .guides import (
     guide_for_page,
     guide_list,
+    guide_results,
     guide_review_queue,
     guide_versions,
     guides_for_api,
+    guides_found,
     latest_published,
     published_versions_for_feed,
     version_timeline,

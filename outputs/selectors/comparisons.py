@@ -4,10 +4,14 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, TextField, Value
+from django.db.models.functions import Concat
+from django.utils.translation import gettext as _
 
+from capabilities import search
 from capabilities.models import Service, Testbed
 from capabilities.permissions import institute_roles
+from nmiq_portal.core.search import SearchResult
 from nmiq_portal.workflow.models import WorkflowEvent
 
 from ..enums import ComparisonStatus
@@ -135,3 +139,38 @@ def comparison_review_queue(*, user) -> list[Comparison]:
         .distinct()
         .order_by("submitted_at", "pk")
     )
+
+
+def comparisons_found(text: str, user):
+    """Comparisons ``user`` may see, as the directory's search finds them: by identifier and
+    measurand, then project, then description."""
+    vector = search.columns_vector(
+        {"A": ["identifier", "measurand"], "B": ["project__title"], "C": ["description"]}
+    )
+    titled = Comparison.objects.visible_to(user).annotate(
+        title=Concat("identifier", Value(": "), "measurand", output_field=TextField())
+    )
+    return search.matching(titled, text, vector)
+
+
+def comparison_results(matches, text: str) -> dict[int, SearchResult]:
+    """One page of ``comparisons_found`` as the search lists it: its project, its state."""
+    comparisons = search.highlighted(matches, "description", text).select_related(
+        "project", "project__lead_institute"
+    )
+    return {
+        comparison.pk: SearchResult(
+            title=comparison.title,
+            url=comparison.get_absolute_url(),
+            snippet=search.snippet(getattr(comparison, "headline", None), comparison.description),
+            details=_("%(project)s, led by %(institute)s")
+            % {
+                "project": comparison.project.title,
+                "institute": comparison.project.lead_institute.acronym,
+            },
+            state=""
+            if comparison.status == ComparisonStatus.PUBLISHED
+            else comparison.get_status_display(),
+        )
+        for comparison in comparisons
+    }

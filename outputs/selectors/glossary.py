@@ -1,8 +1,13 @@
 """Reads of the glossary: the terms each person may see, the A to Z, the review list, timelines."""
 
+import re
+
+from django.db.models import F, Q, Value
 from django.db.models.functions import Lower
 
+from capabilities import search
 from capabilities.search import Unaccent
+from nmiq_portal.core.search import SearchResult
 from nmiq_portal.workflow import events_for
 
 from ..enums import TermStatus
@@ -85,3 +90,42 @@ def agreed_terms_for_feed(*, limit: int = 50):
         .select_related("technology_area")
         .order_by("-agreed_at", "-pk")[:limit]
     )
+
+
+def search_terms(queryset, text: str):
+    """Terms whose name, synonyms, abbreviation, definition or note match ``text`` (full-text,
+    accents folded, websearch-like syntax, the last word a prefix); one plain word also finds
+    the abbreviation it spells exactly, whatever the text search makes of it (a stop word)."""
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    raw = search.tsquery(text)
+    if raw is None:
+        return queryset.none()
+    matches = Q(search_vector=search.search_query(raw))
+    if search.is_plain(text) and len(re.findall(r"\S+", text)) == 1:
+        folded = search.Unaccent(Lower(Value(text)))
+        queryset = queryset.alias(folded_abbreviation=search.Unaccent(Lower(F("abbreviation"))))
+        matches |= Q(folded_abbreviation=folded)
+    return queryset.filter(matches)
+
+
+def terms_found(text: str, user):
+    """Terms ``user`` may see (agreed and superseded ones for anyone), as the glossary's own
+    search finds them."""
+    terms = Term.objects.visible_to(user).annotate(title=F("term"))
+    return search_terms(terms, text).annotate(rank=search.rank("search_vector", text))
+
+
+def term_results(matches, text: str) -> dict[int, SearchResult]:
+    """One page of ``terms_found`` as the search lists it: its source, its state."""
+    results = {}
+    for term in search.highlighted(matches, "definition", text):
+        results[term.pk] = SearchResult(
+            title=f"{term.term} ({term.abbreviation})" if term.abbreviation else term.term,
+            url=term.get_absolute_url(),
+            snippet=search.snippet(getattr(term, "headline", None), term.definition),
+            details=f"{term.source} {term.clause}".strip(),
+            state="" if term.status == TermStatus.AGREED else term.get_status_display(),
+        )
+    return results

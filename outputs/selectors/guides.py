@@ -1,10 +1,14 @@
 """Reads of good-practice guides: lists, a guide's versions, the review queue, the feeds."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import F, Max, Prefetch, Q
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import F, Max, OuterRef, Prefetch, Q, Subquery, TextField
+from django.utils.translation import gettext as _
 
+from capabilities import search
 from capabilities.models import Institute
 from capabilities.permissions import institute_roles
+from nmiq_portal.core.search import SearchResult
 from nmiq_portal.workflow import events_for
 
 from ..enums import DOWNLOADABLE_GUIDE_VERSION_STATUSES, GuideVersionStatus
@@ -101,3 +105,44 @@ def published_versions_for_feed(*, limit: int = 50):
         .prefetch_related("authors", "guide__institutes")
         .order_by("-published_at", "-pk")[:limit]
     )
+
+
+#: The change notes of a guide's public versions, searched with its title and summary.
+_PUBLIC_NOTES = Subquery(
+    GuideVersion.objects.public()
+    .filter(guide=OuterRef("pk"))
+    .values("guide")
+    .annotate(notes=StringAgg("change_notes", " "))
+    .values("notes"),
+    output_field=TextField(),
+)
+
+
+def guides_found(text: str, user):
+    """Guides anyone may read (a version published, superseded or withdrawn), as the directory's
+    search finds them: what it finds of a guide is never a draft's."""
+    vector = search.columns_vector({"A": ["title"], "B": ["summary"], "C": [_PUBLIC_NOTES]})
+    return search.matching(Guide.objects.public(), text, vector)
+
+
+def guide_results(matches, text: str) -> dict[int, SearchResult]:
+    """One page of ``guides_found`` as the search lists it: who wrote it, its latest version."""
+    versions = GuideVersion.objects.public().order_by("-major", "-minor", "-patch")
+    guides = search.highlighted(matches, "summary", text).prefetch_related(
+        "institutes", Prefetch("versions", queryset=versions, to_attr="public_versions")
+    )
+    results = {}
+    for guide in guides:
+        latest = guide.public_versions[0]
+        acronyms = ", ".join(sorted(institute.acronym for institute in guide.institutes.all()))
+        results[guide.pk] = SearchResult(
+            title=guide.title,
+            url=guide.get_absolute_url(),
+            snippet=search.snippet(getattr(guide, "headline", None), guide.summary),
+            details=_("%(institutes)s, version %(number)s")
+            % {"institutes": acronyms, "number": latest.number},
+            state=""
+            if latest.status == GuideVersionStatus.PUBLISHED
+            else latest.get_status_display(),
+        )
+    return results

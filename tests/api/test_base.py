@@ -16,16 +16,31 @@ def test_api_root_lists_the_endpoints(api):
     assert "institutes" in response.json()
 
 
-def test_unknown_api_path_is_a_problem_document(client):
-    response = client.get("/api/v1/no-such-thing/")
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/no-such-thing/",
+        "/api/v1/testbeds/not-a-uuid/",  # a malformed id: no route matches it
+        "/api/v1/contacts/1/",
+        "/api/v1/projects/a%20b/",
+    ],
+)
+def test_unknown_api_path_or_malformed_id_is_a_problem_document_as_the_api_writes_them(
+    client, path
+):
+    response = client.get(path)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
     assert response.json() == {
         "type": "about:blank",
-        "title": "Not found.",
+        "title": "Not Found",
         "status": 404,
-        "instance": "/api/v1/no-such-thing/",
+        "instance": response.wsgi_request.path,
+        "detail": "No such resource or endpoint.",
+        "code": "not_found",
     }
+    well_formed = client.get("/api/v1/testbeds/00000000-0000-0000-0000-000000000000/").json()
+    assert set(well_formed) == set(response.json()), "one shape for every 404 of the API"
 
 
 def test_a_personal_token_authenticates_and_records_its_use(api):
@@ -98,5 +113,5 @@ def test_a_server_error_in_the_api_is_a_problem_document_too(client, monkeypatch
     response = client.get("/api/v1/institutes/")
     assert response.status_code == 500
     assert response["Content-Type"] == "application/problem+json"
-    assert response.json()["title"] == "Server error."
+    assert response.json()["title"] == "Internal Server Error"
     assert "an unexpected bug" not in response.content.decode()

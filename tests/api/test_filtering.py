@@ -13,8 +13,8 @@ def test_every_list_documents_a_search_and_its_filters(api):
     schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     expected = {
         "institutes": {"q", "kind", "economy", "rmo"},
-        "testbeds": {"q", "area", "institute", "status", "si", "temperature_min"},
-        "services": {"q", "area", "institute", "kind", "si", "frequency_max"},
+        "testbeds": {"q", "area", "institute", "status", "si", "has_evidence", "temperature_min"},
+        "services": {"q", "area", "institute", "kind", "si", "has_evidence", "frequency_max"},
         "contacts": {"q", "institute"},
         "technology-areas": {"q", "parent", "area", "root"},
     }

@@ -95,3 +95,15 @@ def test_page_size_is_capped(api):
     response = api.get(LIST, {"page_size": 100000})
     assert response.status_code == 200
     assert len(response.json()["results"]) == 3
+
+
+def test_an_institute_without_an_rmo_answers_null_as_the_schema_says(api):
+    """Regression: a company answered "rmo": "", which the schema's enum does not allow."""
+    company = InstituteFactory(kind="industry_consortium", rmo="")
+    item = api.get(f"/api/v1/institutes/{company.uuid}/").json()
+    assert item["rmo"] is None
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    rmo = schema["components"]["schemas"]["Institute"]["properties"]["rmo"]
+    assert rmo.get("nullable") is True or any(
+        part.get("$ref", "").endswith("NullEnum") for part in rmo.get("oneOf", [])
+    ), rmo

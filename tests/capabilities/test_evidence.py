@@ -14,6 +14,7 @@ from django.urls import reverse
 from capabilities import services
 from capabilities.enums import EvidenceKind, MemberRole, Visibility
 from capabilities.models import Evidence, Service
+from nmiq_portal.core.exceptions import StaleEdit
 from tests.factories import (
     MembershipFactory,
     ServiceFactory,
@@ -119,7 +120,7 @@ def test_outsiders_may_not_add_change_or_remove_evidence(institute, kind, role):
     with pytest.raises(PermissionDenied):
         services.evidence_add(actor=actor, record=record, **PAPER)
     with pytest.raises(PermissionDenied):
-        services.evidence_update(actor=actor, evidence=evidence, title="Changed")
+        services.evidence_update(actor=actor, evidence=evidence, version=1, title="Changed")
     with pytest.raises(PermissionDenied):
         services.evidence_remove(actor=actor, evidence=evidence)
     assert _snapshot() == before
@@ -132,7 +133,9 @@ def test_members_and_staff_add_change_and_remove_evidence(institute, kind, role)
     actor = _user(role, institute)
     evidence = services.evidence_add(actor=actor, record=record, **PAPER)
     assert getattr(evidence, kind) == record
-    changed = services.evidence_update(actor=actor, evidence=evidence, year=2014)
+    changed = services.evidence_update(
+        actor=actor, evidence=evidence, version=evidence.version, year=2014
+    )
     assert Evidence.objects.get(pk=evidence.pk).year == changed.year == 2014
     services.evidence_remove(actor=actor, evidence=evidence)
     assert not Evidence.objects.exists()
@@ -147,9 +150,39 @@ def test_service_refuses_evidence_without_a_source_on_its_fields(institute):
     assert "doi" in error.value.message_dict
     evidence = _evidence(record)
     with pytest.raises(ValidationError) as error:
-        services.evidence_update(actor=StaffFactory(), evidence=evidence, doi="not a DOI")
+        services.evidence_update(
+            actor=StaffFactory(), evidence=evidence, version=1, doi="not a DOI"
+        )
     assert "doi" in error.value.message_dict
     assert Evidence.objects.get().doi == ""
+
+
+def test_an_edit_made_on_a_stale_copy_is_refused_with_what_changed(institute):
+    """Regression: two editors correcting one item of evidence; the second silently
+    overwrote the first."""
+    evidence = _evidence(TestbedFactory(institute=institute))
+    first, second = StaffFactory(), StaffFactory()
+    services.evidence_update(actor=first, evidence=evidence, version=1, year=2014)
+    with pytest.raises(StaleEdit) as stale:
+        services.evidence_update(actor=second, evidence=evidence, version=1, year=1999)
+    assert [field for field, _then, _now in stale.value.changes] == ["year"]
+    stored = Evidence.objects.get()
+    assert (stored.year, stored.version) == (2014, 2)
+
+
+def test_the_edit_page_answers_409_with_the_editors_input_and_the_change(client, institute):
+    record = TestbedFactory(institute=institute)
+    evidence = _evidence(record)
+    services.evidence_update(actor=StaffFactory(), evidence=evidence, version=1, year=2014)
+    client.force_login(StaffFactory())
+    edit = reverse("capabilities:evidence_edit", kwargs={"uuid": evidence.uuid})
+    response = client.post(edit, _post_data(title="Mine", reference="CCQM-K30", version="1"))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else saved this while you were editing" in page
+    assert 'value="Mine"' in page
+    assert 'name="version" value="2"' in page
+    assert Evidence.objects.get().title == evidence.title
 
 
 # --- Views ---------------------------------------------------------------------------------------
@@ -214,7 +247,9 @@ def test_members_and_staff_use_the_evidence_pages(client, institute, kind, role)
 
     edit = reverse("capabilities:evidence_edit", kwargs={"uuid": evidence.uuid})
     assert client.get(edit).status_code == 200
-    response = client.post(edit, _post_data(title="Renamed", reference="CCQM-K30", year="2008"))
+    response = client.post(
+        edit, _post_data(title="Renamed", reference="CCQM-K30", year="2008", version="1")
+    )
     assert response.status_code == 302
     evidence.refresh_from_db()
     assert (evidence.title, evidence.reference, evidence.year, evidence.doi) == (

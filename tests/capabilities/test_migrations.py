@@ -84,3 +84,15 @@ def test_access_request_events_move_into_the_workflow_log_once():
     ]
     assert events.filter(object_id=recorded.pk).count() == 2
     assert "capabilities_accessrequestevent" not in connection.introspection.table_names()
+
+
+def test_saved_searches_keep_their_evidence_filter_under_its_new_name():
+    old = _migrate([("capabilities", "0012_evidence_version")])
+    user = old.get_model("accounts", "User").objects.create(email="ada@example.org")
+    SavedSearch = old.get_model("capabilities", "SavedSearch")
+    renamed = SavedSearch.objects.create(user=user, name="Evidenced", query="q=fridge&evidence=on")
+    untouched = SavedSearch.objects.create(user=user, name="Plain", query="q=no+evidence%3D")
+    new = _migrate([("capabilities", "0013_saved_searches_name_has_evidence")])
+    SavedSearch = new.get_model("capabilities", "SavedSearch")
+    assert SavedSearch.objects.get(pk=renamed.pk).query == "q=fridge&has_evidence=on"
+    assert SavedSearch.objects.get(pk=untouched.pk).query == "q=no+evidence%3D"

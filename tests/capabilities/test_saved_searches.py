@@ -372,3 +372,46 @@ def test_the_alert_is_written_in_the_persons_language(person, institute, monkeyp
     with time_machine.travel(MONDAY, tick=False):
         assert send_saved_search_alerts() == 1
     assert languages == ["fr"]
+
+
+# --- Isolation and validation -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["temperature_min=4+zorks", "temperature_max=1e999+K"])
+def test_a_search_that_cannot_run_is_refused_when_saved(person, query):
+    with pytest.raises(ValidationError) as error:
+        save(person, query=query)
+    assert "query" in error.value.message_dict
+    assert not SavedSearch.objects.filter(user=person).exists()
+
+
+def test_one_failing_alert_does_not_stop_the_others_and_is_retried(
+    person, institute, monkeypatch, caplog
+):
+    from capabilities.services import saved_searches
+
+    with time_machine.travel(MONDAY - timedelta(days=2), tick=False):
+        broken = save(person, name="Broken")
+        working = save(UserFactory(), name="Working")
+    with time_machine.travel(MONDAY - timedelta(hours=5), tick=False):
+        TestbedFactory(institute=institute, name="Dilution refrigerator")
+    run = saved_searches.directory_matches
+
+    def failing_for_broken(*, user, params, since=None):
+        if user == person:
+            raise RuntimeError("the search index is unreachable")
+        return run(user=user, params=params, since=since)
+
+    monkeypatch.setattr(saved_searches, "directory_matches", failing_for_broken)
+    with time_machine.travel(MONDAY, tick=False):
+        assert send_saved_search_alerts() == 1
+    assert f"saved search {broken.pk} failed" in caplog.text
+    working.refresh_from_db()
+    broken.refresh_from_db()
+    assert working.last_alerted_at == MONDAY
+    assert broken.last_alerted_at is None, "left as it was, so the next run retries it"
+
+    monkeypatch.setattr(saved_searches, "directory_matches", run)
+    with time_machine.travel(MONDAY + timedelta(days=1), tick=False):
+        assert send_saved_search_alerts() == 1
+    assert alerts_to(person).count() == 1

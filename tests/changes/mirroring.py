@@ -362,7 +362,10 @@ class RandomEditor:
         if evidence is None:
             return None
         services.evidence_update(
-            actor=self.staff, evidence=evidence, year=self.rng.randint(1990, 2026)
+            actor=self.staff,
+            evidence=evidence,
+            version=evidence.version,
+            year=self.rng.randint(1990, 2026),
         )
         return f"changed the year of evidence {evidence.title!r}"
 

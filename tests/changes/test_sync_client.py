@@ -144,7 +144,7 @@ def test_changes_that_only_alter_related_records_reach_the_mirror(portal, tmp_pa
             doi="10.1088/1681-7575/ab0001", year=2025,
         ),
         "evidence corrected": lambda: services.evidence_update(
-            actor=staff, evidence=Evidence.objects.get(), year=2024
+            actor=staff, evidence=Evidence.objects.get(), version=None, year=2024
         ),
         "technology area renamed": lambda: _rename_area(area),
         "testbed unpublished": lambda: services.record_unpublish(actor=staff, record=testbed),

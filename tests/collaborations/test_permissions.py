@@ -1,14 +1,20 @@
 """Who sees and who decides: visibility of projects, conflicts of interest, audit."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from collaborations import services
 from collaborations.enums import ProjectStatus
 from collaborations.models import Project, TechnicalWorkingArea
 from collaborations.permissions import has_conflict, project_deciders
 from nmiq_portal import workflow
-from tests.collaborations.factories import ROLES, TechnicalWorkingAreaFactory, cast, member
+from tests.collaborations.factories import (
+    ROLES,
+    TechnicalWorkingAreaFactory,
+    cast,
+    member,
+    participation_accepted,
+)
 from tests.factories import InstituteFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,16 +88,81 @@ def test_only_an_unconflicted_coordinator_or_staff_reviews(role, allowed):
     assert world[role].has_perm("collaborations.review_project", world.project) is allowed
 
 
-def test_a_coordinator_whose_institute_left_or_declined_may_decide_again():
-    world = cast(S.SUBMITTED)
+def test_an_institute_that_left_before_the_submission_leaves_no_conflict():
+    world = cast(S.DRAFT)
     partner = world.project.participations.exclude(role="lead").get()
     conflicted = world["conflicted_coordinator"]
-    assert has_conflict(conflicted, world.project)
     services.participation_transition(
         actor=world["partner_member"], participation=partner, action="leave"
     )
+    third = InstituteFactory(economy="JP")
+    participation_accepted(world.project, third, lead_user=world["proposer"])
+    workflow.transition(world.project, "submit", actor=world["proposer"])
     assert not has_conflict(conflicted, world.project)
     assert conflicted.has_perm("collaborations.review_project", world.project)
+
+
+def test_leaving_during_the_review_round_does_not_clear_the_conflict():
+    """Regression: a coordinator's institute left a submitted proposal, the coordinator
+    approved it, and the institute could come back."""
+    world = cast(S.IN_REVIEW)
+    partner = world.project.participations.exclude(role="lead").get()
+    conflicted = world["conflicted_coordinator"]
+    services.participation_transition(
+        actor=world["partner_member"], participation=partner, action="leave"
+    )
+    world.project.refresh_from_db()
+    assert has_conflict(conflicted, world.project)
+    assert conflicted.pk not in {person.pk for person in project_deciders(world.project)}
+    with pytest.raises(PermissionDenied):
+        workflow.transition(world.project, "approve", actor=conflicted, comment="Fine.")
+
+
+def test_an_invitation_declined_during_the_round_is_still_a_conflict():
+    world = cast(S.IN_REVIEW)
+    coordinator = world["coordinator"]
+    institute = InstituteFactory()
+    member(institute, user=coordinator)
+    invitation = services.participation_invite(
+        actor=world["proposer"], project=world.project, institute=institute
+    )
+    services.participation_transition(
+        actor=member(institute), participation=invitation, action="decline"
+    )
+    assert has_conflict(coordinator, world.project)
+    assert not coordinator.has_perm("collaborations.review_project", world.project)
+
+
+def test_a_resubmission_starts_a_new_round():
+    world = cast(S.IN_REVIEW)
+    partner = world.project.participations.exclude(role="lead").get()
+    services.participation_transition(
+        actor=world["partner_member"], participation=partner, action="leave"
+    )
+    participation_accepted(
+        world.project, InstituteFactory(economy="JP"), lead_user=world["proposer"]
+    )
+    project = workflow.transition(
+        world.project, "request_changes", actor=world["coordinator"], comment="More detail."
+    )
+    assert has_conflict(world["conflicted_coordinator"], project)
+    project = workflow.transition(project, "submit", actor=world["proposer"])
+    assert not has_conflict(world["conflicted_coordinator"], project)
+
+
+def test_approval_checks_the_submission_guards_again():
+    """Regression: the only partner left during the review and the proposal was approved
+    with the lead alone."""
+    world = cast(S.IN_REVIEW)
+    partner = world.project.participations.exclude(role="lead").get()
+    services.participation_transition(
+        actor=world["partner_member"], participation=partner, action="leave"
+    )
+    world.project.refresh_from_db()
+    with pytest.raises(ValidationError, match="at least 2 accepted institutes"):
+        workflow.transition(world.project, "approve", actor=world["coordinator"], comment="Good.")
+    world.project.refresh_from_db()
+    assert world.project.status == S.IN_REVIEW
 
 
 def test_a_pending_request_or_invitation_is_a_conflict_too():

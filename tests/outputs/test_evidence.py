@@ -3,10 +3,12 @@ the institutes that made them: who may cite, from which records, and a citation 
 while its output is public, on every door that shows a record's evidence."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from capabilities import selectors
 from capabilities import services as directory_services
 from capabilities.models import Evidence
 from outputs.enums import ComparisonStatus
@@ -66,7 +68,7 @@ def test_an_editor_of_a_participant_cites_a_published_comparison(client, api):
     item = api.get(f"/api/v1/testbeds/{testbed.uuid}/").json()["evidence"][0]
     assert item["portal_url"] == f"http://testserver{comparison.get_absolute_url()}"
     assert (
-        client.get("/directory/?evidence=on&type=testbed")
+        client.get("/directory/?has_evidence=on&type=testbed")
         .content.decode()
         .count(testbed.get_absolute_url())
     )
@@ -93,8 +95,60 @@ def test_a_citation_is_shown_only_while_its_output_is_public(client, api):
     record_page = client.get(testbed.get_absolute_url()).content.decode()
     assert world.comparison.identifier not in record_page
     assert api.get(f"/api/v1/testbeds/{testbed.uuid}/").json()["evidence"] == []
-    evidence_only = client.get("/directory/?evidence=on&type=testbed").content.decode()
+    evidence_only = client.get("/directory/?has_evidence=on&type=testbed").content.decode()
     assert testbed.get_absolute_url() not in evidence_only
+
+
+def _evidence_facet(kind: str) -> dict:
+    search = selectors.directory_search(user=AnonymousUser(), params={"type": [kind]})
+    shown = next((facet for facet in search.facets if facet.key == "has_evidence"), None)
+    return {value.value: value.count for value in shown.values} if shown else {}
+
+
+def _api_names(api, endpoint: str, **params) -> list[str]:
+    response = api.get(f"/api/v1/{endpoint}/", params)
+    assert response.status_code == 200
+    return sorted(row["name"] for row in response.json()["results"])
+
+
+def test_the_has_evidence_facet_and_filter_count_a_citation_only_while_it_shows(client, api):
+    """Page facet, page filter and API filter read the same rule as the record's page: a
+    citation of an output taken out of public view counts for nothing. ``false`` sets no
+    filter, as for ``si``."""
+    world, testbed = _published_comparison()
+    lead = testbed.institute
+    TestbedFactory(institute=lead, name="Uncited bench")
+    service = ServiceFactory(institute=lead, name="Josephson calibration")
+    ServiceFactory(institute=lead, name="Uncited service")
+    for record in (testbed, service):
+        directory_services.evidence_cite(
+            actor=world["lead_editor"], record=record, output=world.comparison
+        )
+
+    assert _evidence_facet("testbed") == {"on": 1}
+    assert _evidence_facet("service") == {"on": 1}
+    assert _api_names(api, "testbeds", has_evidence="true") == ["Josephson array"]
+    assert _api_names(api, "services", has_evidence="true") == ["Josephson calibration"]
+    assert _api_names(api, "testbeds", has_evidence="false") == ["Josephson array", "Uncited bench"]
+    page = client.get("/directory/", {"has_evidence": "on", "type": "service"}).content.decode()
+    assert service.get_absolute_url() in page
+
+    move_to(
+        world.comparison,
+        ComparisonStatus.WITHDRAWN,
+        lead_user=world["proposer"],
+        reviewer=world["staff"],
+    )
+    assert _evidence_facet("testbed") == {}
+    assert _evidence_facet("service") == {}
+    assert _api_names(api, "testbeds", has_evidence="true") == []
+    assert _api_names(api, "services", has_evidence="true") == []
+    assert _api_names(api, "services", has_evidence="false") == [
+        "Josephson calibration",
+        "Uncited service",
+    ]
+    page = client.get("/directory/", {"has_evidence": "on", "type": "service"}).content.decode()
+    assert service.get_absolute_url() not in page
 
 
 @pytest.mark.parametrize(

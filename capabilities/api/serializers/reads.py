@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from nmiq_portal.core.markdown import render_markdown
 
-from ...enums import UncertaintyMode
+from ...enums import RMO, UncertaintyMode
 from ...models import (
     Contact,
     Evidence,
@@ -23,10 +23,25 @@ class EconomySerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class NullWhenBlankChoiceField(serializers.ChoiceField):
+    """A choice a row may leave unset (stored as ""): shown as null, as its schema says."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return None if value in ("", None) else super().to_representation(value)
+
+
 class InstituteSerializer(serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="institute-detail", lookup_field="uuid")
     web_url = serializers.SerializerMethodField(help_text="The institute's page on the portal.")
     economy = serializers.SerializerMethodField()
+    rmo = NullWhenBlankChoiceField(
+        choices=RMO.choices,
+        read_only=True,
+        help_text="Regional Metrology Organisation of an NMI or DI; null for other institutes.",
+    )
 
     class Meta:
         model = Institute
