@@ -5,7 +5,6 @@
 // - data-samples-histogram / data-samples-trace: a result's raw samples.
 (() => {
   const COLOURS = ["#0b5394", "#b45f06", "#38761d", "#741b47", "#134f5c", "#7f6000", "#990000", "#351c75"];
-  const DAY = 86400000;
 
   const ready = () => typeof window.Chart !== "undefined" && typeof window.ChartErrorBars !== "undefined";
 
@@ -49,7 +48,7 @@
           scales: {
             x: {
               type: "linear",
-              ticks: { callback: (value) => isoDay(value), stepSize: DAY, maxTicksLimit: 8 },
+              ticks: { callback: (value) => isoDay(value), maxTicksLimit: 8 },
             },
             y: { title: { display: true, text: canvas.dataset.axisLabel } },
           },
