@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from nmiq_portal.core.admin import ReadOnly
 
-from .models import Comparison, ComparisonResult, Guide, GuideVersion
+from .models import Benchmark, BenchmarkResult, Comparison, ComparisonResult, Guide, GuideVersion
 
 # --- comparisons ---
 
@@ -50,3 +50,31 @@ class GuideVersionAdmin(ReadOnly, admin.ModelAdmin):
     search_fields = ["guide__title", "number"]
     list_select_related = ["guide"]
     exclude = ["file"]
+
+
+# --- benchmarks ---
+
+
+@admin.register(Benchmark)
+class BenchmarkAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["name", "metric", "unit", "twa", "technology_area"]
+    list_filter = ["twa"]
+    search_fields = ["name", "metric", "slug"]
+    list_select_related = ["twa", "technology_area"]
+
+
+@admin.register(BenchmarkResult)
+class BenchmarkResultAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = [
+        "benchmark",
+        "institute",
+        "provider",
+        "device",
+        "value",
+        "measured_on",
+        "status",
+    ]
+    list_filter = ["status", "benchmark"]
+    search_fields = ["benchmark__name", "device", "provider", "institute__acronym"]
+    list_select_related = ["benchmark", "institute"]
+    exclude = ["samples", "sample_times"]

@@ -5,10 +5,11 @@ them: only public records are ever written there, so a draft or a proposal never
 from nmiq_portal.changes import register
 
 from . import selectors
+from .api.benchmarks import BenchmarkSerializer, ResultSerializer
 from .api.comparisons import ComparisonSerializer
 from .api.glossary import TermSerializer
 from .api.guides import GuideSerializer
-from .models import Comparison, Guide, Term
+from .models import Benchmark, BenchmarkResult, Comparison, Guide, Term
 from .selectors.guides import guides_for_api
 
 # Agreed and superseded terms only: a proposal's edits record nothing, and a rejected or
@@ -52,4 +53,27 @@ register(
     serializer_class=GuideSerializer,
     public=Guide.objects.public,
     depends=("institutes", "technology_areas", "twa", "project"),
+)
+
+
+# --- benchmarks ---
+# Every benchmark is public. A result enters the feed when it is published and leaves it (a
+# delete) when it is withdrawn; a draft's or a result in review's edits record nothing. A result
+# shows its benchmark, its institute and its project, so their changes record it too.
+
+register(
+    "benchmark",
+    Benchmark,
+    queryset=selectors.benchmarks_for_api,
+    serializer_class=BenchmarkSerializer,
+    public=Benchmark.objects.public,
+    depends=("technology_area", "twa"),
+)
+register(
+    "result",
+    BenchmarkResult,
+    queryset=selectors.results_for_api,
+    serializer_class=ResultSerializer,
+    public=BenchmarkResult.objects.public,
+    depends=("benchmark", "institute", "project"),
 )

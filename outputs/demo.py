@@ -1,6 +1,8 @@
 """Demo data of the outputs, one block per kind; reached through the services and the engine,
 safe to run again."""
 
+from datetime import datetime
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -15,7 +17,7 @@ from collaborations.models import Project, TechnicalWorkingArea
 
 from . import services
 from .enums import ReferenceMethod, UncertaintyKind
-from .models import Comparison, Guide, Term
+from .models import Benchmark, Comparison, Guide, Term
 from .pdf import text_pdf
 from .services import term_propose, term_transition
 
@@ -611,9 +613,203 @@ def seed_guides(stdout) -> None:
     stdout.write(f"Outputs: the demo guide with {len(GUIDE_VERSIONS)} versions.")
 
 
+# --- benchmarks ---
+# metriq-gym's QML Kernel benchmark at 10 qubits, 1000 shots, on every device the Metriq data set
+# ran it on: accuracy_score and its uncertainty as published in unitaryfoundation/metriq-data @
+# 76b4640 (/work/shared/reference/data/metriq_gym_results_flat.csv, README.md section 4; one row
+# each, copied verbatim). The results are Metriq's, not NPL's: NPL's demo account enters them to
+# show how results are reviewed (TWA 1's NIST coordinator publishes them). Each keeps the source
+# the Metriq import gives it, so importing the table later does not add them twice.
+BENCHMARK = {
+    "name": "QML Kernel accuracy (Metriq)",
+    "metric": "accuracy_score",
+    "unit": "dimensionless",
+    "higher_is_better": True,
+    "protocol": "metriq-gym QML Kernel benchmark, https://github.com/unitaryfoundation/metriq-gym",
+    "description": "The accuracy of a quantum kernel classifier run on the device, as "
+    "metriq-gym computes it. Demo results: Metriq's data set, 10 qubits, 1000 shots.",
+    "metriq_job_type": "QML Kernel",
+    "metriq_metric": "accuracy_score",
+}
+#: (record file, timestamp, provider, device, device qubits, accuracy_score, uncertainty,
+#: metriq-gym version).
+METRIQ_QML_10 = [
+    (
+        "2025-12-08_14-03-06_qml_kernel_c9708f78.json",
+        "2025-12-08T14:03:06.361217",
+        "ibm",
+        "ibm_boston",
+        156,
+        0.866,
+        0.010772372069326236,
+        "0.4.1a1.dev16+g3c7e1971b.d20251109",
+    ),
+    (
+        "2025-11-11_16-22-56_qml_kernel_3ff1a271.json",
+        "2025-11-11T16:22:56.209826",
+        "ibm",
+        "ibm_fez",
+        156,
+        0.773,
+        0.013246546719805883,
+        "0.4.1a1.dev16+g3c7e1971b.d20251109",
+    ),
+    (
+        "2025-11-11_16-31-42_qml_kernel_f073b641.json",
+        "2025-11-11T16:31:42.124176",
+        "ibm",
+        "ibm_kingston",
+        156,
+        0.826,
+        0.011988494484296184,
+        "0.4.1a1.dev16+g3c7e1971b.d20251109",
+    ),
+    (
+        "2025-11-11_16-26-39_qml_kernel_dec7abdd.json",
+        "2025-11-11T16:26:39.977602",
+        "ibm",
+        "ibm_marrakesh",
+        156,
+        0.794,
+        0.0127892142057282,
+        "0.4.1a1.dev16+g3c7e1971b.d20251109",
+    ),
+    (
+        "2025-11-11_16-34-33_qml_kernel_3f477d51.json",
+        "2025-11-11T16:34:33.156759",
+        "ibm",
+        "ibm_pittsburgh",
+        156,
+        0.678,
+        0.014775520295407536,
+        "0.4.1a1.dev16+g3c7e1971b.d20251109",
+    ),
+    (
+        "2025-11-11_16-36-30_qml_kernel_b43c61dc.json",
+        "2025-11-11T16:36:30.857306",
+        "ibm",
+        "ibm_torino",
+        133,
+        0.758,
+        0.013543854695026818,
+        "0.4.1a1.dev16+g3c7e1971b.d20251109",
+    ),
+    (
+        "2026-01-07_07-33-15_qml_kernel_a9139840.json",
+        "2026-01-07T07:33:15.182395",
+        "origin",
+        "WK_C102-2",
+        102,
+        0.268,
+        0.014006284303840188,
+        "0.5.1a1.dev6+gea73bf450",
+    ),
+    (
+        "2025-12-07_11-14-53_qml_kernel_06ae68c8.json",
+        "2025-12-07T11:14:53.180967",
+        "quantinuum",
+        "H2-2",
+        None,
+        0.959,
+        0.006270486424512857,
+        "0.4.3.dev12+g1b4196a92",
+    ),
+    (
+        "2026-02-24_13-24-38_qml_kernel_26c6266c.json",
+        "2026-02-24T13:24:38.517663",
+        "origin",
+        "wukong_72",
+        72,
+        0.036,
+        0.005891010100144117,
+        "0.6.2.dev20+g245253d47",
+    ),
+    (
+        "2026-07-24_09-50-26_qml_kernel_79a6539d.json",
+        "2026-07-24T09:50:26.324169",
+        "aws",
+        "iqm_emerald",
+        54,
+        0.417,
+        0.015592017188292218,
+        "0.7.2.dev1+g22e9742d3.d20260723",
+    ),
+    (
+        "2026-07-23_12-56-54_qml_kernel_292c9f5f.json",
+        "2026-07-23T12:56:54.120630",
+        "aws",
+        "iqm_garnet",
+        20,
+        0.205,
+        0.0127661662216971,
+        "0.7.2.dev1+g22e9742d3.d20260723",
+    ),
+    (
+        "2026-07-24_10-11-51_qml_kernel_b7b8505d.json",
+        "2026-07-24T10:11:51.611267",
+        "aws",
+        "rigetti_cepheus-1-108q",
+        107,
+        0.001,
+        0.0009994998749374609,
+        "0.7.2.dev1+g22e9742d3.d20260723",
+    ),
+    (
+        "2026-08-13_17-36-08_metriq_score_1_0_b84e1fec.json",
+        "2026-08-13T17:36:08.942937",
+        "ibm",
+        "ibm_miami",
+        120,
+        0.741,
+        0.013853483316480371,
+        "0.7.2.dev15+g3b4c355",
+    ),
+]
+
+
+def seed_benchmarks(stdout) -> None:
+    """The Metriq QML Kernel benchmark and its thirteen published results (kept when there)."""
+    if Benchmark.objects.filter(metriq_job_type="QML Kernel").exists():
+        stdout.write("Outputs: the demo benchmark is there already.")
+        return
+    users = get_user_model().objects.in_bulk(
+        [demo_email(part) for part in ("coordinator.nist", "admin.npl")], field_name="email"
+    )
+    coordinator, author = users[demo_email("coordinator.nist")], users[demo_email("admin.npl")]
+    benchmark = services.benchmark_create(
+        actor=coordinator,
+        twa=TechnicalWorkingArea.objects.get(number=1),
+        technology_area=TechnologyArea.objects.get(slug="computing"),
+        **BENCHMARK,
+    )
+    npl = Institute.objects.get(acronym="NPL")
+    for name, timestamp, provider, device, qubits, value, u, version in METRIQ_QML_10:
+        result = services.benchmark_result_create(
+            actor=author,
+            benchmark=benchmark,
+            institute=npl,
+            source=f"metriq:{name}@{timestamp}#accuracy_score",
+            provider=provider,
+            device=device,
+            qubit_count=qubits,
+            value=value,
+            uncertainty=u,
+            measured_on=datetime.fromisoformat(timestamp).date(),
+            conditions=[
+                {"name": "width or qubits", "value": "10"},
+                {"name": "shots", "value": "1000"},
+            ],
+            method=f"metriq-gym {version}",
+        )
+        result = services.benchmark_result_transition(actor=author, result=result, action="submit")
+        services.benchmark_result_transition(actor=coordinator, result=result, action="publish")
+    stdout.write(f"Outputs: the demo benchmark with {len(METRIQ_QML_10)} published results.")
+
+
 def seed(stdout) -> None:
     """Create the demo data of every kind of output (existing records are kept)."""
     _seed_glossary(stdout)
     _seed_comparisons(stdout)
     _cite_comparison(stdout)
     seed_guides(stdout)
+    seed_benchmarks(stdout)

@@ -64,3 +64,13 @@ PUBLIC_GUIDE_VERSION_STATUSES = (
 )
 #: States in which anyone may download a version's PDF (a withdrawn one is listed, not served).
 DOWNLOADABLE_GUIDE_VERSION_STATUSES = (GuideVersionStatus.PUBLISHED, GuideVersionStatus.SUPERSEDED)
+
+
+# --- benchmarks ---
+
+
+class ResultStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

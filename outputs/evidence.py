@@ -1,11 +1,11 @@
-"""Published guide versions and comparisons as evidence of the testbeds and services of the
-institutes that made them: registered with capabilities, which shows a citation only while its
-output is public."""
+"""Published guide versions, comparisons and benchmark results as evidence of the testbeds and
+services of the institutes that made them: registered with capabilities, which shows a citation
+only while its output is public."""
 
 from capabilities.enums import EvidenceKind
 from capabilities.models import Institute, register_output
 
-from .models import Comparison, GuideVersion
+from .models import BenchmarkResult, Comparison, GuideVersion
 
 
 def _participants(comparison: Comparison):
@@ -23,4 +23,11 @@ register_output(
     kind=EvidenceKind.GUIDE,
     institutes=lambda version: version.guide.institutes.all(),
     related=("guide",),
+)
+register_output(
+    BenchmarkResult,
+    kind=EvidenceKind.BENCHMARK,
+    institutes=lambda result: Institute.objects.filter(pk=result.institute_id),
+    related=("benchmark",),
+    title=lambda result: f"{result.benchmark.name}: {result.platform}, {result.measured_on}",
 )

@@ -97,3 +97,43 @@ class GuideVersionFeed(PublicFeed):
 
     def item_author_name(self, item):
         return ", ".join(i.acronym for i in item.guide.institutes.all())
+
+
+# --- benchmarks ---
+
+
+class BenchmarkResultFeed(PublicFeed):
+    """Benchmark results, the most recently published first."""
+
+    title = _("NMI-Q Portal: published benchmark results")
+    subtitle = _("Results of benchmarks, each with its uncertainty, as they are published.")
+
+    def link(self):
+        return reverse("outputs:benchmark_list")
+
+    def items(self):
+        return selectors.published_results_for_feed(limit=FEED_LENGTH)
+
+    def item_title(self, result):
+        return _("%(benchmark)s on %(platform)s: %(value)g %(unit)s") % {
+            "benchmark": result.benchmark.name,
+            "platform": result.platform,
+            "value": result.value,
+            "unit": result.benchmark.unit,
+        }
+
+    def item_description(self, result):
+        return _("Measured on %(date)s by %(institute)s. %(method)s") % {
+            "date": result.measured_on.isoformat(),
+            "institute": result.institute.acronym,
+            "method": result.method,
+        }
+
+    def item_pubdate(self, result):
+        return result.published_at
+
+    def item_updateddate(self, result):
+        return result.updated_at
+
+    def item_author_name(self, result):
+        return result.institute.acronym

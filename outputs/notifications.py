@@ -244,3 +244,82 @@ def guide_version_moved(*, event, obj, transition) -> None:
                 data=data,
                 url=url,
             )
+
+
+# --- benchmarks ---
+# Submitted: the reviewers (coordinators of the benchmark's area outside the result's
+# institute, staff when there is none); a decision or withdrawal: the result's institute.
+
+
+def _result_type(key, title, body=""):
+    return register(NotificationType(key=f"outputs.benchmark_result_{key}", title=title, body=body))
+
+
+RESULT_TYPES = {
+    "submit": _result_type(
+        "submitted",
+        _("%(actor)s submitted a result of “%(benchmark)s” on %(platform)s for review"),
+        _("Open the result to publish it or send it back."),
+    ),
+    "publish": _result_type(
+        "published", _("Your result of “%(benchmark)s” on %(platform)s is published")
+    ),
+    "send_back": _result_type(
+        "sent_back", _("Your result of “%(benchmark)s” on %(platform)s is sent back"), _REASON
+    ),
+    "withdraw": _result_type(
+        "withdrawn", _("The result of “%(benchmark)s” on %(platform)s is withdrawn"), _REASON
+    ),
+}
+
+
+def _result_institute(result):
+    return Q(memberships__institute_id=result.institute_id)
+
+
+def _result_reviewers(result):
+    from .permissions import result_reviewers
+
+    return Q(pk__in=[person.pk for person in result_reviewers(result)])
+
+
+RESULT_AUDIENCES = {
+    "submit": _result_reviewers,
+    "publish": _result_institute,
+    "send_back": _result_institute,
+    "withdraw": _result_institute,
+}
+
+
+def benchmark_result_moved(*, event, obj, transition) -> None:
+    """Notify the people concerned by a result's move (the workflow's notify hook)."""
+    result = obj
+    if event.action in DECISIONS:
+        settle(target=result, verbs=[RESULT_TYPES["submit"].key])
+    audience = RESULT_AUDIENCES.get(event.action)
+    if audience is None:
+        return
+    people = (
+        get_user_model()
+        .objects.filter(audience(result), is_active=True)
+        .exclude(pk=getattr(event.actor, "pk", None))
+        .distinct()
+        .order_by("pk")
+    )
+    ntype = RESULT_TYPES[event.action]
+    data = {
+        "benchmark": result.benchmark.name,
+        "platform": result.platform,
+        "actor": str(event.actor) if event.actor else "",
+        "comment": event.comment,
+    }
+    for person in people:
+        if person.has_perm("outputs.view_benchmark_result", result):
+            notify(
+                recipient=person,
+                verb=ntype.key,
+                actor=event.actor,
+                target=result,
+                data=data,
+                url=result.get_absolute_url(),
+            )

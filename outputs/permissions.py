@@ -13,6 +13,7 @@ from .enums import (
     PUBLIC_TERM_STATUSES,
     ComparisonStatus,
     GuideVersionStatus,
+    ResultStatus,
     TermStatus,
 )
 
@@ -329,4 +330,87 @@ def guide_reviewers(guide) -> list:
     unconflicted = people.exclude(memberships__institute_id__in=_guide_institute_ids(guide))
     return list(unconflicted.filter(coordinated_twas=guide.twa_id)) or list(
         unconflicted.filter(is_staff=True)
+    )
+
+
+# --- benchmarks ---
+# Objects are benchmark results (or an institute, for adding one; a benchmark, for editing it).
+# The members (editors and administrators) of the result's institute are its authors: they
+# enter, revise a draft and submit; the coordinators of the benchmark's working area publish or
+# send back, never on a result of their own institute (staff likewise); a published result is
+# withdrawn, with a reason, by its authors or a reviewer.
+
+
+def _result_institute_id(obj):
+    if obj is None:
+        return None
+    return getattr(obj, "institute_id", getattr(obj, "pk", None))
+
+
+@rules.predicate
+def is_result_author(user, obj) -> bool:
+    institute_id = _result_institute_id(obj)
+    roles = institute_roles(user)
+    return bool(roles) if institute_id is None else institute_id in roles
+
+
+@rules.predicate
+def coordinates_benchmark(user, obj) -> bool:
+    benchmark = getattr(obj, "benchmark", obj)
+    return (
+        benchmark is not None
+        and coordinates_any(user)
+        and benchmark.twa_id in user._coordinated_twa_ids
+    )
+
+
+@rules.predicate
+def coordinates_any_twa(user) -> bool:
+    return coordinates_any(user)
+
+
+@rules.predicate
+def is_published_result(user, result) -> bool:
+    return result is not None and result.status == ResultStatus.PUBLISHED
+
+
+@rules.predicate
+def is_result_in_review(user, result) -> bool:
+    return result is not None and result.status == ResultStatus.IN_REVIEW
+
+
+@rules.predicate
+def is_result_draft(user, result) -> bool:
+    return result is not None and result.status == ResultStatus.DRAFT
+
+
+#: Coordinators of the benchmark's area (or staff) whose institute did not make the result.
+can_review_result = (coordinates_benchmark | is_staff) & ~is_result_author
+
+rules.add_perm("outputs.add_benchmark", coordinates_any_twa | is_staff)
+rules.add_perm("outputs.change_benchmark", coordinates_benchmark | is_staff)
+rules.add_perm(
+    "outputs.view_benchmark_result",
+    is_published_result | is_staff | is_result_author | (is_result_in_review & can_review_result),
+)
+rules.add_perm("outputs.view_benchmark_result_audit", is_result_author | can_review_result)
+rules.add_perm("outputs.add_benchmark_result", is_result_author)
+rules.add_perm("outputs.change_benchmark_result", is_result_draft & is_result_author)
+# One per transition of the result table (outputs/workflows.py).
+rules.add_perm("outputs.submit_benchmark_result", is_result_author)
+rules.add_perm("outputs.review_benchmark_result", can_review_result)
+rules.add_perm("outputs.withdraw_benchmark_result", can_review_result | is_result_author)
+
+
+def result_reviewers(result) -> list:
+    """Who may decide on ``result``: the coordinators of its benchmark's area outside its
+    institute, or, when there is none, the staff outside it."""
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(memberships__institute_id=result.institute_id)
+        .order_by("name", "email")
+    )
+    return list(people.filter(coordinated_twas=result.benchmark.twa_id)) or list(
+        people.filter(is_staff=True)
     )

@@ -21,6 +21,7 @@ def _waiting(request) -> dict:
     return {
         "versions": selectors.guide_review_queue(user=user),
         "comparisons": selectors.comparison_review_queue(user=user),
+        "results": selectors.result_review_queue(user=user),
         "terms": selectors.review_list(user=user),
     }
 

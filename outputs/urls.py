@@ -1,8 +1,8 @@
 from django.urls import path
 
 from . import feeds
+from .views import benchmarks, glossary, guides
 from .views import comparisons as comparison_views
-from .views import glossary, guides
 
 app_name = "outputs"
 
@@ -84,4 +84,36 @@ urlpatterns += [
         guides.guide_version_transition,
         name="guide_version_transition",
     ),
+]
+
+# --- benchmarks ---
+_RESULT = "benchmarks/<slug:slug>/results/<uuid:uuid>/"
+urlpatterns += [
+    path("benchmarks/", benchmarks.benchmark_list, name="benchmark_list"),
+    path("benchmarks/new/", benchmarks.benchmark_create, name="benchmark_create"),
+    path("benchmarks/feed/", feeds.BenchmarkResultFeed(), name="benchmark_result_feed"),
+    path("benchmarks/import/", benchmarks.result_import_start, name="result_import_start"),
+    path(
+        "benchmarks/import/<uuid:uuid>/",
+        benchmarks.result_import_detail,
+        name="result_import_detail",
+    ),
+    path(
+        "benchmarks/import/<uuid:uuid>/apply/",
+        benchmarks.result_import_apply,
+        name="result_import_apply",
+    ),
+    path("benchmarks/<slug:slug>/", benchmarks.benchmark_detail, name="benchmark_detail"),
+    path("benchmarks/<slug:slug>/edit/", benchmarks.benchmark_edit, name="benchmark_edit"),
+    path("benchmarks/<slug:slug>/chart.json", benchmarks.benchmark_chart, name="benchmark_chart"),
+    path(
+        "benchmarks/<slug:slug>/results/new/",
+        benchmarks.result_create,
+        name="benchmark_result_create",
+    ),
+    path(_RESULT, benchmarks.result_detail, name="benchmark_result_detail"),
+    path(f"{_RESULT}samples.json", benchmarks.result_samples, name="benchmark_result_samples"),
+    path(f"{_RESULT}edit/", benchmarks.result_edit, name="benchmark_result_edit"),
+    path(f"{_RESULT}transition/", benchmarks.result_transition, name="benchmark_result_transition"),
+    path(f"{_RESULT}cite/", benchmarks.result_cite, name="benchmark_result_cite"),
 ]

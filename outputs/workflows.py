@@ -6,9 +6,9 @@ from collaborations.enums import PUBLIC_PROJECT_STATUSES
 from nmiq_portal.workflow.registry import NEW, Transition, Workflow, register
 
 from . import notifications
-from .enums import ComparisonStatus, TermStatus
+from .enums import ComparisonStatus, ResultStatus, TermStatus
 from .enums import GuideVersionStatus as GV
-from .models import Comparison, GuideVersion, Term
+from .models import BenchmarkResult, Comparison, GuideVersion, Term
 
 # --- glossary ---
 
@@ -216,6 +216,56 @@ GUIDE_VERSION = register(
                 (GV.PUBLISHED,),
                 GV.WITHDRAWN,
                 "outputs.withdraw_guide_version",
+                _("Withdraw"),
+                comment_required=True,
+            ),
+        ],
+    )
+)
+
+
+# --- benchmarks ---
+
+R = ResultStatus
+
+BENCHMARK_RESULT = register(
+    Workflow(
+        name="outputs.benchmark_result",
+        model=BenchmarkResult,
+        notify=notifications.benchmark_result_moved,
+        transitions=[
+            Transition(
+                "create", (NEW,), R.DRAFT, "outputs.add_benchmark_result", _("Save as draft")
+            ),
+            Transition(
+                "submit",
+                (R.DRAFT,),
+                R.IN_REVIEW,
+                "outputs.submit_benchmark_result",
+                _("Submit for review"),
+                stamp="submitted_at",
+            ),
+            Transition(
+                "send_back",
+                (R.IN_REVIEW,),
+                R.DRAFT,
+                "outputs.review_benchmark_result",
+                _("Send back to the authors"),
+                comment_required=True,
+            ),
+            Transition(
+                "publish",
+                (R.IN_REVIEW,),
+                R.PUBLISHED,
+                "outputs.review_benchmark_result",
+                _("Publish"),
+                stamp="published_at",
+            ),
+            Transition(
+                "withdraw",
+                (R.PUBLISHED,),
+                R.WITHDRAWN,
+                "outputs.withdraw_benchmark_result",
                 _("Withdraw"),
                 comment_required=True,
             ),

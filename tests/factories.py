@@ -1,15 +1,17 @@
 """Factories shared by every test module (people, institutes and what they list)."""
 
+import datetime
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from capabilities import services
 from capabilities.enums import InstituteKind, MemberRole, ServiceKind
-from capabilities.models import Contact, Institute, Membership, Service, Testbed
+from capabilities.models import Contact, Institute, Membership, Service, TechnologyArea, Testbed
 from nmiq_portal.workflow.registry import workflow_for
 from outputs import services as output_services
-from outputs.enums import TermStatus
+from outputs.enums import ResultStatus, TermStatus
 from outputs.models import Term
 
 PASSWORD = "correct horse battery staple"
@@ -234,3 +236,70 @@ class GuideVersionFactory(factory.django.DjangoModelFactory):
                 )
         version.author, version.reviewer = author, reviewer
         return version
+
+
+class BenchmarkFactory(factory.django.DjangoModelFactory):
+    """A benchmark defined by ``benchmark_create`` as a coordinator of its working area (a
+    new coordinator of a new area by default)."""
+
+    class Meta:
+        model = "outputs.Benchmark"
+
+    name = factory.Sequence(lambda n: f"Qubit T1 relaxation time {n}")
+    metric = "T1 relaxation time"
+    unit = "µs"
+    higher_is_better = True
+    protocol = "https://doi.org/10.1103/PhysRevApplied.10.034040"
+    twa = None
+    coordinator = None
+    technology_area = factory.LazyFunction(lambda: TechnologyArea.objects.order_by("pk").first())
+
+    @classmethod
+    def _create(cls, model_class, *, twa=None, coordinator=None, **fields):
+        from tests.collaborations.factories import TechnicalWorkingAreaFactory
+
+        coordinator = coordinator or UserFactory()
+        twa = twa or TechnicalWorkingAreaFactory(coordinators=[coordinator])
+        if not twa.coordinators.filter(pk=coordinator.pk).exists():
+            twa.coordinators.add(coordinator)
+        benchmark = output_services.benchmark_create(actor=coordinator, twa=twa, **fields)
+        benchmark.coordinator = coordinator
+        return benchmark
+
+
+class BenchmarkResultFactory(factory.django.DjangoModelFactory):
+    """A result entered by ``author`` (a new editor of ``institute`` by default), then moved by
+    the engine to ``state``: submitted by the author, decided by ``reviewer`` (the benchmark's
+    coordinator by default)."""
+
+    class Meta:
+        model = "outputs.BenchmarkResult"
+
+    benchmark = factory.SubFactory(BenchmarkFactory)
+    institute = factory.SubFactory(InstituteFactory)
+    provider = "ibm"
+    device = factory.Sequence(lambda n: f"ibm_device_{n}")
+    qubit_count = 156
+    value = 120.0
+    uncertainty = 4.0
+    measured_on = factory.Sequence(lambda n: datetime.date(2025, 1, 1) + datetime.timedelta(n))
+    method = "Inversion recovery"
+    author = None
+    reviewer = None
+    state = "draft"
+
+    @classmethod
+    def _create(cls, model_class, *, benchmark, institute, author=None, reviewer=None, state, **f):
+        author = author or MembershipFactory(institute=institute).user
+        result = output_services.benchmark_result_create(
+            actor=author, benchmark=benchmark, institute=institute, **f
+        )
+        reviewer = reviewer or getattr(benchmark, "coordinator", None) or StaffFactory()
+        for action in workflow_for(model_class).path(ResultStatus.DRAFT, state):
+            actor = author if action == "submit" else reviewer
+            comment = "Because." if action in ("send_back", "withdraw") else ""
+            result = output_services.benchmark_result_transition(
+                actor=actor, result=result, action=action, comment=comment
+            )
+        result.author, result.reviewer = author, reviewer
+        return result

@@ -2,6 +2,7 @@
 
 from nmiq_portal.api.routers import router
 
+from .benchmarks import BenchmarkViewSet, ResultViewSet
 from .comparisons import ComparisonViewSet
 from .glossary import TermViewSet
 from .guides import GuideViewSet
@@ -9,3 +10,5 @@ from .guides import GuideViewSet
 router.register("terms", TermViewSet, basename="term")
 router.register("comparisons", ComparisonViewSet, basename="comparison")
 router.register("guides", GuideViewSet, basename="guide")
+router.register("benchmarks", BenchmarkViewSet, basename="benchmark")
+router.register("results", ResultViewSet, basename="result")

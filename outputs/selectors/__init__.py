@@ -1,5 +1,18 @@
 """The outputs selectors, one module per kind; the names callers import."""
 
+from .benchmarks import (
+    benchmark_chart,
+    benchmark_for_page,
+    benchmark_list,
+    benchmark_results,
+    benchmarks_for_api,
+    published_results_for_feed,
+    result_for_page,
+    result_list,
+    result_review_queue,
+    result_timeline,
+    results_for_api,
+)
 from .comparisons import (
     comparison_for_page,
     comparison_list,

@@ -1,5 +1,14 @@
 """The outputs services, one module per kind; the names callers import."""
 
+from .benchmarks import (
+    benchmark_create,
+    benchmark_result_create,
+    benchmark_result_transition,
+    benchmark_result_update,
+    benchmark_update,
+    result_import_apply,
+    result_import_check,
+)
 from .comparisons import (
     comparison_create,
     comparison_transition,

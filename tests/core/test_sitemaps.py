@@ -8,9 +8,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from capabilities.enums import Visibility
-from outputs.enums import ComparisonStatus, TermStatus
+from outputs.enums import ComparisonStatus, ResultStatus, TermStatus
 from tests.collaborations.factories import ProjectFactory
-from tests.factories import InstituteFactory, ServiceFactory, TermFactory, TestbedFactory
+from tests.factories import (
+    BenchmarkResultFactory,
+    InstituteFactory,
+    ServiceFactory,
+    TermFactory,
+    TestbedFactory,
+)
 from tests.outputs.factories import comparison_world
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +49,7 @@ def test_the_sitemap_lists_public_pages_and_nothing_hidden(client):
         ProjectFactory(state="approved"),
         comparison_world(ComparisonStatus.PUBLISHED).comparison,
         TermFactory(state=TermStatus.AGREED),
+        BenchmarkResultFactory(state=ResultStatus.PUBLISHED),
     ]
     hidden = [
         TestbedFactory(published=False),
@@ -52,6 +59,7 @@ def test_the_sitemap_lists_public_pages_and_nothing_hidden(client):
         ProjectFactory(state="draft"),
         comparison_world(ComparisonStatus.IN_REVIEW).comparison,
         TermFactory(state=TermStatus.PROPOSED),
+        BenchmarkResultFactory(state=ResultStatus.IN_REVIEW),
     ]
     listed = _everything_listed(client)
     for obj in public:

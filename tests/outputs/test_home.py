@@ -3,8 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from outputs.enums import ComparisonStatus, TermStatus
-from tests.factories import GuideVersionFactory, InstituteFactory, TermFactory
+from outputs.enums import ComparisonStatus, ResultStatus, TermStatus
+from tests.factories import (
+    BenchmarkResultFactory,
+    GuideVersionFactory,
+    InstituteFactory,
+    TermFactory,
+)
 
 from .factories import comparison_world
 
@@ -18,6 +23,8 @@ def test_the_home_page_counts_public_outputs_only_and_links_each_list(client):
     GuideVersionFactory(state="in_review")
     comparison_world(ComparisonStatus.PUBLISHED)
     comparison_world(ComparisonStatus.IN_REVIEW)
+    BenchmarkResultFactory(state=ResultStatus.PUBLISHED)
+    BenchmarkResultFactory(state=ResultStatus.IN_REVIEW)
     for state in (TermStatus.AGREED, TermStatus.AGREED, TermStatus.PROPOSED, TermStatus.REJECTED):
         TermFactory(institute=institute, state=state)
 
@@ -26,7 +33,13 @@ def test_the_home_page_counts_public_outputs_only_and_links_each_list(client):
     assert "1 guide, versioned" in page
     assert "1 comparison with its reference value" in page
     assert "2 agreed terms" in page
-    for name in ("outputs:guide_list", "outputs:comparison_list", "outputs:term_list"):
+    assert "1 published benchmark result" in page
+    for name in (
+        "outputs:guide_list",
+        "outputs:comparison_list",
+        "outputs:benchmark_list",
+        "outputs:term_list",
+    ):
         assert f'href="{reverse(name)}"' in page
 
 

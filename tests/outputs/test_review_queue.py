@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from outputs.enums import ComparisonStatus, TermStatus
+from tests.outputs.benchmarks_world import result_world
 from tests.outputs.factories import comparison_world
 from tests.outputs.guides_world import guide_media, guide_world  # noqa: F401 - module fixture
 from tests.outputs.test_glossary_workflow import cast as term_cast
@@ -34,6 +35,10 @@ def test_a_coordinator_sees_each_kind_waiting_for_them(client):
     assert world.comparison.get_absolute_url() in page
     assert comparison.get_absolute_url() not in page  # another working area's
 
+    results = result_world("in_review")
+    page = _queue(client, results["coordinator"])
+    assert results.result.get_absolute_url() in page
+
     term = term_cast(TermStatus.PROPOSED)
     page = _queue(client, term["people"]["coordinator"])
     assert term["term"].get_absolute_url() in page
@@ -43,6 +48,14 @@ def test_a_coordinator_sees_each_kind_waiting_for_them(client):
 def test_no_one_else_is_asked_to_decide_on_a_guide_version(client, role):
     guide = guide_world("in_review")
     assert guide.version.get_absolute_url() not in _queue(client, guide[role])
+
+
+@pytest.mark.parametrize(
+    "role", ["conflicted coordinator", "coordinator of another area", "author", "plain user"]
+)
+def test_no_one_else_is_asked_to_decide_on_a_result(client, role):
+    world = result_world("in_review")
+    assert world.result.get_absolute_url() not in _queue(client, world[role])
 
 
 @pytest.mark.parametrize(
@@ -59,7 +72,9 @@ def test_a_draft_or_published_output_waits_for_no_one(client):
         assert world.comparison.get_absolute_url() not in _queue(client, world["staff"])
     guide = guide_world("published")
     assert guide.version.get_absolute_url() not in _queue(client, guide["staff"])
-    assert "No guide version, comparison or term is waiting" in _queue(client, guide["coordinator"])
+    assert "No guide version, comparison, result or term is waiting" in _queue(
+        client, guide["coordinator"]
+    )
 
 
 def _queries(client, user) -> int:
@@ -73,8 +88,10 @@ def test_the_queue_reads_outputs_in_constant_queries(client):
     first = comparison_world(ComparisonStatus.IN_REVIEW)
     staff = first["staff"]
     guide_world("in_review")
+    result_world("in_review")
     few = _queries(client, staff)
     for _ in range(2):
         comparison_world(ComparisonStatus.IN_REVIEW)
         guide_world("in_review")
+        result_world("in_review")
     assert _queries(client, staff) == few
