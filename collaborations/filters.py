@@ -31,7 +31,9 @@ class TWAFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         condition = Q(title__unaccent__icontains=value) | Q(scope__unaccent__icontains=value)
-        if value.isdigit():
+        # ASCII digits only: str.isdigit() also takes "¹" or "٣", which int() refuses; and no
+        # more than a working area's number can hold.
+        if value.isascii() and value.isdigit() and len(value) <= 4:
             condition |= Q(number=int(value))
         return queryset.filter(condition)
 

@@ -175,7 +175,8 @@ class ChangesView(APIView):
         raw_limit = request.query_params.get("limit")
         limit = feed.DEFAULT_LIMIT
         if raw_limit is not None:
-            if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= feed.MAX_LIMIT:
+            valid = raw_limit.isascii() and raw_limit.isdigit() and len(raw_limit) <= 5
+            if not valid or not 1 <= int(raw_limit) <= feed.MAX_LIMIT:
                 raise ValidationError(
                     {"limit": [f"A whole number from 1 to {feed.MAX_LIMIT}."]}, code="invalid"
                 )

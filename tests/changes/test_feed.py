@@ -553,7 +553,7 @@ def test_a_bad_cursor_is_a_400_problem(api, after):
 
 
 @pytest.mark.django_db  # refused before any read: no commit needed
-@pytest.mark.parametrize("limit", ["0", "1001", "-5", "ten", "1.5"])
+@pytest.mark.parametrize("limit", ["0", "1001", "-5", "ten", "1.5", "¹", "٣", "9" * 5000])
 def test_a_bad_limit_is_a_400_problem(api, limit):
     response = api.get("/api/v1/changes/", {"limit": limit})
     assert response.status_code == 400

@@ -738,3 +738,18 @@ def test_a_working_areas_coordinators_come_in_one_order_on_every_door(api, clien
     assert [person["name"] for person in line["data"]["coordinators"]] == expected
     page = client.get(twa.get_absolute_url()).content.decode()
     assert [page.index(name) for name in expected] == sorted(page.index(name) for name in expected)
+
+
+@pytest.mark.parametrize("q", ["¹", "٣", "9" * 50, "70000"])
+def test_a_working_area_search_for_odd_digits_is_no_error(api, q):
+    """Regression (found by schemathesis): "¹" passes str.isdigit() and int() refused it."""
+    TechnicalWorkingAreaFactory(number=3)
+    response = api.get("/api/v1/twas/", {"q": q})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_a_working_area_is_found_by_its_number(api):
+    twa = TechnicalWorkingAreaFactory(number=42)
+    results = api.get("/api/v1/twas/", {"q": "42"}).json()["results"]
+    assert [item["slug"] for item in results] == [twa.slug]
