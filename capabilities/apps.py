@@ -11,6 +11,7 @@ class CapabilitiesConfig(AppConfig):
             changes,
             notifications,
             permissions,
+            personal_data,
             sections,
             signals,
             sitemaps,

@@ -13,6 +13,7 @@ class CollaborationsConfig(AppConfig):
             changes,
             notifications,
             permissions,
+            personal_data,
             sections,
             sitemaps,
             workflows,

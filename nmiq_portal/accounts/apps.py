@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import permissions  # noqa: F401 - registers the rules
+        from . import data, permissions  # noqa: F401 - register

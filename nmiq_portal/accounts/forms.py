@@ -46,3 +46,12 @@ class ApiTokenForm(forms.Form):
 
     def expiry(self) -> timedelta:
         return timedelta(days=self.cleaned_data["expires_in"])
+
+
+class AccountDeleteForm(forms.Form):
+    confirmation = forms.CharField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_("Type the address you sign in with to confirm."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -60,6 +60,9 @@ class User(AbstractUser):
         default=Delivery.IMMEDIATE,
     )
 
+    #: When the person deleted their account; the row stays for what it is attributed with.
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True, editable=False)
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -74,10 +77,12 @@ class User(AbstractUser):
         ]
 
     def __str__(self):
+        if self.removed_at is not None:
+            return str(_("Removed user"))
         return self.name or self.email
 
     def get_full_name(self):
-        return self.name or self.email
+        return str(self)
 
     def get_short_name(self):
         return self.name.split(" ")[0] if self.name else self.email

@@ -1,4 +1,4 @@
-"""Who may change a person's profile and tokens: that person only (django-rules)."""
+"""Who may change a person's profile, tokens, data and account: that person only (django-rules)."""
 
 import rules
 
@@ -16,3 +16,6 @@ def owns_token(user, token) -> bool:
 rules.add_perm("accounts.change_profile", is_self)
 rules.add_perm("accounts.create_token", rules.is_authenticated)
 rules.add_perm("accounts.revoke_token", owns_token)
+# A person's data and account are theirs: not even staff download or delete them for them.
+rules.add_perm("accounts.export_personal_data", is_self)
+rules.add_perm("accounts.delete_account", is_self)

@@ -1,9 +1,15 @@
-"""The profile page: personal details, notification preference, API tokens, language."""
+"""The profile page: personal details, notification preference, API tokens, language, the
+person's data and the deletion of their account."""
+
+import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +19,7 @@ from django.views.i18n import set_language
 from nmiq_portal.core import sections
 
 from . import services
-from .forms import ApiTokenForm, ProfileForm
+from .forms import AccountDeleteForm, ApiTokenForm, ProfileForm
 from .models import ApiToken
 
 
@@ -72,6 +78,39 @@ def token_revoke(request, uuid):
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:profile")
+
+
+@login_required
+def personal_data(request):
+    """Everything the portal holds about the signed-in person, as a JSON download."""
+    data = services.personal_data_export(actor=request.user, user=request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="nmiq-portal-my-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def account_delete(request):
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_delete(
+                actor=request.user,
+                user=request.user,
+                confirmation=form.cleaned_data["confirmation"],
+            )
+        except ValidationError as error:
+            form.add_error("confirmation", error.message_dict["confirmation"])
+        else:
+            logout(request)
+            messages.success(request, _("Your account is deleted."))
+            return redirect("home")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/delete.html", {"form": form}, status=status)
 
 
 @require_POST

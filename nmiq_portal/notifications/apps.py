@@ -8,4 +8,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from . import permissions  # noqa: F401 - registers the rules
+        from . import data, permissions  # noqa: F401 - register

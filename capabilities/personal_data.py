@@ -1,0 +1,54 @@
+"""The personal data of the directory: a person's memberships, access requests and saved
+searches (the access requests stay with the institute they were sent to)."""
+
+from nmiq_portal.accounts.personal_data import PersonalData, register
+
+from .models import AccessRequest, Membership, SavedSearch
+
+
+def _memberships(user) -> list[dict]:
+    return [
+        {
+            "institute": membership.institute.acronym,
+            "role": membership.role,
+            "since": membership.created_at.isoformat(),
+        }
+        for membership in Membership.objects.filter(user=user)
+        .select_related("institute")
+        .order_by("created_at", "pk")
+    ]
+
+
+def _erase_memberships(user) -> None:
+    Membership.objects.filter(user=user).delete()
+
+
+def _access_requests(user) -> list[dict]:
+    return [
+        {
+            "institute": request.institute.acronym,
+            "organisation": request.organisation,
+            "purpose": request.purpose,
+            "status": request.status,
+            "sent": request.created_at.isoformat(),
+        }
+        for request in AccessRequest.objects.filter(requester=user)
+        .select_related("institute")
+        .order_by("created_at", "pk")
+    ]
+
+
+def _saved_searches(user) -> list[dict]:
+    return [
+        {"name": saved.name, "query": saved.query, "alerts": saved.alerts}
+        for saved in SavedSearch.objects.filter(user=user).order_by("name")
+    ]
+
+
+def _erase_saved_searches(user) -> None:
+    SavedSearch.objects.filter(user=user).delete()
+
+
+register(PersonalData("memberships", export=_memberships, erase=_erase_memberships))
+register(PersonalData("access_requests", export=_access_requests))
+register(PersonalData("saved_searches", export=_saved_searches, erase=_erase_saved_searches))
