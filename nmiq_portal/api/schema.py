@@ -115,8 +115,11 @@ class AutoSchema(SpectacularAutoSchema):
         return [*parameters, fields] if fields else parameters
 
     def _fields_parameter(self) -> OpenApiParameter | None:
-        """``fields`` on the reads of a view that takes it, naming the fields one may ask for."""
+        """``fields`` on the reads of a view that takes it, naming the fields one may ask for:
+        its list and detail, not an extra read (chart data, say) that answers its own shape."""
         if self.method != "GET" or not isinstance(self.view, FieldsMixin):
+            return None
+        if getattr(self.view, "action", None) not in (None, "list", "retrieve"):
             return None
         serializer = self._get_serializer()
         if isinstance(serializer, ListSerializer):

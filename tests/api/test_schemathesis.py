@@ -17,12 +17,17 @@ from capabilities.enums import MemberRole
 from nmiq_portal.accounts import services as account_services
 from tests.collaborations.factories import ProjectFactory, TechnicalWorkingAreaFactory
 from tests.factories import (
+    BenchmarkResultFactory,
     ContactFactory,
+    GuideFactory,
+    GuideVersionFactory,
     InstituteFactory,
     MembershipFactory,
     ServiceFactory,
+    TermFactory,
     TestbedFactory,
 )
+from tests.outputs.factories import comparison_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,6 +77,12 @@ def demo():
     twa = TechnicalWorkingAreaFactory(slug="twa-1")
     proposal = ProjectFactory(twa=twa, lead_institute=home, proposer=editor)
     ProjectFactory(twa=twa, lead_institute=other, state="active")
+    # The outputs: the editor's proposed term, a published guide, a comparison with results and
+    # a benchmark with a published result, so that their detail operations are reached too.
+    term = TermFactory(institute=home, proposer=editor)
+    guide = GuideVersionFactory(guide=GuideFactory(institute=home), state="published").guide
+    comparison = comparison_world().comparison
+    result = BenchmarkResultFactory(institute=home, author=editor, state="published")
     return {
         "token": token,
         # Path parameters of records that exist, so reads and writes reach past the 404.
@@ -84,6 +95,14 @@ def demo():
             "/api/v1/twas/{slug}/": twa.slug,
             "/api/v1/projects/{uuid}/": str(proposal.uuid),
             "/api/v1/projects/{uuid}/transition/": str(proposal.uuid),
+            "/api/v1/terms/{uuid}/": str(term.uuid),
+            "/api/v1/terms/{uuid}/transition/": str(term.uuid),
+            "/api/v1/guides/{uuid}/": str(guide.uuid),
+            "/api/v1/comparisons/{uuid}/": str(comparison.uuid),
+            "/api/v1/comparisons/{uuid}/transition/": str(comparison.uuid),
+            "/api/v1/benchmarks/{uuid}/": str(result.benchmark.uuid),
+            "/api/v1/benchmarks/{uuid}/chart/": str(result.benchmark.uuid),
+            "/api/v1/results/{uuid}/": str(result.uuid),
         },
     }
 
