@@ -419,8 +419,11 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("The file lists"), choices=ImportKind.choices)
     file = forms.FileField(
         label=_("File"),
-        help_text=_("CSV (UTF-8) or Excel (.xlsx), with the columns of the template."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        help_text=_(
+            "CSV (UTF-8) or Excel (.xlsx), with the columns of the template or the KCDB's own; "
+            "or the KCDB API's CMC records as JSON."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.json"}),
     )
 
     def clean_file(self):

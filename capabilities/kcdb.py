@@ -14,7 +14,8 @@ import nh3
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .enums import MetrologyArea, ServiceKind, UncertaintyMode
+from .enums import MetrologyArea, UncertaintyMode
+from .models import Service
 from .units import DIMENSION_NAMES, convert, dimension_of, parse_unit, registry
 
 KCDB_CODE = re.compile(
@@ -103,6 +104,20 @@ PARAMETER_COLUMNS = {
     "fibre": "Fibre",
     "power_range": "Power",
 }
+#: Text fields of a service, by the part of a CMC they copy.
+TEXT_FIELDS = {
+    "branch": "branch",
+    "kcdb_service": "service",
+    "sub_service": "sub_service",
+    "individual_service": "individual_service",
+    "quantity": "quantity",
+    "instrument": "instrument",
+    "instrument_method": "instrument_method",
+    "traceability": "traceability",
+    "description": "comments",
+}
+#: The parts a service's parameters come from.
+PARAMETER_PARTS = {"parameters", "unit", *PARAMETER_COLUMNS}
 #: The parameter names that make a length range a wavelength range.
 WAVELENGTH_WORDS = ("wavelength",)
 #: KCDB uncertainty modes, by their spelling in the KCDB.
@@ -442,24 +457,17 @@ def read_row(raw: dict, read: dict) -> Row:
     _set_ranges(row, parameters, read.get("parameters", read.get("wavelength", "")))
     _uncertainty(row, cells, read)
     values = row.values
-    values.update(
-        {
-            "name": _name(row, cells, parameters),
-            "kind": ServiceKind.CALIBRATION,
-            "kcdb_code": code,
-            "metrology_area": _area(code, clean_text(cells.get("area"))),
-            "branch": clean_text(cells.get("branch"))[:200],
-            "kcdb_service": clean_text(cells.get("service"))[:200],
-            "sub_service": clean_text(cells.get("sub_service"))[:200],
-            "individual_service": clean_text(cells.get("individual_service"))[:300],
-            "quantity": clean_text(cells.get("quantity"))[:200],
-            "instrument": clean_text(cells.get("instrument"))[:300],
-            "instrument_method": clean_text(cells.get("instrument_method"))[:300],
-            "parameters": parameters,
-            "traceability": clean_text(cells.get("traceability")),
-            "description": clean_text(cells.get("comments")),
-        }
-    )
+    values["name"] = _name(row, cells, parameters)
+    if "code" in read:
+        values["kcdb_code"] = code
+    if "area" in read or "code" in read:
+        values["metrology_area"] = _area(code, clean_text(cells.get("area")))
+    # Only what the file has a column for: a listing without comments keeps a description.
+    for name, part in TEXT_FIELDS.items():
+        if part in read:
+            values[name] = clean_text(cells.get(part))[: Service._meta.get_field(name).max_length]
+    if parameters or PARAMETER_PARTS & set(read):
+        values["parameters"] = parameters
     if not values["name"]:
         row.error(
             read.get("individual_service", read.get("quantity", "")),

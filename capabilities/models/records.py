@@ -392,9 +392,7 @@ class Service(CapabilityRecord):
     branch = models.CharField(_("KCDB branch"), max_length=200, blank=True)
     kcdb_service = models.CharField(_("KCDB service"), max_length=200, blank=True)
     sub_service = models.CharField(_("KCDB sub-service"), max_length=200, blank=True)
-    individual_service = models.CharField(
-        _("KCDB individual service"), max_length=300, blank=True
-    )
+    individual_service = models.CharField(_("KCDB individual service"), max_length=300, blank=True)
     instrument = models.CharField(_("instrument"), max_length=300, blank=True)
     instrument_method = models.CharField(_("instrument method"), max_length=300, blank=True)
     uncertainty_base_lower = models.FloatField(null=True, blank=True, editable=False)

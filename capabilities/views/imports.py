@@ -93,7 +93,8 @@ def import_detail(request, uuid):
     """The check of an uploaded file: rows to create and update, every error, then progress."""
     job = _import_job(request, uuid)
     errors = [{"row": row["row"], **error} for row in job.rows for error in row["errors"]]
-    listed = errors or job.rows
+    skipped = [{"row": row["row"], **row["skipped"]} for row in job.rows if "skipped" in row]
+    listed = errors or [row for row in job.rows if "skipped" not in row]
     return render(
         request,
         "capabilities/import_detail.html",
@@ -101,6 +102,8 @@ def import_detail(request, uuid):
             **_import_progress(job),
             "institute": job.institute,
             "errors": errors,
+            "skipped": skipped,
+            "unchanged": sum(row["action"] == "unchanged" for row in job.rows),
             "page": Paginator(listed, IMPORT_PAGE_SIZE).get_page(request.GET.get("page")),
             "can_apply": job.status == ImportStatus.VALIDATED
             and request.user.has_perm("capabilities.import_records", job.institute),
@@ -113,7 +116,9 @@ def import_detail(request, uuid):
 def import_apply(request, uuid):
     job = _import_job(request, uuid, with_rows=False)
     try:
-        services.import_queue(actor=request.user, job=job)
+        services.import_queue(
+            actor=request.user, job=job, retire_absent=bool(request.POST.get("retire_absent"))
+        )
     except ValidationError as error:
         message_service_errors(request, error)
     return redirect(job.get_absolute_url())
