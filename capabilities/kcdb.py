@@ -474,3 +474,46 @@ def read_row(raw: dict, read: dict) -> Row:
             _("The row names no service or quantity."),
         )
     return row
+
+
+# --- The KCDB API -------------------------------------------------------------------------------
+
+API = "https://www.bipm.org/api/kcdb"
+#: The search endpoint of each metrology area's domain.
+AREA_SEARCH = {
+    **{area: "physics" for area in ("AUV", "EM", "L", "M", "PR", "T", "TF")},
+    "QM": "chemistryAndBiology",
+    "RI": "radiation",
+}
+API_PAGE_SIZE = 100
+API_TIMEOUT = 30
+
+
+def fetch_cmcs(*, nmi: str, country: str, areas, session) -> list[dict]:
+    """The published CMCs of the NMI ``nmi`` (its KCDB code) in ``country`` (ISO 3166 alpha-2),
+    one search per metrology area and page, as the import reads them (flattened)."""
+    records = []
+    for area in areas:
+        page, pages = 0, 1
+        while page < pages:
+            response = session.post(
+                f"{API}/cmc/searchData/{AREA_SEARCH[area]}",
+                json={
+                    "metrologyAreaLabel": area,
+                    "countries": [country],
+                    "page": page,
+                    "pageSize": API_PAGE_SIZE,
+                    "showTable": False,
+                },
+                timeout=API_TIMEOUT,
+            )
+            response.raise_for_status()
+            answer = response.json()
+            pages = answer.get("totalPages") or 0
+            records += [
+                flatten(record)
+                for record in answer.get("data") or []
+                if str(record.get("nmiCode", "")).lower() == nmi.lower()
+            ]
+            page += 1
+    return records
