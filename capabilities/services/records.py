@@ -334,6 +334,21 @@ def record_reinstate(*, actor, record, version: int | None = None):
     return _set_state(actor=actor, record=record, version=version, status=active)
 
 
+#: The state changes a selection of records can take together.
+BULK_ACTIONS = {"publish": record_publish, "unpublish": record_unpublish, "retire": record_retire}
+
+
+@transaction.atomic
+def record_bulk_state(*, actor, records, action: str) -> list:
+    """Publish, unpublish or retire many records as one step, each through its own service:
+    every record may be changed by ``actor``, or none is."""
+    for record in records:
+        require(actor, record_permission("change", type(record)), record)
+    if action not in BULK_ACTIONS:
+        raise ValidationError({"action": _("Choose publish, unpublish or retire.")})
+    return [BULK_ACTIONS[action](actor=actor, record=record) for record in records]
+
+
 # --- Writes from the API: one step per request -------------------------------------------------
 
 

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from nmiq_portal.core.forms import add_service_errors, message_service_errors
 
-from .. import imports, services
+from .. import imports, selectors, services
 from ..enums import ImportKind, ImportStatus
 from ..forms import ImportForm
 from ..models import ImportJob
 from .institutes import visible_institute
+from .records import record_bulk
 
 IMPORT_PAGE_SIZE = 50
 IMPORT_FORMATS = {
@@ -107,6 +108,11 @@ def import_detail(request, uuid):
             "page": Paginator(listed, IMPORT_PAGE_SIZE).get_page(request.GET.get("page")),
             "can_apply": job.status == ImportStatus.VALIDATED
             and request.user.has_perm("capabilities.import_records", job.institute),
+            "records": (
+                selectors.import_records(user=request.user, job=job)
+                if job.status == ImportStatus.DONE
+                else []
+            ),
         },
     )
 
@@ -122,6 +128,15 @@ def import_apply(request, uuid):
     except ValidationError as error:
         message_service_errors(request, error)
     return redirect(job.get_absolute_url())
+
+
+@login_required
+@require_POST
+def import_bulk(request, uuid):
+    """Publish, unpublish or retire together the records an import wrote or matched."""
+    job = _import_job(request, uuid)
+    records = selectors.import_records(user=request.user, job=job)
+    return record_bulk(request, records, job.get_absolute_url())
 
 
 @login_required
