@@ -294,8 +294,10 @@ class ServiceForm(CapabilityRecordForm):
     groups = (
         (_("Service"), ("name", "kind", "status", "summary", "description", "kcdb_code")),
         (_("What is measured"), ("technology_areas", "quantity", "range_lower", "range_upper",
-                                 "range_unit", "method", "parameters", "traceability",
-                                 "si_traceable")),
+                                 "range_unit", "method", "instrument", "instrument_method",
+                                 "parameters", "traceability", "si_traceable")),
+        (_("KCDB service category"), ("metrology_area", "branch", "kcdb_service", "sub_service",
+                                      "individual_service")),
         (_("Expanded uncertainty"), ("uncertainty_mode", "uncertainty_lower",
                                      "uncertainty_upper", "uncertainty_unit",
                                      "uncertainty_equation", "uncertainty_table",

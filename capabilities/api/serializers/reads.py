@@ -119,6 +119,9 @@ class UncertaintySerializer(serializers.Serializer):
     table = serializers.CharField(help_text="CSV: a header row, then one per row.")
     coverage_factor = serializers.FloatField(allow_null=True)
     confidence_level = serializers.FloatField(allow_null=True, help_text="In per cent.")
+    base_lower = serializers.FloatField(allow_null=True, help_text="In SI base units.")
+    base_upper = serializers.FloatField(allow_null=True, help_text="In SI base units.")
+    base_unit = serializers.CharField(help_text="The SI base unit, as the KCDB states it.")
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -281,11 +284,19 @@ class ServiceSerializer(CapabilityRecordSerializer):
             "range",
             "uncertainty",
             "method",
+            "instrument",
+            "instrument_method",
             "parameters",
             "traceability",
             "lead_time",
             "charging",
             "kcdb_code",
+            "kcdb_aliases",
+            "metrology_area",
+            "branch",
+            "kcdb_service",
+            "sub_service",
+            "individual_service",
             "testbed",
         ]
         read_only_fields = fields
@@ -317,6 +328,9 @@ class ServiceSerializer(CapabilityRecordSerializer):
             "table": service.uncertainty_table,
             "coverage_factor": number(service.coverage_factor),
             "confidence_level": number(service.confidence_level),
+            "base_lower": service.uncertainty_base_lower,
+            "base_upper": service.uncertainty_base_upper,
+            "base_unit": service.uncertainty_base_unit,
         }
 
     @extend_schema_field(ParameterSerializer(many=True))
