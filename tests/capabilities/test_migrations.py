@@ -84,3 +84,23 @@ def test_access_request_events_move_into_the_workflow_log_once():
     ]
     assert events.filter(object_id=recorded.pk).count() == 2
     assert "capabilities_accessrequestevent" not in connection.introspection.table_names()
+
+
+def test_services_with_a_kcdb_code_get_their_code_without_version():
+    old = _migrate([("capabilities", "0011_evidence_cites_portal_outputs")])
+    institute = old.get_model("capabilities", "Institute").objects.create(
+        name="Npl", acronym="NPL", slug="npl", kind="nmi", economy="GB", rmo="EURAMET"
+    )
+    Service = old.get_model("capabilities", "Service")
+    for name, code in (("Power meter", "EURAMET-PR-GB-000008SJ-1"), ("Own", "")):
+        Service.objects.create(
+            institute=institute, name=name, slug=name.lower(), kind="calibration", kcdb_code=code
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    new = _migrate([("capabilities", "0012_service_kcdb_taxonomy")])
+    rows = new.get_model("capabilities", "Service").objects.order_by("name")
+    assert list(rows.values_list("name", "kcdb_id")) == [
+        ("Own", ""),
+        ("Power meter", "EURAMET-PR-GB-000008SJ"),
+    ]
