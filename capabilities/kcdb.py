@@ -84,7 +84,6 @@ NAMES = {
     "coverage_factor": ("coverageFactor", "coverage_factor"),
     "confidence_level": ("confidenceLevel", "confidence_level"),
     "equation": ("uncertaintyEquation.equation", "uncertainty_equation"),
-    "table_name": ("uncertaintyTable.tableName",),
     "table_contents": ("uncertaintyTable.tableContents",),
     "traceability": ("traceabilitySource", "traceability_source"),
     "comments": ("comments", "note_as_published"),
@@ -205,14 +204,28 @@ def _quantity_values(text: str):
     """The values with units in ``text``, as (magnitude, pint unit or None)."""
     found = []
     for match in VALUE.finditer(text):
-        unit = None
-        if match["unit"]:
-            try:
-                unit = parse_unit(match["unit"])
-            except ValidationError:
-                continue
+        try:
+            unit = parse_unit(match["unit"]) if match["unit"] else None
+        except ValidationError:
+            unit = None  # a word after a bare number ("2 to 8 GHz")
         found.append((float(match["value"].replace(",", ".")), unit))
     return found
+
+
+def _same_kind(value: str, units: list, dimension: str | None) -> None:
+    """Refuse a range whose ends are in units of different kinds ("1 K to 5 GHz")."""
+    first = registry().Quantity(1, units[0]).dimensionality
+    for unit in units[1:]:
+        if registry().Quantity(1, unit).dimensionality != first:
+            raise ValidationError(
+                _("“%(value)s” mixes units: %(unit)s is not a unit of %(dimension)s.")
+                % {
+                    "value": value,
+                    "unit": f"{unit:~P}",
+                    "dimension": DIMENSION_NAMES.get(dimension, f"{units[0]:~P}"),
+                },
+                code="dimension",
+            )
 
 
 def parameter_range(name: str, value: str) -> tuple[str | None, tuple[float, float] | None]:
@@ -223,6 +236,11 @@ def parameter_range(name: str, value: str) -> tuple[str | None, tuple[float, flo
     if plus_minus and plus_minus["unit"]:
         centre, half = float(plus_minus["centre"]), float(plus_minus["half"])
         unit = parse_unit(plus_minus["unit"])
+        half_unit = plus_minus["half_unit"]
+        if half_unit and half_unit != "%":
+            values = [(centre, unit), (half, parse_unit(half_unit))]
+            _same_kind(value, [unit for _number, unit in values], dimension_of(unit))
+            half = registry().Quantity(half, values[1][1]).to(unit).magnitude
         values = [(centre - half, unit), (centre + half, unit)]
     else:
         values = _quantity_values(value)
@@ -234,16 +252,9 @@ def parameter_range(name: str, value: str) -> tuple[str | None, tuple[float, flo
         dimension = None  # a becquerel is also 1/s
     if dimension == "wavelength" and not any(w in name.lower() for w in WAVELENGTH_WORDS):
         dimension = None
-    first = registry().Quantity(1, units[0]).dimensionality
     if dimension is None:
         return None, None
-    for unit in units[1:]:
-        if registry().Quantity(1, unit).dimensionality != first:
-            raise ValidationError(
-                _("“%(value)s” mixes units: %(unit)s is not a unit of %(dimension)s.")
-                % {"value": value, "unit": f"{unit:~P}", "dimension": DIMENSION_NAMES[dimension]},
-                code="dimension",
-            )
+    _same_kind(value, units, dimension)
     # A bare number takes the unit of the value after it ("2 to 8 GHz").
     converted, pending = [], []
     for magnitude, unit in values:

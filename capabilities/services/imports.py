@@ -410,7 +410,9 @@ def import_check(*, actor, institute: Institute, kind: str, filename: str, rows)
         raise ValidationError({"kind": _("Choose testbeds or services.")})
     model = IMPORT_MODELS[kind]
     rows = list(rows)
-    if model is Service and rows and kcdb.is_kcdb({name for raw in rows for name in raw}):
+    columns = {name for raw in rows for name in raw}
+    # The portal's own template has a key column (and a kcdb_code one): a KCDB file has neither.
+    if model is Service and imports.KEY not in columns and kcdb.is_kcdb(columns):
         return _kcdb_check(actor=actor, institute=institute, filename=filename, rows=rows)
     try:
         if not rows:

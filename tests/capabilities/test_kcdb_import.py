@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.text import slugify
 
-from capabilities import imports, selectors, services
+from capabilities import imports, kcdb, selectors, services
 from capabilities.enums import ImportStatus, MetrologyArea, ServiceStatus, UncertaintyMode
 from capabilities.models import ImportJob, Service
 from tests.factories import InstituteFactory, MembershipFactory, ServiceFactory, StaffFactory
@@ -219,6 +219,45 @@ def test_kcdb_api_answer_with_its_data_envelope_is_read():
     records = json.loads((DATA / RECORDS).read_text())
     answer = json.dumps({"versionApiKcdb": "1.0.13", "pageNumber": 0, "data": records[:2]})
     assert len(read("answer.json", answer.encode())) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("Frequency", "50 Hz to 60 Hz", ("frequency", (50, 60))),
+        ("Frequency", "9 kHz to 116.5 GHz", ("frequency", (9e3, 116.5e9))),
+        ("Frequency", "2 to 8 GHz", ("frequency", (2e9, 8e9))),
+        ("Frequency", "50 Hz, 60 Hz", ("frequency", (50, 60))),
+        ("Wavelength", "1550 nm ± 20 nm", ("wavelength", (1530, 1570))),
+        ("Wavelength", "1550 nm ± 0.02 µm", ("wavelength", (1530, 1570))),
+        ("Correlated colour temperature", "2700 K to 3000 K", ("temperature", (2700, 3000))),
+        ("Voltage (AC)", "0.1 kV to 500 kV", (None, None)),
+        ("Connector", "PC-7 mm; PC-3.5 mm", (None, None)),  # a length, not a wavelength
+        ("Activity", "2000 Bq to 200000 Bq", (None, None)),  # 1/s, not a frequency
+    ],
+)
+def test_text_parameters_give_the_searchable_ranges(name, value, expected):
+    dimension, found = kcdb.parameter_range(name, value)
+    assert dimension == expected[0]
+    assert found == (None if found is None else pytest.approx(expected[1]))
+
+
+def test_parameters_of_a_kcdb_cell_are_split_and_cleaned():
+    assert kcdb.parse_parameters("Frequency: 50 Hz to 60 Hz | S11: &lt; 0.1<br />dB") == [
+        {"name": "Frequency", "value": "50 Hz to 60 Hz"},
+        {"name": "S11", "value": "< 0.1; dB"},
+    ]
+
+
+def test_the_portals_own_template_with_a_kcdb_code_stays_a_template_import():
+    npl = institute("NPL")
+    editor = MembershipFactory(institute=npl).user
+    text = "key,name,kind,kcdb_code\n,Power meter,calibration,EURAMET-PR-GB-000008SJ-1\n"
+    job = check(editor, npl, "f.csv", text.encode())
+    assert job.status == ImportStatus.VALIDATED
+    assert "institute" not in job.rows[0], "read as the template: the page's institute"
+    with pytest.raises(ValidationError, match="does not know"):
+        check(editor, npl, "f.csv", b"key,name,kind,colour\n,Power meter,calibration,red\n")
 
 
 # --- One file, many institutes --------------------------------------------------------------
