@@ -7,10 +7,12 @@ meter services and five full KCDB API records (MSLNZ/msl-kcdb test assertions).
 """
 
 import csv
+import io
 import json
 import os
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -213,6 +215,16 @@ def test_five_full_kcdb_api_records_with_base_units(staff):
     msl = Service.objects.get(kcdb_code="APMP-PR-NZ-00000624-1")
     assert str(msl.coverage_factor) == "2.30"
     assert {"name": "Unit", "value": "A/lx, V/lx, reading/lx"} in msl.parameters
+
+
+def test_an_xlsx_with_the_kcdb_columns_reads_as_the_csv_does(staff):
+    workbook = openpyxl.Workbook()
+    with open(DATA / FIBRE_LATER, encoding="utf-8") as file:
+        for cells in csv.reader(file):
+            workbook.active.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    assert read("listing.xlsx", out.getvalue()) == read(FIBRE_LATER)
 
 
 def test_kcdb_api_answer_with_its_data_envelope_is_read():
