@@ -222,7 +222,8 @@ def _kcdb_institutes(actor, institute: Institute, names: set[str]) -> dict[str, 
     wanted = {key for name in names for key in keys(name)}
     found = {
         inst.key: inst
-        for inst in Institute.objects.annotate(key=Lower("acronym"))
+        for inst in Institute.objects.visible_to(actor)
+        .annotate(key=Lower("acronym"))
         .filter(key__in=wanted)
         .order_by("verified", "-pk")  # the verified one, when two share an acronym
     }
@@ -284,11 +285,10 @@ def _kcdb_row(number: int, row, inst, record, errors: list) -> dict:
         action = "create"
     else:
         action = "unchanged" if _kcdb_unchanged(record, values) else "update"
-    if not errors:
-        failed = {error["column"] for error in errors}
-        errors = errors + _import_check_record(
-            Service, inst, record, values, {}, imports.Lookups(), failed
-        )
+    failed = {error["column"] for error in errors}
+    errors = errors + _import_check_record(
+        Service, inst, record, values, {}, imports.Lookups(), failed
+    )
     return {
         "row": number,
         "key": record.slug if record is not None else "",
