@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from nmiq_portal.core.markdown import render_markdown
 
-from ...enums import UncertaintyMode
+from ...enums import MetrologyArea, UncertaintyMode
 from ...models import (
     Contact,
     Evidence,
@@ -271,6 +271,12 @@ class ServiceSerializer(CapabilityRecordSerializer):
     range = serializers.SerializerMethodField(help_text="The range of the measurand.")
     uncertainty = serializers.SerializerMethodField(help_text="The expanded uncertainty.")
     parameters = serializers.SerializerMethodField(help_text="Conditions, as name/value pairs.")
+    metrology_area = serializers.ChoiceField(
+        choices=MetrologyArea.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="The KCDB's metrology area (its label, as in a KCDB code); empty if none.",
+    )
     testbed = serializers.SerializerMethodField(
         help_text="UUID of the testbed the service runs on, when you may see it."
     )
