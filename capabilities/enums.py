@@ -139,3 +139,17 @@ class EvidenceKind(models.TextChoices):
     GUIDE = "guide", _("Good-practice guide")
     PAPER = "paper", _("Paper")
     OTHER = "other", _("Other")
+
+
+class MetrologyArea(models.TextChoices):
+    """The KCDB's metrology areas, by the label its CMC codes carry (EURAMET-EM-…)."""
+
+    AUV = "AUV", _("Acoustics, ultrasound and vibration")
+    EM = "EM", _("Electricity and magnetism")
+    L = "L", _("Length")
+    M = "M", _("Mass and related quantities")
+    PR = "PR", _("Photometry and radiometry")
+    T = "T", _("Thermometry")
+    TF = "TF", _("Time and frequency")
+    QM = "QM", _("Chemistry and biology")
+    RI = "RI", _("Ionizing radiation")

@@ -22,6 +22,7 @@ from .enums import (
     AccessMode,
     Audience,
     InstituteKind,
+    MetrologyArea,
     ServiceKind,
     ServiceStatus,
     TestbedStatus,
@@ -86,6 +87,25 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+
+class _AnyValuesField(forms.MultipleChoiceField):
+    """Values of a free-text field (a KCDB branch), taken as typed rather than from choices
+    that would cost a query to list."""
+
+    def valid_value(self, value):
+        return 0 < len(value) <= 300
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ValuesFilter(django_filters.MultipleChoiceFilter):
+    """Records whose field is any of the values given (repeat the parameter for more)."""
+
+    field_class = _AnyValuesField
+
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)
 
@@ -291,6 +311,11 @@ class ServiceFilterSet(CapabilityFilterSet):
     kind = django_filters.MultipleChoiceFilter(
         label=_("Service kind"), choices=ServiceKind.choices, distinct=False
     )
+    metrology_area = django_filters.MultipleChoiceFilter(
+        label=_("Metrology area (KCDB)"), choices=MetrologyArea.choices, distinct=False
+    )
+    branch = ValuesFilter(label=_("Branch (KCDB)"))
+    kcdb_service = ValuesFilter(label=_("Service (KCDB)"))
 
     class Meta:
         model = Service

@@ -294,8 +294,10 @@ class ServiceForm(CapabilityRecordForm):
     groups = (
         (_("Service"), ("name", "kind", "status", "summary", "description", "kcdb_code")),
         (_("What is measured"), ("technology_areas", "quantity", "range_lower", "range_upper",
-                                 "range_unit", "method", "parameters", "traceability",
-                                 "si_traceable")),
+                                 "range_unit", "method", "instrument", "instrument_method",
+                                 "parameters", "traceability", "si_traceable")),
+        (_("KCDB service category"), ("metrology_area", "branch", "kcdb_service", "sub_service",
+                                      "individual_service")),
         (_("Expanded uncertainty"), ("uncertainty_mode", "uncertainty_lower",
                                      "uncertainty_upper", "uncertainty_unit",
                                      "uncertainty_equation", "uncertainty_table",
@@ -419,8 +421,11 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("The file lists"), choices=ImportKind.choices)
     file = forms.FileField(
         label=_("File"),
-        help_text=_("CSV (UTF-8) or Excel (.xlsx), with the columns of the template."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        help_text=_(
+            "CSV (UTF-8) or Excel (.xlsx), with the columns of the template or the KCDB's own; "
+            "or the KCDB API's CMC records as JSON."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.json"}),
     )
 
     def clean_file(self):

@@ -1,4 +1,4 @@
-"""Reading CSV/XLSX files of testbeds and services, and turning their cells into field values.
+"""Reading CSV/XLSX files (and KCDB JSON) of testbeds and services: cells to field values.
 
 Nothing here writes: ``services.import_check`` runs the rows through the records' own checks and
 ``services.import_apply`` saves them through ``record_create``/``record_update``.
@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import kcdb
 from .models import CapabilityRecord
 from .units import parse_quantity
 
@@ -84,8 +85,12 @@ def read_table(upload, *, max_rows: int) -> list[dict[str, str]]:
         table = _read_xlsx(data, max_rows=max_rows)
     elif name.endswith(".csv"):
         table = _read_csv(data, max_rows=max_rows)
+    elif name.endswith(".json"):
+        return kcdb.read_json(data, max_rows=max_rows)
     else:
-        raise ValidationError(_("Upload a CSV (.csv) or Excel (.xlsx) file."), code="type")
+        raise ValidationError(
+            _("Upload a CSV (.csv), Excel (.xlsx) or KCDB JSON (.json) file."), code="type"
+        )
     while table and not any(table[-1]):
         table.pop()
     if not table or not any(table[0]):
@@ -105,6 +110,11 @@ def _read_csv(data: bytes, *, max_rows: int) -> list[list[str]]:
         raise ValidationError(
             _("This CSV file is not UTF-8 text. Save the sheet as “CSV UTF-8”."), code="encoding"
         ) from error
+    if text.lstrip().startswith(("{", "[")):
+        raise ValidationError(
+            _("This file holds JSON, not CSV: name it .json to import KCDB records."),
+            code="type",
+        )
     first_line = text.split("\n", 1)[0]
     # Spreadsheets set to French and other languages save CSV with ";" between cells.
     delimiter = max(",;\t", key=first_line.count)

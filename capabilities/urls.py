@@ -41,6 +41,12 @@ urlpatterns = [
     path("imports/<uuid:uuid>/", views.import_detail, name="import_detail"),
     path("imports/<uuid:uuid>/apply/", views.import_apply, name="import_apply"),
     path("imports/<uuid:uuid>/progress/", views.import_progress, name="import_progress"),
+    path("imports/<uuid:uuid>/records/", views.import_bulk, name="import_bulk"),
+    re_path(
+        r"^institutes/(?P<slug>[-\w]+)/(?P<kind>testbed|service)s/change/$",
+        views.institute_bulk,
+        name="institute_bulk",
+    ),
     path("institutes/<slug:slug>/edit/", views.institute_edit, name="institute_edit"),
     path("institutes/<slug:slug>/testbeds/new/", views.testbed_create, name="testbed_create"),
     path("institutes/<slug:slug>/services/new/", views.service_create, name="service_create"),

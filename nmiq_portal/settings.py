@@ -491,6 +491,7 @@ SPECTACULAR_SETTINGS = {
         "ParticipationRoleEnum": "collaborations.enums.ParticipationRole",
         "InstituteKindEnum": "capabilities.enums.InstituteKind",
         "ServiceKindEnum": "capabilities.enums.ServiceKind",
+        "MetrologyAreaEnum": "capabilities.enums.MetrologyArea",
         "EvidenceKindEnum": "capabilities.enums.EvidenceKind",
         "TestbedStatusEnum": "capabilities.enums.TestbedStatus",
         "ServiceStatusEnum": "capabilities.enums.ServiceStatus",

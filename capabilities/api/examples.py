@@ -218,8 +218,13 @@ SERVICE = {
         "table": "",
         "coverage_factor": 2.0,
         "confidence_level": 95.0,
+        "base_lower": None,
+        "base_upper": None,
+        "base_unit": "",
     },
     "method": "Attenuated pulsed laser, calibrated power meter and attenuators",
+    "instrument": "",
+    "instrument_method": "",
     "parameters": [
         {"name": "Wavelength", "value": "1550 nm"},
         {"name": "Mean photon number per pulse", "value": "0.01 to 2.4"},
@@ -229,6 +234,12 @@ SERVICE = {
     "lead_time": "4 to 6 weeks",
     "charging": "on_request",
     "kcdb_code": "",
+    "kcdb_aliases": [],
+    "metrology_area": "PR",
+    "branch": "Fibre optics",
+    "kcdb_service": "Fibre optics",
+    "sub_service": "",
+    "individual_service": "",
     "testbed": QKD_TESTBED_UUID,
 }
 SERVICE_CREATE = {

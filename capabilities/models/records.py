@@ -22,6 +22,7 @@ from ..enums import (
     Audience,
     Charging,
     ContactStatus,
+    MetrologyArea,
     ServiceKind,
     ServiceStatus,
     TestbedStatus,
@@ -376,6 +377,27 @@ class Service(CapabilityRecord):
     kcdb_code = models.CharField(
         _("KCDB CMC identifier"), max_length=40, blank=True, validators=[KCDB_CODE]
     )
+    # The code without its version suffix: what a re-import matches, whatever the version.
+    kcdb_id = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
+    kcdb_aliases = ArrayField(
+        models.CharField(max_length=40),
+        verbose_name=_("earlier KCDB codes"),
+        default=list,
+        blank=True,
+        editable=False,
+    )
+    metrology_area = models.CharField(
+        _("metrology area"), max_length=3, choices=MetrologyArea.choices, blank=True
+    )
+    branch = models.CharField(_("KCDB branch"), max_length=200, blank=True)
+    kcdb_service = models.CharField(_("KCDB service"), max_length=200, blank=True)
+    sub_service = models.CharField(_("KCDB sub-service"), max_length=200, blank=True)
+    individual_service = models.CharField(_("KCDB individual service"), max_length=300, blank=True)
+    instrument = models.CharField(_("instrument"), max_length=300, blank=True)
+    instrument_method = models.CharField(_("instrument method"), max_length=300, blank=True)
+    uncertainty_base_lower = models.FloatField(null=True, blank=True, editable=False)
+    uncertainty_base_upper = models.FloatField(null=True, blank=True, editable=False)
+    uncertainty_base_unit = models.CharField(max_length=40, blank=True, editable=False)
 
     objects = ServiceQuerySet.as_manager()
 

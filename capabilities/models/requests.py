@@ -123,6 +123,13 @@ class ImportJob(models.Model):
     rows = models.JSONField(default=list, help_text="The checked rows, ready to apply.")
     to_create = models.PositiveIntegerField(default=0)
     to_update = models.PositiveIntegerField(default=0)
+    to_retire = models.PositiveIntegerField(
+        default=0, help_text="Records absent from a complete KCDB listing, offered for retirement."
+    )
+    retire_absent = models.BooleanField(
+        default=False, help_text="The importer chose to retire the records the listing left out."
+    )
+    ignored_columns = models.JSONField(default=list, help_text="Columns the import does not read.")
     processed = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -139,8 +146,9 @@ class ImportJob(models.Model):
 
     @property
     def total(self) -> int:
-        return self.to_create + self.to_update
+        return self.to_create + self.to_update + (self.to_retire if self.retire_absent else 0)
 
     @property
     def percent(self) -> int:
-        return 100 if not self.total else round(100 * self.processed / self.total)
+        # Rows already as the file says count as processed too (a KCDB re-import).
+        return 100 if not self.total else min(100, round(100 * self.processed / self.total))

@@ -13,7 +13,7 @@ from django_countries import countries
 from nmiq_portal.core import search as registry
 
 from .. import search, units
-from ..enums import RMO, AccessMode, Audience, RecordType, ServiceKind
+from ..enums import RMO, AccessMode, Audience, MetrologyArea, RecordType, ServiceKind
 from ..filters import (
     LISTED_STATUSES,
     DirectoryInstituteFilterSet,
@@ -28,6 +28,8 @@ SEARCHED = {
     RecordType.SERVICE: (Service, ServiceFilterSet),
     RecordType.INSTITUTE: (Institute, DirectoryInstituteFilterSet),
 }
+#: Filters only services have: while one is set, only services match.
+SERVICE_FILTERS = ("kind", "metrology_area", "branch", "kcdb_service")
 #: Filters only testbeds and services have: while one is set, no institute matches.
 RECORD_FILTERS = (
     "area",
@@ -36,7 +38,7 @@ RECORD_FILTERS = (
     "si",
     "has_evidence",
     "status",
-    "kind",
+    *SERVICE_FILTERS,
     *(f"{dimension}_{end}" for dimension in CapabilityRecord.RANGES for end in ("min", "max")),
 )
 #: How results can be ordered: a key on (kind, pk, name, rank, updated_at).
@@ -67,7 +69,7 @@ def searched_types(params: MultiValueDict) -> list[str]:
     chosen = [t for t in SEARCHED if t in types] if types else list(SEARCHED)
     if any(_given(params, key) for key in RECORD_FILTERS):
         chosen = [t for t in chosen if t != RecordType.INSTITUTE]
-    if _given(params, "kind"):
+    if any(_given(params, key) for key in SERVICE_FILTERS):
         chosen = [t for t in chosen if t == RecordType.SERVICE]
     return chosen
 
@@ -168,7 +170,13 @@ FACET_COLUMNS = {
     },
     RecordType.INSTITUTE: {"economy": "economy", "rmo": "rmo", "institute": "slug"},
 }
-FACET_COLUMNS[RecordType.SERVICE] = {**FACET_COLUMNS[RecordType.TESTBED], "kind": "kind"}
+FACET_COLUMNS[RecordType.SERVICE] = {
+    **FACET_COLUMNS[RecordType.TESTBED],
+    "kind": "kind",
+    "metrology_area": "metrology_area",
+    "branch": "branch",
+    "kcdb_service": "kcdb_service",
+}
 
 
 #: The columns every read of a search starts with, before the facets' own.
@@ -223,6 +231,9 @@ FACETS = (
     ("rmo", gettext_lazy("RMO")),
     ("institute", gettext_lazy("Institute")),
     ("kind", gettext_lazy("Service kind")),
+    ("metrology_area", gettext_lazy("Metrology area (KCDB)")),
+    ("branch", gettext_lazy("Branch (KCDB)")),
+    ("kcdb_service", gettext_lazy("Service (KCDB)")),
     ("access", gettext_lazy("Access mode")),
     ("audience", gettext_lazy("Who may use it")),
     ("si", gettext_lazy("SI traceability")),
@@ -248,6 +259,10 @@ def _facet_labels(key: str, counts: Counter, chosen: set) -> list[tuple[str, str
         return [(area.slug, area.name, area.depth) for area in areas]
     if key == "kind":
         return list((value, label, 0) for value, label in ServiceKind.choices)
+    if key == "metrology_area":
+        return [(value, label, 0) for value, label in MetrologyArea.choices]
+    if key in ("branch", "kcdb_service"):
+        return [(value, value, 0) for value in sorted(set(counts) | chosen, key=str.casefold)]
     if key == "access":
         return [(value, label, 0) for value, label in AccessMode.choices]
     if key == "audience":

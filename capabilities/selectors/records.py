@@ -125,6 +125,29 @@ def institute_records(*, user, institute: Institute) -> dict[str, list]:
     }
 
 
+def import_records(*, user, job) -> list:
+    """The records an import created, updated or matched, that ``user`` may see."""
+    model = Testbed if job.kind == "testbed" else Service
+    pks = [row["record"] for row in job.rows if row.get("record")]
+    return list(
+        model.objects.visible_to(user)
+        .filter(pk__in=pks)
+        .select_related("institute")
+        .order_by("name", "pk")
+    )
+
+
+def institute_selection(*, user, institute: Institute, kind: str, pks) -> list:
+    """The records of ``institute`` chosen on its page, among those ``user`` may see."""
+    model = Testbed if kind == "testbed" else Service
+    return list(
+        model.objects.visible_to(user)
+        .filter(institute=institute, pk__in=pks)
+        .select_related("institute")
+        .order_by("pk")
+    )
+
+
 def area_trails(areas) -> list[list[TechnologyArea]]:
     """Each area with its ancestors, root first (computing, superconducting, cryogenics);
     one query for all of them."""

@@ -52,6 +52,7 @@ from .records import (
     SERVICE_FIELDS,
     TESTBED_FIELDS,
     index_for_search,
+    record_bulk_state,
     record_change,
     record_create,
     record_delete,

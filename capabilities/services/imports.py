@@ -8,6 +8,7 @@ from datetime import timedelta
 import pghistory
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,14 +18,15 @@ from nmiq_portal.core.locking import lock
 from nmiq_portal.core.permissions import require
 from nmiq_portal.core.queue import enqueue_on_commit
 
-from .. import imports, tasks
-from ..enums import ImportKind, ImportStatus
+from .. import imports, kcdb, tasks
+from ..enums import ImportKind, ImportStatus, ServiceKind, ServiceStatus
 from ..models import Contact, ImportJob, Institute, ReadinessLevel, Service, TechnologyArea, Testbed
 from .records import (
     RECORDS,
     check_relations,
     normalise_service,
     record_create,
+    record_retire,
     record_update,
     refuse_retiring_by_edit,
 )
@@ -205,6 +207,199 @@ def _import_check_row(model, institute, number: int, raw: dict, lookups, existin
     }
 
 
+# --- KCDB files: many institutes, matched by KCDB code ------------------------------------------
+
+
+def _kcdb_institutes(actor, institute: Institute, names: set[str]) -> dict[str, tuple]:
+    """{NMI as a row names it: (its institute or None, why its rows are skipped or "")}.
+
+    A row names its NMI by its KCDB code or acronym, perhaps with a note the KCDB added to a
+    renamed one ("CMS (became CMS/ITRI)"); a row naming none is the page's institute's."""
+
+    def keys(name: str) -> list[str]:
+        return [name.lower(), name.split(" (", 1)[0].strip().lower()]
+
+    wanted = {key for name in names for key in keys(name)}
+    found = {
+        inst.key: inst
+        for inst in Institute.objects.visible_to(actor)
+        .annotate(key=Lower("acronym"))
+        .filter(key__in=wanted)
+        .order_by("verified", "-pk")  # the verified one, when two share an acronym
+    }
+    found[institute.acronym.lower()] = institute
+    allowed: dict[int, bool] = {}
+    named = {}
+    for name in names:
+        inst = next((found[key] for key in keys(name) if key in found), None) if name else institute
+        if inst is None:
+            named[name] = (
+                None,
+                _("No institute in the portal has the KCDB code or acronym “%(nmi)s”; skipped.")
+                % {"nmi": name},
+            )
+            continue
+        if inst.pk not in allowed:
+            allowed[inst.pk] = actor.has_perm("capabilities.import_records", inst)
+        reason = (
+            ""
+            if allowed[inst.pk]
+            else _("This row is for %(institute)s, whose records you may not import; skipped.")
+            % {"institute": inst.acronym}
+        )
+        named[name] = (inst, reason)
+    return named
+
+
+def _kcdb_unchanged(record, values: dict) -> bool:
+    return all(
+        Service._meta.get_field(name).to_python(value) == getattr(record, name)
+        for name, value in values.items()
+    )
+
+
+def _kcdb_match(row, inst, by_id, by_name, seen) -> tuple:
+    """The record a KCDB row updates (None to add one), with what is wrong with its code."""
+    if not row.code:
+        return by_name.get((inst.pk, row.values["name"])), []
+    errors = []
+    ident = kcdb.code_id(row.code)
+    if (inst.pk, ident) in seen:
+        errors.append(
+            _("Row %(row)d already has this CMC (%(code)s).")
+            % {"row": seen[(inst.pk, ident)], "code": row.code}
+        )
+    record = by_id.get((inst.pk, ident))
+    if record is not None and kcdb.code_version(row.code) < kcdb.code_version(record.kcdb_code):
+        errors.append(
+            _("%(code)s is older than the version the directory holds (%(stored)s).")
+            % {"code": row.code, "stored": record.kcdb_code}
+        )
+    return record, [{"column": row.code_column, "message": message} for message in errors]
+
+
+def _kcdb_row(number: int, row, inst, record, errors: list) -> dict:
+    values = dict(row.values)
+    if record is None:
+        values.setdefault("kind", ServiceKind.CALIBRATION)
+        action = "create"
+    else:
+        action = "unchanged" if _kcdb_unchanged(record, values) else "update"
+    failed = {error["column"] for error in errors}
+    errors = errors + _import_check_record(
+        Service, inst, record, values, {}, imports.Lookups(), failed
+    )
+    return {
+        "row": number,
+        "key": record.slug if record is not None else "",
+        "code": row.code,
+        "institute": inst.pk,
+        "nmi": inst.acronym,
+        "record": record.pk if record is not None else None,
+        "action": action,
+        "name": values["name"],
+        "version": record.version if record is not None else None,
+        "values": values,
+        "relations": {},
+        "errors": errors,
+    }
+
+
+def _kcdb_retirements(listed: dict, by_id: dict) -> list[dict]:
+    """The KCDB records of each institute the file lists CMCs of that the file leaves out."""
+    return [
+        {
+            "row": None,
+            "key": record.slug,
+            "code": record.kcdb_code,
+            "institute": record.institute_id,
+            "nmi": record.institute.acronym,
+            "record": record.pk,
+            "action": "retire",
+            "name": record.name,
+            "version": record.version,
+            "values": {},
+            "relations": {},
+            "errors": [],
+        }
+        for (institute_id, ident), record in sorted(by_id.items())
+        if institute_id in listed
+        and ident not in listed[institute_id]
+        and record.status != ServiceStatus.RETIRED
+    ]
+
+
+def _kcdb_check(*, actor, institute: Institute, filename: str, rows: list[dict]) -> ImportJob:
+    """Check a KCDB file (API records, or a CSV/XLSX with the KCDB's column names): each row
+    is written as its own institute's record, matched by its KCDB code whatever its version."""
+    read, ignored = kcdb.columns_read(list(dict.fromkeys(name for raw in rows for name in raw)))
+    parsed = [
+        (number, kcdb.read_row(raw, read))
+        for number, raw in enumerate(rows, start=2)
+        if any(value not in ("", None) for value in raw.values())
+    ]
+    named = _kcdb_institutes(actor, institute, {row.nmi for _number, row in parsed})
+    mine = [inst.pk for inst, reason in named.values() if inst is not None and not reason]
+    services = Service.objects.filter(institute__in=mine).select_related("institute")
+    by_id = {(s.institute_id, s.kcdb_id): s for s in services.exclude(kcdb_id="")}
+    names = {row.values["name"] for _number, row in parsed if not row.code}
+    by_name = {(s.institute_id, s.name): s for s in services.filter(kcdb_id="", name__in=names)}
+    checked, seen, listed = [], {}, {}
+    for number, row in parsed:
+        inst, reason = named[row.nmi]
+        if reason:
+            checked.append(
+                {
+                    "row": number,
+                    "code": row.code,
+                    "name": row.values["name"],
+                    "action": "skip",
+                    "skipped": {"column": row.nmi_column, "message": reason},
+                    "errors": [],
+                }
+            )
+            continue
+        record, errors = _kcdb_match(row, inst, by_id, by_name, seen)
+        if row.code:
+            seen.setdefault((inst.pk, kcdb.code_id(row.code)), number)
+            listed.setdefault(inst.pk, set()).add(kcdb.code_id(row.code))
+        checked.append(_kcdb_row(number, row, inst, record, row.errors + errors))
+    checked += _kcdb_retirements(listed, by_id)
+    return _import_job(
+        actor=actor,
+        institute=institute,
+        kind=ImportKind.SERVICE,
+        filename=filename,
+        rows=checked,
+        ignored=ignored,
+    )
+
+
+def _import_job(*, actor, institute, kind, filename, rows, ignored=()) -> ImportJob:
+    job = ImportJob(
+        institute=institute,
+        created_by=actor,
+        kind=kind,
+        filename=os.path.basename(filename or "")[:255],
+        rows=rows,
+        to_create=sum(row["action"] == "create" for row in rows),
+        to_update=sum(row["action"] == "update" for row in rows),
+        to_retire=sum(row["action"] == "retire" for row in rows),
+        ignored_columns=list(ignored),
+    )
+    errors = sum(len(row["errors"]) for row in rows)
+    if errors:
+        job.status = ImportStatus.FAILED
+        job.error = ngettext(
+            "The file has %(count)d error; correct it and upload the file again.",
+            "The file has %(count)d errors; correct them and upload the file again.",
+            errors,
+        ) % {"count": errors}
+        job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
 @transaction.atomic
 def import_check(*, actor, institute: Institute, kind: str, filename: str, rows) -> ImportJob:
     """Check every row of an uploaded file as the edit forms and services would and keep the
@@ -215,6 +410,10 @@ def import_check(*, actor, institute: Institute, kind: str, filename: str, rows)
         raise ValidationError({"kind": _("Choose testbeds or services.")})
     model = IMPORT_MODELS[kind]
     rows = list(rows)
+    columns = {name for raw in rows for name in raw}
+    # The portal's own template has a key column (and a kcdb_code one): a KCDB file has neither.
+    if model is Service and imports.KEY not in columns and kcdb.is_kcdb(columns):
+        return _kcdb_check(actor=actor, institute=institute, filename=filename, rows=rows)
     try:
         if not rows:
             raise ValidationError(_("The file has a header but no rows."))
@@ -236,32 +435,14 @@ def import_check(*, actor, institute: Institute, kind: str, filename: str, rows)
             checked.append(
                 _import_check_row(model, institute, number, raw, lookups, existing, seen)
             )
-    job = ImportJob(
-        institute=institute,
-        created_by=actor,
-        kind=kind,
-        filename=os.path.basename(filename or "")[:255],
-        rows=checked,
-        to_create=sum(row["action"] == "create" for row in checked),
-        to_update=sum(row["action"] == "update" for row in checked),
-    )
-    errors = sum(len(row["errors"]) for row in checked)
-    if errors:
-        job.status = ImportStatus.FAILED
-        job.error = ngettext(
-            "The file has %(count)d error; correct it and upload the file again.",
-            "The file has %(count)d errors; correct them and upload the file again.",
-            errors,
-        ) % {"count": errors}
-        job.finished_at = timezone.now()
-    job.save()
-    return job
+    return _import_job(actor=actor, institute=institute, kind=kind, filename=filename, rows=checked)
 
 
 @transaction.atomic
-def import_queue(*, actor, job: ImportJob) -> ImportJob:
+def import_queue(*, actor, job: ImportJob, retire_absent: bool = False) -> ImportJob:
     """Hand a checked, error-free import to a worker; asking again once it is queued, running or
-    done changes nothing."""
+    done changes nothing. ``retire_absent``: also retire the records a complete KCDB listing
+    left out."""
     require(actor, "capabilities.import_records", job.institute)
     job = lock(job, related=("institute",))
     if job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.DONE):
@@ -272,7 +453,8 @@ def import_queue(*, actor, job: ImportJob) -> ImportJob:
             % {"reason": job.error}
         )
     job.status = ImportStatus.QUEUED
-    job.save(update_fields=["status"])
+    job.retire_absent = retire_absent and job.to_retire > 0
+    job.save(update_fields=["status", "retire_absent"])
     enqueue_on_commit(tasks.apply_import, job.pk)
     return job
 
@@ -353,6 +535,25 @@ def _import_failure(error: Exception, row: dict | None, job: ImportJob) -> str:
     return where + _("it could not be saved (%(error)s).") % {"error": type(error).__name__}
 
 
+def _import_apply_row(job: ImportJob, model, institute: Institute, row: dict, lookups):
+    """Save one checked row through the records' services; the record it names, if any."""
+    action = row["action"]
+    if action in ("skip", "unchanged") or (action == "retire" and not job.retire_absent):
+        return None  # an unchanged row keeps the record it was matched to
+    if action == "create":
+        values, relations = _import_objects(row, **lookups)
+        return record_create(
+            actor=job.created_by, model=model, institute=institute, **values, **relations
+        )
+    record = model.objects.get(institute=institute, slug=row["key"])
+    if action == "retire":
+        return record_retire(actor=job.created_by, record=record, version=row["version"])
+    values, relations = _import_objects(row, **lookups)
+    return record_update(
+        actor=job.created_by, record=record, version=row["version"], **values, **relations
+    )
+
+
 def import_apply(*, job: ImportJob) -> ImportJob:
     """Save every row of a queued import in one transaction, as the member who uploaded it:
     all rows land, or none and the job says why. Running it again does nothing."""
@@ -374,32 +575,22 @@ def import_apply(*, job: ImportJob) -> ImportJob:
                 "areas": {area.slug: area for area in TechnologyArea.objects.all()},
                 "contacts": Contact.objects.filter(institute=job.institute).in_bulk(),
             }
+            institutes = Institute.objects.in_bulk(
+                {row.get("institute") for row in job.rows} - {None}
+            )
             with pghistory.context(user=job.created_by_id, url=job.get_absolute_url()):
                 for processed, row in enumerate(job.rows, start=1):
-                    values, relations = _import_objects(row, **lookups)
-                    if row["action"] == "create":
-                        record_create(
-                            actor=job.created_by,
-                            model=model,
-                            institute=job.institute,
-                            **values,
-                            **relations,
-                        )
-                    else:
-                        record_update(
-                            actor=job.created_by,
-                            record=model.objects.get(institute=job.institute, slug=row["key"]),
-                            version=row["version"],
-                            **values,
-                            **relations,
-                        )
+                    institute = institutes.get(row.get("institute"), job.institute)
+                    record = _import_apply_row(job, model, institute, row, lookups)
+                    if record is not None:  # the import page links what it wrote
+                        row["record"], row["key"] = record.pk, record.slug
                     progress.step(processed, total)
             row = None
             job.status = ImportStatus.DONE
             job.processed = total
             job.error = ""
             job.finished_at = timezone.now()
-            job.save(update_fields=["status", "processed", "error", "finished_at"])
+            job.save(update_fields=["status", "processed", "error", "finished_at", "rows"])
     except Exception as error:  # whatever broke, nothing of the import landed: say why
         reason = _import_failure(error, row, job)
         ImportJob.objects.filter(pk=job.pk).update(

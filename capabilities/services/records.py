@@ -12,7 +12,8 @@ from nmiq_portal.core.locking import lock_version
 from nmiq_portal.core.permissions import require
 from nmiq_portal.core.slugs import unique_slug
 
-from ..enums import ContactStatus, ServiceStatus, TestbedStatus
+from ..enums import ContactStatus, ServiceStatus, TestbedStatus, UncertaintyMode
+from ..kcdb import code_id
 from ..models import CapabilityRecord, Contact, Institute, Service, Testbed
 from ..search import weighted_vector
 from ..units import parse_unit, to_base
@@ -57,12 +58,19 @@ SERVICE_FIELDS = (
     "coverage_factor",
     "confidence_level",
     "method",
+    "instrument",
+    "instrument_method",
     "parameters",
     "traceability",
     "testbed",
     "lead_time",
     "charging",
     "kcdb_code",
+    "metrology_area",
+    "branch",
+    "kcdb_service",
+    "sub_service",
+    "individual_service",
     *(field for pair in CapabilityRecord.RANGE_FIELDS.values() for field in pair),
 )
 CONTACT_FIELDS = ("name", "function", "email", "phone")
@@ -144,11 +152,28 @@ def normalise_service(service: Service) -> None:
                     raise ValidationError({f"range_{end}": _("That value is out of range.")})
                 setattr(service, f"range_base_{end}", base)
                 service.range_base_unit = base_unit
+    service.kcdb_id = code_id(service.kcdb_code)
+    service.uncertainty_base_lower = service.uncertainty_base_upper = None
+    service.uncertainty_base_unit = ""
     if service.uncertainty_unit and service.uncertainty_unit != "%":
         try:
-            parse_unit(service.uncertainty_unit)
+            unit = parse_unit(service.uncertainty_unit)
         except ValidationError as error:
             raise ValidationError({"uncertainty_unit": error.messages}) from error
+        for end in ("lower", "upper"):
+            value = getattr(service, f"uncertainty_{end}")
+            if value is not None:
+                base, service.uncertainty_base_unit = to_base(value, unit)
+                setattr(service, f"uncertainty_base_{end}", base)
+    elif service.uncertainty_mode == UncertaintyMode.RELATIVE and service.range_base_unit:
+        # As the KCDB states it: the relative uncertainty at each end of the range, in the
+        # range's base unit (4 % of 2000 Bq is 80 Bq).
+        for end in ("lower", "upper"):
+            value = getattr(service, f"uncertainty_{end}")
+            at = getattr(service, f"range_base_{end}")
+            if value is not None and at is not None:
+                setattr(service, f"uncertainty_base_{end}", abs(at) * value / 100)
+                service.uncertainty_base_unit = service.range_base_unit
 
 
 def _search_parts(record) -> dict[str, list[str]]:
@@ -161,7 +186,18 @@ def _search_parts(record) -> dict[str, list[str]]:
     if isinstance(record, Testbed):
         parts["B"] += record.quantities
     if isinstance(record, Service):
-        parts["B"] += [record.quantity, record.method, record.kcdb_code]
+        parts["B"] += [
+            record.quantity,
+            record.method,
+            record.instrument,
+            record.instrument_method,
+            record.kcdb_code,
+            *record.kcdb_aliases,
+            record.individual_service,
+            record.sub_service,
+            record.kcdb_service,
+            record.branch,
+        ]
     return parts
 
 
@@ -227,6 +263,13 @@ def _lock(record, version: int | None):
     )
 
 
+def _keep_kcdb_alias(record, code: str | None) -> None:
+    """A service's earlier KCDB code stays findable once a new version replaces it."""
+    old = getattr(record, "kcdb_code", "")
+    if code is not None and old and code != old and old not in record.kcdb_aliases:
+        record.kcdb_aliases = [*record.kcdb_aliases, old]
+
+
 @transaction.atomic
 def record_update(*, actor, record, version: int | None, **changes):
     """Change a testbed, service or contact; refused when the editor's copy (``version``) is
@@ -237,6 +280,7 @@ def record_update(*, actor, record, version: int | None, **changes):
     locked = _lock(record, version)
     if values.get("status") != locked.status:
         refuse_retiring_by_edit(model, values)
+    _keep_kcdb_alias(locked, values.get("kcdb_code"))
     for field, value in values.items():
         setattr(locked, field, value)
     if hasattr(locked, "slug") and "name" in values:
@@ -288,6 +332,21 @@ def record_reinstate(*, actor, record, version: int | None = None):
     if record.status != retired:
         return record
     return _set_state(actor=actor, record=record, version=version, status=active)
+
+
+#: The state changes a selection of records can take together.
+BULK_ACTIONS = {"publish": record_publish, "unpublish": record_unpublish, "retire": record_retire}
+
+
+@transaction.atomic
+def record_bulk_state(*, actor, records, action: str) -> list:
+    """Publish, unpublish or retire many records as one step, each through its own service:
+    every record may be changed by ``actor``, or none is."""
+    for record in records:
+        require(actor, record_permission("change", type(record)), record)
+    if action not in BULK_ACTIONS:
+        raise ValidationError({"action": _("Choose publish, unpublish or retire.")})
+    return [BULK_ACTIONS[action](actor=actor, record=record) for record in records]
 
 
 # --- Writes from the API: one step per request -------------------------------------------------

@@ -7,6 +7,7 @@ from .evidence import (
 )
 from .imports import (
     import_apply,
+    import_bulk,
     import_detail,
     import_progress,
     import_start,
@@ -27,6 +28,7 @@ from .records import (
     contact_create,
     contact_edit,
     contact_state,
+    institute_bulk,
     institute_edit,
     markdown_preview,
     service_create,

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from nmiq_portal.core.forms import add_service_errors, message_service_errors
 
-from .. import imports, services
+from .. import imports, selectors, services
 from ..enums import ImportKind, ImportStatus
 from ..forms import ImportForm
 from ..models import ImportJob
 from .institutes import visible_institute
+from .records import record_bulk
 
 IMPORT_PAGE_SIZE = 50
 IMPORT_FORMATS = {
@@ -93,7 +94,8 @@ def import_detail(request, uuid):
     """The check of an uploaded file: rows to create and update, every error, then progress."""
     job = _import_job(request, uuid)
     errors = [{"row": row["row"], **error} for row in job.rows for error in row["errors"]]
-    listed = errors or job.rows
+    skipped = [{"row": row["row"], **row["skipped"]} for row in job.rows if "skipped" in row]
+    listed = errors or [row for row in job.rows if "skipped" not in row]
     return render(
         request,
         "capabilities/import_detail.html",
@@ -101,9 +103,16 @@ def import_detail(request, uuid):
             **_import_progress(job),
             "institute": job.institute,
             "errors": errors,
+            "skipped": skipped,
+            "unchanged": sum(row["action"] == "unchanged" for row in job.rows),
             "page": Paginator(listed, IMPORT_PAGE_SIZE).get_page(request.GET.get("page")),
             "can_apply": job.status == ImportStatus.VALIDATED
             and request.user.has_perm("capabilities.import_records", job.institute),
+            "records": (
+                selectors.import_records(user=request.user, job=job)
+                if job.status == ImportStatus.DONE
+                else []
+            ),
         },
     )
 
@@ -113,10 +122,21 @@ def import_detail(request, uuid):
 def import_apply(request, uuid):
     job = _import_job(request, uuid, with_rows=False)
     try:
-        services.import_queue(actor=request.user, job=job)
+        services.import_queue(
+            actor=request.user, job=job, retire_absent=bool(request.POST.get("retire_absent"))
+        )
     except ValidationError as error:
         message_service_errors(request, error)
     return redirect(job.get_absolute_url())
+
+
+@login_required
+@require_POST
+def import_bulk(request, uuid):
+    """Publish, unpublish or retire together the records an import wrote or matched."""
+    job = _import_job(request, uuid)
+    records = selectors.import_records(user=request.user, job=job)
+    return record_bulk(request, records, job.get_absolute_url())
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from nmiq_portal.core import sections
@@ -219,6 +220,49 @@ def service_state(request, slug, action):
 @require_POST
 def contact_state(request, uuid, action):
     return _record_state(request, "contact", action, uuid=uuid)
+
+
+BULK_MESSAGES = {
+    "publish": lambda n: ngettext(
+        "%(count)d record is published.", "%(count)d records are published.", n
+    ),
+    "unpublish": lambda n: ngettext(
+        "%(count)d record is a draft again.", "%(count)d records are drafts again.", n
+    ),
+    "retire": lambda n: ngettext(
+        "%(count)d record is retired.", "%(count)d records are retired.", n
+    ),
+}
+
+
+def record_bulk(request, records, redirect_to):
+    """Publish, unpublish or retire the chosen records, as the button named; every refusal is
+    a message, and then nothing changed."""
+    action = request.POST.get("action", "")
+    if not records:
+        messages.warning(request, _("Choose at least one record."))
+        return redirect(redirect_to)
+    try:
+        services.record_bulk_state(actor=request.user, records=records, action=action)
+    except ValidationError as error:
+        message_service_errors(request, error)
+    else:
+        messages.success(request, BULK_MESSAGES[action](len(records)) % {"count": len(records)})
+    return redirect(redirect_to)
+
+
+@login_required
+@require_POST
+def institute_bulk(request, slug, kind):
+    """A selection of the institute's testbeds or services, changed together from its page."""
+    institute = visible_institute(request, slug)
+    records = selectors.institute_selection(
+        user=request.user,
+        institute=institute,
+        kind=kind,
+        pks=[pk for pk in request.POST.getlist("records") if pk.isdigit()],
+    )
+    return record_bulk(request, records, institute.get_absolute_url())
 
 
 @login_required

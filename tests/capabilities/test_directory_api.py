@@ -338,6 +338,10 @@ def test_service_representation_is_shaped_like_a_kcdb_cmc(api, client):
         "table": "",
         "coverage_factor": 2.0,
         "confidence_level": 95.0,
+        # As the KCDB's cmcUncertaintyBaseUnit: the relative uncertainty at each end, in W.
+        "base_lower": pytest.approx(0.5e-2 * 0.001),
+        "base_upper": pytest.approx(1.2e-2 * 0.01),
+        "base_unit": service.range_base_unit,
     }
     assert data["method"] == "Calorimetric"
     assert data["parameters"] == [{"name": "Wavelength", "value": "1550 nm"}]

@@ -96,3 +96,23 @@ def test_saved_searches_keep_their_evidence_filter_under_its_new_name():
     SavedSearch = new.get_model("capabilities", "SavedSearch")
     assert SavedSearch.objects.get(pk=renamed.pk).query == "q=fridge&has_evidence=on"
     assert SavedSearch.objects.get(pk=untouched.pk).query == "q=no+evidence%3D"
+
+
+def test_services_with_a_kcdb_code_get_their_code_without_version():
+    old = _migrate([("capabilities", "0013_saved_searches_name_has_evidence")])
+    institute = old.get_model("capabilities", "Institute").objects.create(
+        name="Npl", acronym="NPL", slug="npl", kind="nmi", economy="GB", rmo="EURAMET"
+    )
+    Service = old.get_model("capabilities", "Service")
+    for name, code in (("Power meter", "EURAMET-PR-GB-000008SJ-1"), ("Own", "")):
+        Service.objects.create(
+            institute=institute, name=name, slug=name.lower(), kind="calibration", kcdb_code=code
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    new = _migrate([("capabilities", "0014_service_kcdb_taxonomy")])
+    rows = new.get_model("capabilities", "Service").objects.order_by("name")
+    assert list(rows.values_list("name", "kcdb_id")) == [
+        ("Own", ""),
+        ("Power meter", "EURAMET-PR-GB-000008SJ"),
+    ]

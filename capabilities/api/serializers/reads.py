@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from nmiq_portal.core.markdown import render_markdown
 
-from ...enums import RMO, UncertaintyMode
+from ...enums import RMO, MetrologyArea, UncertaintyMode
 from ...models import (
     Contact,
     Evidence,
@@ -134,6 +134,9 @@ class UncertaintySerializer(serializers.Serializer):
     table = serializers.CharField(help_text="CSV: a header row, then one per row.")
     coverage_factor = serializers.FloatField(allow_null=True)
     confidence_level = serializers.FloatField(allow_null=True, help_text="In per cent.")
+    base_lower = serializers.FloatField(allow_null=True, help_text="In SI base units.")
+    base_upper = serializers.FloatField(allow_null=True, help_text="In SI base units.")
+    base_unit = serializers.CharField(help_text="The SI base unit, as the KCDB states it.")
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -283,6 +286,12 @@ class ServiceSerializer(CapabilityRecordSerializer):
     range = serializers.SerializerMethodField(help_text="The range of the measurand.")
     uncertainty = serializers.SerializerMethodField(help_text="The expanded uncertainty.")
     parameters = serializers.SerializerMethodField(help_text="Conditions, as name/value pairs.")
+    metrology_area = serializers.ChoiceField(
+        choices=MetrologyArea.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="The KCDB's metrology area (its label, as in a KCDB code); empty if none.",
+    )
     testbed = serializers.SerializerMethodField(
         help_text="UUID of the testbed the service runs on, when you may see it."
     )
@@ -296,11 +305,19 @@ class ServiceSerializer(CapabilityRecordSerializer):
             "range",
             "uncertainty",
             "method",
+            "instrument",
+            "instrument_method",
             "parameters",
             "traceability",
             "lead_time",
             "charging",
             "kcdb_code",
+            "kcdb_aliases",
+            "metrology_area",
+            "branch",
+            "kcdb_service",
+            "sub_service",
+            "individual_service",
             "testbed",
         ]
         read_only_fields = fields
@@ -332,6 +349,9 @@ class ServiceSerializer(CapabilityRecordSerializer):
             "table": service.uncertainty_table,
             "coverage_factor": number(service.coverage_factor),
             "confidence_level": number(service.confidence_level),
+            "base_lower": service.uncertainty_base_lower,
+            "base_upper": service.uncertainty_base_upper,
+            "base_unit": service.uncertainty_base_unit,
         }
 
     @extend_schema_field(ParameterSerializer(many=True))

@@ -443,11 +443,18 @@ class ServiceWriteSerializer(CapabilityRecordWriteSerializer):
             "range",
             "uncertainty",
             "method",
+            "instrument",
+            "instrument_method",
             "parameters",
             "traceability",
             "lead_time",
             "charging",
             "kcdb_code",
+            "metrology_area",
+            "branch",
+            "kcdb_service",
+            "sub_service",
+            "individual_service",
             "testbed",
         ]
 
