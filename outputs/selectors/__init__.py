@@ -10,8 +10,10 @@ from .benchmarks import (
     result_for_page,
     result_list,
     result_review_queue,
+    result_search_page,
     result_timeline,
     results_for_api,
+    results_found,
 )
 from .comparisons import (
     comparison_for_page,

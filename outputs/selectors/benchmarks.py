@@ -1,9 +1,13 @@
 """Reads of benchmarks and their results, each starting from ``visible_to`` or ``public``."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q, TextField, Value
+from django.db.models.functions import Concat
+from django.utils.translation import gettext as _
 
+from capabilities import search
 from capabilities.permissions import institute_roles
+from nmiq_portal.core.search import SearchResult
 from nmiq_portal.workflow import events_for
 
 from ..enums import ResultStatus
@@ -126,3 +130,48 @@ def result_review_queue(*, user) -> list[BenchmarkResult]:
             "submitted_at", "pk"
         )
     )
+
+
+def results_found(text: str, user):
+    """Benchmark results ``user`` may see, as the directory's search finds them: by benchmark and
+    metric, then platform and institute, then method. A draft or a result in review only for
+    those its own page shows it to."""
+    vector = search.columns_vector(
+        {
+            "A": ["benchmark__name", "benchmark__metric"],
+            "B": ["provider", "device", "institute__acronym", "institute__name"],
+            "C": ["method"],
+        }
+    )
+    titled = BenchmarkResult.objects.visible_to(user).annotate(
+        title=Concat(
+            "benchmark__name",
+            Value(": "),
+            "provider",
+            Value(" "),
+            "device",
+            output_field=TextField(),
+        )
+    )
+    return search.matching(titled, text, vector)
+
+
+def result_search_page(matches, text: str) -> dict[int, SearchResult]:
+    """One page of ``results_found`` as the search lists it: value, institute, date, state."""
+    results = search.highlighted(matches, "method", text).select_related("benchmark", "institute")
+    return {
+        result.pk: SearchResult(
+            title=result.title,
+            url=result.get_absolute_url(),
+            snippet=search.snippet(getattr(result, "headline", None), result.method),
+            details=_("%(value)s %(unit)s, %(institute)s, %(date)s")
+            % {
+                "value": result.value_as_given or f"{result.value:g}",
+                "unit": "" if result.value_as_given else result.benchmark.unit,
+                "institute": result.institute.acronym,
+                "date": result.measured_on.isoformat(),
+            },
+            state="" if result.status == ResultStatus.PUBLISHED else result.get_status_display(),
+        )
+        for result in results
+    }

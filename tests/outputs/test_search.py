@@ -1,6 +1,8 @@
-"""Guides, comparisons and glossary terms in the directory's search: found by who may see them
-through every door (page, htmx partial, API), counted in the type facet, listed with the
-records, and read in a number of queries that does not grow with the page."""
+"""Guides, benchmark results, comparisons and glossary terms in the directory's search: found
+by who may see them through every door (page, htmx partial, API), counted in the type facet,
+listed with the records, and read in a number of queries that does not grow with the page."""
+
+import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -10,6 +12,8 @@ from capabilities import selectors
 from capabilities.views import search as search_views
 from outputs.enums import ComparisonStatus, TermStatus
 from tests.factories import (
+    BenchmarkFactory,
+    BenchmarkResultFactory,
     GuideFactory,
     GuideVersionFactory,
     InstituteFactory,
@@ -31,13 +35,14 @@ ANYONE = AnonymousUser()
 PUBLIC = {
     "testbed": ["Photon counting bench"],
     "guide": ["Counting heralded photons"],
+    "result": ["Photon detection efficiency: ibm photon_chip"],
     "comparison": ["PHOT-K1: Photon flux of a reference source"],
     "term": ["photon count rate", "photon number"],
 }
 
 
 #: The titles of what only some may see, all matching "photon" and "secret".
-HIDDEN = ("Secret photon guide", "PHOT-K2", "secret photon proposal")
+HIDDEN = ("Secret photon guide", "PHOT-K2", "secret photon proposal", "secret-photon-chip")
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +76,15 @@ def world(django_db_setup, django_db_blocker):
             ComparisonStatus.DRAFT, identifier="PHOT-K2", measurand="Secret photon flux"
         )
         proposer = MembershipFactory(institute=ptb).user
+        benchmark = BenchmarkFactory(name="Photon detection efficiency")
+        BenchmarkResultFactory(
+            benchmark=benchmark, institute=ptb, device="photon_chip", state="published"
+        )
+        BenchmarkResultFactory(  # a draft of another institute: PTB's people do not see it
+            benchmark=benchmark,
+            institute=InstituteFactory(acronym="NPL"),
+            device="secret-photon-chip",
+        )
         agreed = {"institute": ptb, "state": TermStatus.AGREED}
         TermFactory(term="photon number", definition="number of **photons** in a mode", **agreed)
         TermFactory(term="photon count rate", institute=ptb, state=TermStatus.SUPERSEDED)
@@ -109,6 +123,7 @@ def test_words_find_records_and_every_registered_kind_together(world):
     assert type_facet({"q": ["photon"]}) == {
         "testbed": (1, False),
         "guide": (1, False),
+        "result": (1, False),
         "comparison": (1, False),
         "term": (2, False),
     }
@@ -119,6 +134,7 @@ def test_choosing_a_kind_lists_only_it_and_keeps_the_other_counts(world):
     assert type_facet({"q": ["photon"], "type": ["term"]}) == {
         "testbed": (1, False),
         "guide": (1, False),
+        "result": (1, False),
         "comparison": (1, False),
         "term": (2, True),
     }
@@ -131,7 +147,7 @@ def test_browsing_lists_records_only_and_counts_what_each_kind_would_list(world)
     how many of each kind choosing it would list (the agreed successor of the superseded term
     among the terms)."""
     listed = found({})
-    assert not {"guide", "comparison", "term"} & set(listed)
+    assert not {"guide", "result", "comparison", "term"} & set(listed)
     counts = type_facet({})
     assert [counts[kind] for kind in ("guide", "comparison", "term")] == [
         (1, False),
@@ -183,7 +199,7 @@ def test_no_door_of_the_search_shows_a_draft_to_a_stranger(client, api, world, v
     assert found({"q": ["photon"]}, user=user or ANYONE) == PUBLIC
     counts = type_facet({"q": ["photon"]}, user=user or ANYONE)
     assert {kind: counts[kind][0] for kind in PUBLIC} == {k: len(v) for k, v in PUBLIC.items()}
-    for kind in ("", "guide", "comparison", "term"):
+    for kind in ("", "guide", "result", "comparison", "term"):
         params = {"q": "secret photon", "type": kind} if kind else {"q": "secret photon"}
         for headers in ({}, {"HX-Request": "true"}):
             page = client.get(DIRECTORY, params, headers=headers).content.decode()
@@ -236,7 +252,7 @@ def test_htmx_gets_the_facets_and_results_of_a_registered_kind(client, world):
     html = response.content.decode()
     assert "<html" not in html
     assert 'id="facet-type"' in html
-    assert 'id="f-type-term" checked' in html
+    assert re.search(r'name="type" value="term" id="f-type-\d+" checked', html)
     assert 'data-type="term"' in html
     assert 'data-type="testbed"' not in html
 
@@ -244,6 +260,11 @@ def test_htmx_gets_the_facets_and_results_of_a_registered_kind(client, world):
 MORE = {
     "guide": lambda world, n: GuideVersionFactory(
         guide=GuideFactory(title=f"Photon guide {n}", institute=world["ptb"]), state="published"
+    ),
+    "result": lambda world, n: BenchmarkResultFactory(
+        benchmark=BenchmarkFactory(name=f"Photon benchmark {n}"),
+        institute=world["ptb"],
+        state="published",
     ),
     "comparison": lambda world, n: comparison_world(
         ComparisonStatus.PUBLISHED, identifier=f"PHOT-X{n}", measurand="Photon rate"
