@@ -374,7 +374,7 @@ def _uncertainty(row: Row, cells: dict, read: dict) -> None:
         if relative is None:
             row.error(
                 read["uncertainty_text"],
-                _("Write the uncertainty as “± 1.0 %”, not “%(value)s”.") % {"value": text},
+                _("Write the uncertainty as “± 1.0 %%”, not “%(value)s”.") % {"value": text},
             )
         else:
             values["uncertainty_lower"] = values["uncertainty_upper"] = float(relative["value"])

@@ -308,6 +308,17 @@ def test_an_unknown_unit_is_a_preview_line(staff):
     assert Service.objects.count() == 0
 
 
+def test_an_uncertainty_it_cannot_read_is_a_preview_line_not_a_crash(staff):
+    """Regression: the message's own "%" broke its formatting, so the import raised instead."""
+    npl = institute("NPL")
+    header = HEADER.replace("\n", ",typical_uncertainty_as_published\n")
+    row = "NPL,EURAMET-PR-GB-000008SJ-1,Power,1,2,mW,,about one percent\n"
+    errors = bad(staff, npl, header + row)
+    assert errors[0][:2] == (2, "typical_uncertainty_as_published")
+    assert "± 1.0 %" in errors[0][2]
+    assert "about one percent" in errors[0][2]
+
+
 def test_a_range_with_incompatible_units_is_a_preview_line(staff):
     npl = institute("NPL")
     row = "NPL,EURAMET-PR-GB-000008SJ-1,Power,,,,Temperature: 1 K to 5 GHz\n"
