@@ -1,5 +1,5 @@
-"""Fixtures of the test suite: an API client, the institute most tests are about, a real Celery
-worker, and a broker that can be stopped."""
+"""Fixtures of the test suite: the default language, an API client, the institute most tests are
+about, a real Celery worker, and a broker that can be stopped."""
 
 import shutil
 import socket
@@ -13,10 +13,20 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.conf import settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from nmiq_portal.celery import app as celery_app
 from tests.factories import InstituteFactory
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language: a request served in French leaves French
+    active in its thread, and the next test's service messages would be in French too."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
