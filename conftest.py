@@ -77,12 +77,15 @@ def _empty_cache():
     cache.clear()
 
 
-#: What the data migration capabilities/0003_seed_taxonomy writes: a fresh database has it.
+#: What the data migrations of the taxonomy write (capabilities/0003_seed_taxonomy, its French
+#: in 0015_data_in_french): a fresh database has it.
 SEEDED_BY_MIGRATIONS = (
     "capabilities.TechnologyArea",
     "capabilities.ReadinessScale",
     "capabilities.ReadinessLevel",
+    "capabilities.KcdbLabel",
 )
+SEED_MIGRATIONS = ("0003_seed_taxonomy", "0015_data_in_french")
 
 
 @pytest.fixture(scope="session")
@@ -164,5 +167,6 @@ def _seed_as_migrations_do(connection):
     from django.db.migrations.loader import MigrationLoader
 
     historical = MigrationLoader(connection).project_state().apps
-    import_module("capabilities.migrations.0003_seed_taxonomy").seed(historical, None)
+    for name in SEED_MIGRATIONS:
+        import_module(f"capabilities.migrations.{name}").seed(historical, None)
     emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)

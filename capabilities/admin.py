@@ -14,6 +14,7 @@ from .models import (
     Evidence,
     Institute,
     Invitation,
+    KcdbLabel,
     Membership,
     ReadinessLevel,
     ReadinessScale,
@@ -130,27 +131,37 @@ class SavedSearchAdmin(ReadOnlyAdmin):
 class ReadinessLevelInline(admin.TabularInline):
     model = ReadinessLevel
     extra = 1
-    fields = ["level", "name", "description"]
+    fields = ["level", "name", "name_fr", "description"]
 
 
 @admin.register(ReadinessScale)
 class ReadinessScaleAdmin(admin.ModelAdmin):
     """Readiness scales are data: staff add or reword them here."""
 
-    list_display = ["name", "slug"]
+    list_display = ["name", "name_fr", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ReadinessLevelInline]
+
+
+@admin.register(KcdbLabel)
+class KcdbLabelAdmin(admin.ModelAdmin):
+    """The KCDB's branch and service names in other languages: staff add those a new import
+    brings."""
+
+    list_display = ["name", "name_fr", "level"]
+    list_filter = ["level"]
+    search_fields = ["name", "name_fr"]
 
 
 @admin.register(TechnologyArea)
 class TechnologyAreaAdmin(admin.ModelAdmin):
     """The taxonomy is data kept by staff; the path follows the parent and the slug."""
 
-    list_display = ["path", "name", "position"]
-    search_fields = ["name", "slug", "path"]
+    list_display = ["path", "name", "name_fr", "position"]
+    search_fields = ["name", "name_fr", "slug", "path"]
     ordering = ["path"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "parent", "position", "description", "path"]
+    fields = ["name", "name_fr", "slug", "parent", "position", "description", "path"]
     readonly_fields = ["path"]
 
 

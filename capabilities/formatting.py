@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from . import units
 from .enums import AccessMode, Audience, UncertaintyMode
-from .models import Service
+from .models import KcdbLabel, Service
 
 
 def _number(value: float) -> str:
@@ -98,6 +98,27 @@ def service_measurement(service: Service) -> dict:
             else ""
         ),
     }
+
+
+def kcdb_taxonomy(service: Service) -> list[str]:
+    """The service's place in the KCDB's taxonomy, from its metrology area down, in the
+    reader's language where the KCDB's names have a translation (a repeated level once)."""
+    branch = KcdbLabel.labels(KcdbLabel.Level.BRANCH, [service.branch] if service.branch else [])
+    named = KcdbLabel.labels(
+        KcdbLabel.Level.SERVICE, [service.kcdb_service] if service.kcdb_service else []
+    )
+    trail = [
+        service.get_metrology_area_display(),
+        branch.get(service.branch, ""),
+        named.get(service.kcdb_service, ""),
+        service.sub_service,
+        service.individual_service,
+    ]
+    shown: list[str] = []
+    for level in trail:
+        if level and (not shown or shown[-1] != level):
+            shown.append(level)
+    return shown
 
 
 def choice_labels(record) -> dict[str, list[str]]:

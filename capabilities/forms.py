@@ -275,8 +275,8 @@ class TestbedForm(CapabilityRecordForm):
         levels = ReadinessLevel.objects.select_related("scale").order_by("scale_id", "level")
         grouped: dict[str, list] = {}
         for level in levels:
-            grouped.setdefault(level.scale.name, []).append(
-                (level.pk, f"{level.level} — {level.name}")
+            grouped.setdefault(level.scale.label, []).append(
+                (level.pk, f"{level.level} — {level.label}")
             )
         self.fields["readiness"].choices = [("", "—"), *grouped.items()]
 

@@ -24,4 +24,4 @@ from .records import (
     TestbedQuerySet,
 )
 from .requests import AccessRequest, ImportJob, SavedSearch
-from .taxonomy import ReadinessLevel, ReadinessScale, TechnologyArea
+from .taxonomy import KcdbLabel, ReadinessLevel, ReadinessScale, TechnologyArea

@@ -4,10 +4,11 @@ import uuid
 
 from django.db import models, transaction
 from django.db.models import Value
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Concat, Lower, Substr
 from django.utils.translation import gettext_lazy as _
 
 from nmiq_portal import changes
+from nmiq_portal.core.i18n import translated
 
 
 class TechnologyArea(models.Model):
@@ -15,6 +16,7 @@ class TechnologyArea(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=100)
+    name_fr = models.CharField(_("name in French"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
@@ -35,7 +37,7 @@ class TechnologyArea(models.Model):
         ordering = ["path"]
 
     def __str__(self):
-        return self.name
+        return self.label
 
     def save(self, *args, **kwargs):
         """Keep the materialised path in step with the parent and the slug, and the paths of
@@ -55,6 +57,11 @@ class TechnologyArea(models.Model):
                 changes.touch(TechnologyArea, moved)
 
     @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return translated(self, "name")
+
+    @property
     def depth(self) -> int:
         return self.path.count("/")
 
@@ -63,6 +70,7 @@ class ReadinessScale(models.Model):
     """A readiness scale (TRL 1-9, standardisation readiness levels); data, not code."""
 
     name = models.CharField(_("name"), max_length=100)
+    name_fr = models.CharField(_("name in French"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
     description = models.TextField(_("description"), blank=True)
 
@@ -72,7 +80,11 @@ class ReadinessScale(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return translated(self, "name")
 
 
 class ReadinessLevel(models.Model):
@@ -81,6 +93,7 @@ class ReadinessLevel(models.Model):
     scale = models.ForeignKey(ReadinessScale, on_delete=models.CASCADE, related_name="levels")
     level = models.PositiveSmallIntegerField(_("level"))
     name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -92,4 +105,48 @@ class ReadinessLevel(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.scale.slug.upper()} {self.level} — {self.name}"
+        return f"{self.scale.slug.upper()} {self.level} — {self.label}"
+
+    @property
+    def label(self) -> str:
+        return translated(self, "name")
+
+
+class KcdbLabel(models.Model):
+    """A name of the KCDB's service taxonomy (a branch, a service) with its translations: the
+    KCDB writes them in English only, and services store them as the KCDB wrote them (matched
+    whatever the case)."""
+
+    class Level(models.TextChoices):
+        BRANCH = "branch", _("branch")
+        SERVICE = "service", _("service")
+
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("KCDB taxonomy label")
+        verbose_name_plural = _("KCDB taxonomy labels")
+        ordering = ["level", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "name"], name="kcdb_label_unique"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return translated(self, "name")
+
+    @classmethod
+    def labels(cls, level: str, names) -> dict[str, str]:
+        """{name: label in the reader's language} for ``names`` of one ``level``; a name with no
+        row is its own label."""
+        names = list(names)
+        rows = cls.objects.annotate(key=Lower("name")).filter(
+            level=level, key__in=[name.lower() for name in names]
+        )
+        labels = {row.key: row.label for row in rows}
+        return {name: labels.get(name.lower(), name) for name in names}

@@ -20,7 +20,15 @@ from ..filters import (
     ServiceFilterSet,
     TestbedFilterSet,
 )
-from ..models import CapabilityRecord, Institute, Service, TechnologyArea, Testbed, has_evidence
+from ..models import (
+    CapabilityRecord,
+    Institute,
+    KcdbLabel,
+    Service,
+    TechnologyArea,
+    Testbed,
+    has_evidence,
+)
 
 #: What the search returns, with the FilterSet each kind is filtered by.
 SEARCHED = {
@@ -242,6 +250,10 @@ FACETS = (
 )
 
 
+def _casefolded(value: tuple) -> str:
+    return value[1].casefold()
+
+
 def _facet_labels(key: str, counts: Counter, chosen: set) -> list[tuple[str, str, int]]:
     """(value, label, depth) for the values worth showing, in display order."""
     if key == "type":
@@ -256,13 +268,15 @@ def _facet_labels(key: str, counts: Counter, chosen: set) -> list[tuple[str, str
         return sorted(((slug, acronyms.get(slug, slug), 0) for slug in shown), key=lambda v: v[1])
     if key == "area":
         areas = TechnologyArea.objects.filter(slug__in=list(counts)).order_by("path")
-        return [(area.slug, area.name, area.depth) for area in areas]
+        return [(area.slug, area.label, area.depth) for area in areas]
     if key == "kind":
         return list((value, label, 0) for value, label in ServiceKind.choices)
     if key == "metrology_area":
         return [(value, label, 0) for value, label in MetrologyArea.choices]
     if key in ("branch", "kcdb_service"):
-        return [(value, value, 0) for value in sorted(set(counts) | chosen, key=str.casefold)]
+        level = KcdbLabel.Level.BRANCH if key == "branch" else KcdbLabel.Level.SERVICE
+        labels = KcdbLabel.labels(level, set(counts) | chosen)
+        return sorted(((value, label, 0) for value, label in labels.items()), key=_casefolded)
     if key == "access":
         return [(value, label, 0) for value, label in AccessMode.choices]
     if key == "audience":

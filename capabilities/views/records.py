@@ -57,6 +57,7 @@ def service_detail(request, slug):
     service = get_object_or_404(selectors.service_for_page(user=request.user), slug=slug)
     context = _record_page(request, service, "service")
     context["measurement"] = formatting.service_measurement(service)
+    context["kcdb_taxonomy"] = formatting.kcdb_taxonomy(service)
     context["related_testbed"] = selectors.related_testbed(user=request.user, service=service)
     return render(request, "capabilities/service_detail.html", context)
 

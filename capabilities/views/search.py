@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from .. import exports, selectors
 
@@ -53,14 +53,14 @@ def directory(request):
 
 
 DIRECTORY_SORTS = (
-    ("relevance", _lazy("Relevance")),
-    ("name", _lazy("Name")),
-    ("updated", _lazy("Last updated")),
+    ("relevance", gettext_lazy("Relevance")),
+    ("name", gettext_lazy("Name")),
+    ("updated", gettext_lazy("Last updated")),
 )
 RANGE_INPUTS = (
-    ("temperature", _lazy("Temperature"), "20 mK", "300 K"),
-    ("frequency", _lazy("Frequency"), "4 GHz", "8 GHz"),
-    ("wavelength", _lazy("Wavelength"), "1500 nm", "1600 nm"),
+    ("temperature", gettext_lazy("Temperature"), "20 mK", "300 K"),
+    ("frequency", gettext_lazy("Frequency"), "4 GHz", "8 GHz"),
+    ("wavelength", gettext_lazy("Wavelength"), "1500 nm", "1600 nm"),
 )
 
 

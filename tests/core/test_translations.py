@@ -1,6 +1,7 @@
 """The French catalogue is complete: every string of the code and templates is translated."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -66,3 +67,17 @@ def test_pages_are_served_in_french_on_request(client):
     response = client.get("/institutes/", headers={"Accept-Language": "fr"})
     assert response.headers["Content-Language"] == "fr"
     assert "Se connecter" in response.content.decode()
+
+
+def test_translation_functions_go_by_names_makemessages_knows():
+    """makemessages extracts `_`, `gettext_lazy` and their kin by name: a string marked through
+    another alias (`gettext_lazy as _lazy`) is never in the catalogue and shows in English."""
+    alias = re.compile(r"import\s+(?:n|p|np)?gettext(?:_lazy|_noop)?\s+as\s+(?!_\b)\w+")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for name in SOURCES
+        if (ROOT / name).is_dir()
+        for path in (ROOT / name).rglob("*.py")
+        if alias.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
