@@ -7,6 +7,7 @@ from operator import or_
 
 import django_filters
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import Coalesce, Lower
@@ -82,6 +83,14 @@ class SearchFilter(django_filters.CharFilter):
 
 
 @extend_schema_field(OpenApiTypes.STR)
+def visible_institutes(request):
+    """The institutes a filter may name: those the viewer may see, in acronym order. An
+    unverified institute's slug is then refused as an unknown one is, so no filter tells a
+    stranger that it exists. ``request`` is the FilterSet's: None, or anything with a ``user``."""
+    user = getattr(request, "user", None) or AnonymousUser()
+    return Institute.objects.visible_to(user).order_by("acronym")
+
+
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
     """Records chosen by the slugs of related objects (areas, institutes), as the URLs show."""
 
@@ -156,7 +165,7 @@ class CapabilityFilterSet(django_filters.FilterSet):
     institute = SlugsFilter(
         label=_("Institute"),
         field_name="institute__slug",
-        queryset=Institute.objects.all(),
+        queryset=visible_institutes,
     )
     access = django_filters.MultipleChoiceFilter(
         label=_("Access mode"), choices=AccessMode.choices, method="filter_array"
@@ -331,7 +340,7 @@ class DirectoryInstituteFilterSet(django_filters.FilterSet):
     institute = SlugsFilter(
         label=_("Institute"),
         field_name="slug",
-        queryset=Institute.objects.all(),
+        queryset=visible_institutes,
     )
 
     class Meta:
@@ -352,7 +361,7 @@ class ContactFilterSet(django_filters.FilterSet):
     institute = SlugsFilter(
         label=_("Institute"),
         field_name="institute__slug",
-        queryset=Institute.objects.all(),
+        queryset=visible_institutes,
     )
 
     class Meta:

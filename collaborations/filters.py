@@ -8,7 +8,7 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from capabilities.models import Institute
+from capabilities.filters import visible_institutes
 
 from .enums import PUBLIC_PROJECT_STATUSES, ParticipationStatus, ProjectKind, ProjectStatus
 from .models import Participation, Project, TechnicalWorkingArea
@@ -59,7 +59,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     institute = SlugsFilter(
         label=_("Institute"),
         to_field_name="slug",
-        queryset=Institute.objects.order_by("acronym"),
+        queryset=visible_institutes,
         method="filter_institute",
     )
     economy = django_filters.MultipleChoiceFilter(

@@ -82,9 +82,16 @@ def searched_types(params: MultiValueDict) -> list[str]:
     return chosen
 
 
+@dataclass(frozen=True)
+class _Viewer:
+    """What the FilterSets read of a request: who is looking (the institutes they may name)."""
+
+    user: object
+
+
 def _filtersets(user, params: MultiValueDict) -> dict:
     return {
-        kind: filterset(params, queryset=model.objects.visible_to(user))
+        kind: filterset(params, queryset=model.objects.visible_to(user), request=_Viewer(user))
         for kind, (model, filterset) in SEARCHED.items()
         if kind in searched_types(params)
     }
@@ -105,12 +112,13 @@ def directory_matches(*, user, params, since=None) -> dict:
     return matches
 
 
-def directory_errors(*, params) -> dict:
-    """Input the search could not use (a unit it does not know), by field."""
+def directory_errors(*, user, params) -> dict:
+    """Input the search could not use for ``user`` (a unit it does not know, an institute they
+    may not see), by field."""
     params = search_params(params)
     errors = {}
     for _kind, (model, filterset) in SEARCHED.items():
-        form = filterset(params, queryset=model.objects.none()).form
+        form = filterset(params, queryset=model.objects.none(), request=_Viewer(user)).form
         if not form.is_valid():
             errors.update(form.errors)
     return errors

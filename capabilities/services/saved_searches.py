@@ -55,7 +55,7 @@ def saved_search_create(*, actor, name: str, query: str) -> SavedSearch:
             _("You can keep %(count)d saved searches; delete one first.")
             % {"count": MAX_SAVED_SEARCHES}
         )
-    errors = directory_errors(params=QueryDict(query))
+    errors = directory_errors(user=actor, params=QueryDict(query))
     if errors:
         reasons = "; ".join(str(message) for messages in errors.values() for message in messages)
         raise ValidationError(

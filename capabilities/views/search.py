@@ -35,7 +35,7 @@ def directory(request):
         "page": page,
         "records": records,
         "facets": search.facets,
-        "errors": selectors.directory_errors(params=params),
+        "errors": selectors.directory_errors(user=request.user, params=params),
         "params": params,
         "text": text,
         "sort": sort,

@@ -4,7 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from capabilities.models import Institute, TechnologyArea
+from capabilities.filters import visible_institutes
+from capabilities.models import TechnologyArea
 from collaborations.filters import SlugsFilter
 from collaborations.models import TechnicalWorkingArea
 
@@ -72,7 +73,7 @@ class ResultFilterSet(django_filters.FilterSet):
         label=_("Institute"),
         field_name="institute__slug",
         to_field_name="slug",
-        queryset=Institute.objects.order_by("acronym"),
+        queryset=visible_institutes,
         distinct=False,
     )
     provider = django_filters.CharFilter(

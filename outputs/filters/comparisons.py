@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from capabilities.models import Institute
+from capabilities.filters import visible_institutes
 from collaborations.filters import SlugsFilter
 from collaborations.models import TechnicalWorkingArea
 
@@ -32,7 +32,7 @@ class ComparisonFilterSet(django_filters.FilterSet):
     institute = SlugsFilter(
         label=_("Participating institute"),
         to_field_name="slug",
-        queryset=Institute.objects.order_by("acronym"),
+        queryset=visible_institutes,
         method="filter_institute",
     )
 

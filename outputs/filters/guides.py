@@ -4,7 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from capabilities.models import Institute, TechnologyArea
+from capabilities.filters import visible_institutes
+from capabilities.models import TechnologyArea
 from collaborations.filters import SlugsFilter
 from collaborations.models import TechnicalWorkingArea
 
@@ -26,7 +27,7 @@ class GuideFilterSet(django_filters.FilterSet):
     institute = SlugsFilter(
         label=_("Institute"),
         to_field_name="slug",
-        queryset=Institute.objects.order_by("acronym"),
+        queryset=visible_institutes,
         method="filter_institute",
     )
     area = SlugsFilter(
