@@ -1,10 +1,13 @@
 """Portal staff's door: every write goes through the same services as the pages."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from nmiq_portal.core.admin import ReadOnly
+from nmiq_portal.core.forms import message_service_errors
 from nmiq_portal.workflow.admin import WorkflowEventInline
 
 from . import services
@@ -79,9 +82,24 @@ class InstituteAdmin(admin.ModelAdmin):
             services.institute_delete(actor=request.user, institute=institute)
 
     def _set_verified(self, request, queryset, verified):
+        """Each institute on its own: one refusal (a verified namesake) stops no other, and
+        only what was done is reported as done."""
+        done = 0
         for institute in queryset:
-            services.institute_set_verified(
-                actor=request.user, institute=institute, verified=verified
+            try:
+                services.institute_set_verified(
+                    actor=request.user, institute=institute, verified=verified
+                )
+            except ValidationError as error:
+                message_service_errors(request, error)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d institute changed.", "%(count)d institutes changed.", done)
+                % {"count": done},
+                messages.SUCCESS,
             )
 
     @admin.action(description=_("Verify the selected institutes"))

@@ -85,7 +85,11 @@ class Institute(models.Model):
             GinIndex(TRIGRAM_NAME, name="institute_name_trgm"),
         ]
         constraints = [
-            models.UniqueConstraint(Lower("acronym"), name="institute_acronym_ci_unique"),
+            # Among verified institutes only: a registration must not learn, from a refusal,
+            # that an unverified institute it may not see holds the acronym.
+            models.UniqueConstraint(
+                Lower("acronym"), condition=Q(verified=True), name="institute_acronym_ci_unique"
+            ),
             models.CheckConstraint(
                 condition=(Q(kind__in=METROLOGY_KINDS) & ~Q(rmo=""))
                 | (~Q(kind__in=METROLOGY_KINDS) & Q(rmo="")),
@@ -106,7 +110,10 @@ class Institute(models.Model):
         """The rules of the constraints, reported on the field that breaks them."""
         if (
             self.acronym
-            and Institute.objects.filter(acronym__iexact=self.acronym).exclude(pk=self.pk).exists()
+            and Institute.objects.public()
+            .filter(acronym__iexact=self.acronym)
+            .exclude(pk=self.pk)
+            .exists()
         ):
             raise ValidationError({"acronym": _("An institute with this acronym is registered.")})
         if self.kind in METROLOGY_KINDS and not self.rmo:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from nmiq_portal import workflow
 from nmiq_portal.core.locking import lock, lock_version
 from nmiq_portal.core.permissions import require
-from nmiq_portal.core.slugs import unique_slug
+from nmiq_portal.core.slugs import is_provisional, provisional_slug, unique_slug
 from nmiq_portal.notifications.models import Notification
 from nmiq_portal.notifications.services import email_render_enqueue, notify
 
@@ -177,12 +177,29 @@ def membership_end(*, actor, membership: Membership) -> None:
 
 @transaction.atomic
 def institute_set_verified(*, actor, institute: Institute, verified: bool) -> Institute:
-    """Portal staff vouch for an institute (it becomes public) or withdraw that."""
+    """Portal staff vouch for an institute (it becomes public, with the readable slug of its
+    acronym if it had a provisional one) or withdraw that. Refused while a verified institute
+    has the same acronym: unverified ones may share it, as none of them knows of the others."""
     require(actor, "capabilities.verify_institute", institute)
     institute = lock(institute)
-    if institute.verified != verified:
-        institute.verified = verified
-        institute.save(update_fields=["verified", "updated_at"])
+    if institute.verified == verified:
+        return institute
+    if verified and (Institute.objects.public().filter(acronym__iexact=institute.acronym).exists()):
+        raise ValidationError(
+            {
+                "acronym": _(
+                    "A verified institute is registered as %(acronym)s: change this one's "
+                    "acronym before verifying it."
+                )
+                % {"acronym": institute.acronym}
+            }
+        )
+    institute.verified = verified
+    fields = ["verified", "updated_at"]
+    if verified and is_provisional(institute.slug):
+        institute.slug = _unique_slug(institute.acronym, exclude=institute)
+        fields.append("slug")
+    institute.save(update_fields=fields)
     return institute
 
 
@@ -223,8 +240,10 @@ MAX_PENDING_REGISTRATIONS = 3
 INSTITUTE_FIELDS = ("name", "acronym", "kind", "economy", "rmo", "website", "description")
 
 
-def _unique_slug(acronym: str) -> str:
-    return unique_slug(Institute.objects, acronym, max_length=60, fallback="institute")
+def _unique_slug(acronym: str, exclude=None) -> str:
+    return unique_slug(
+        Institute.objects, acronym, max_length=60, fallback="institute", exclude=exclude
+    )
 
 
 def _save_institute(institute: Institute) -> Institute:
@@ -256,7 +275,7 @@ def institute_register(*, actor, **data) -> Institute:
             % {"count": pending}
         )
     institute = Institute(**{field: data[field] for field in INSTITUTE_FIELDS if field in data})
-    institute.slug = _unique_slug(institute.acronym or "")
+    institute.slug = provisional_slug(institute.acronym or "", max_length=60, fallback="institute")
     institute.verified = False
     _save_institute(institute)
     Membership.objects.create(user=actor, institute=institute, role=MemberRole.ADMIN)

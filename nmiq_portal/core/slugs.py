@@ -1,7 +1,12 @@
 """Slugs for pages: readable, and unique among the rows of one model."""
 
+import secrets
+
 from django.db import models
 from django.utils.text import slugify
+
+#: What only a provisional slug contains: slugify() never writes two dashes in a row.
+PROVISIONAL = "--"
 
 
 def unique_slug(
@@ -19,3 +24,16 @@ def unique_slug(
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def provisional_slug(text: str, *, max_length: int, fallback: str) -> str:
+    """A slug for a row nobody else may see yet, chosen without looking at the other rows: what
+    it is tells its owner nothing of the rows hidden from them (``unique_slug`` would answer
+    ``-2`` beside a hidden namesake). ``unique_slug`` replaces it once the row is public."""
+    token = secrets.token_hex(3)
+    base = slugify(text)[: max_length - len(PROVISIONAL) - len(token)] or fallback
+    return f"{base}{PROVISIONAL}{token}"
+
+
+def is_provisional(slug: str) -> bool:
+    return PROVISIONAL in slug

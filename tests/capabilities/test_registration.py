@@ -30,7 +30,8 @@ def test_registering_makes_an_unverified_institute_with_its_registrant_as_admin(
     response = client.post(REGISTER, {**KRISS, "website": "www.kriss.re.kr"})
     institute = Institute.objects.get(acronym="KRISS")
     assert response.status_code == 302
-    assert response.url == institute.get_absolute_url() == "/institutes/kriss/"
+    assert response.url == institute.get_absolute_url()
+    assert institute.slug.startswith("kriss--"), "provisional until staff verify it"
     assert not institute.verified
     assert institute.website == "https://www.kriss.re.kr"
     assert Membership.objects.get(institute=institute).user == person
@@ -68,7 +69,7 @@ def test_invalid_registration_names_the_field_and_creates_nothing(client, change
     assert not Membership.objects.exists()
 
 
-def test_a_taken_acronym_is_refused_whatever_its_case(client):
+def test_a_verified_institutes_acronym_is_refused_whatever_its_case(client):
     InstituteFactory(acronym="KRISS")
     client.force_login(UserFactory())
     response = client.post(REGISTER, {**KRISS, "acronym": "kriss"})
@@ -76,13 +77,33 @@ def test_a_taken_acronym_is_refused_whatever_its_case(client):
     assert Institute.objects.count() == 1
 
 
-def test_slugs_stay_unique_when_acronyms_slugify_alike():
-    person = UserFactory()
+def test_registering_tells_nothing_of_an_unverified_namesake(client):
+    """Neither a refusal nor the slug reveals that an institute nobody may see yet exists."""
+    hidden = services.institute_register(actor=UserFactory(), **KRISS)
+    client.force_login(UserFactory())
+    response = client.post(REGISTER, {**KRISS, "acronym": "kriss"})
+    assert response.status_code == 302
+    mine = Institute.objects.exclude(pk=hidden.pk).get()
+    assert mine.slug.startswith("kriss--")
+    assert mine.slug != hidden.slug
+
+
+def test_verifying_gives_the_readable_slug_and_refuses_a_verified_namesake():
+    staff, person = StaffFactory(), UserFactory()
     first = services.institute_register(actor=person, **{**KRISS, "acronym": "Q-Star"})
     second = services.institute_register(actor=person, **{**KRISS, "acronym": "QStar"})
-    assert (first.slug, second.slug) == ("q-star", "qstar")
-    third = services.institute_register(actor=person, **{**KRISS, "acronym": "Q Star"})
-    assert third.slug == "q-star-2"
+    third = services.institute_register(actor=UserFactory(), **{**KRISS, "acronym": "Q Star"})
+    namesake = services.institute_register(actor=UserFactory(), **{**KRISS, "acronym": "qstar"})
+    verified = [
+        services.institute_set_verified(actor=staff, institute=institute, verified=True)
+        for institute in (first, second, third)
+    ]
+    assert [institute.slug for institute in verified] == ["q-star", "qstar", "q-star-2"]
+    with pytest.raises(ValidationError) as refused:
+        services.institute_set_verified(actor=staff, institute=namesake, verified=True)
+    assert "acronym" in refused.value.message_dict
+    namesake.refresh_from_db()
+    assert not namesake.verified
 
 
 def test_one_person_cannot_flood_the_verification_queue(monkeypatch):
@@ -157,6 +178,23 @@ class TestAdmin:
         )
         institute.refresh_from_db()
         assert institute.verified
+
+    def test_verify_action_reports_a_refusal_and_verifies_the_others(self, client):
+        InstituteFactory(acronym="KRISS")
+        namesake = InstituteFactory(acronym="kriss", slug="kriss-x", verified=False)
+        other = InstituteFactory(verified=False)
+        client.force_login(StaffFactory(is_superuser=True))
+        response = client.post(
+            reverse("admin:capabilities_institute_changelist"),
+            {"action": "verify", "_selected_action": [namesake.pk, other.pk]},
+            follow=True,
+        )
+        shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+        assert ("success", "1 institute changed.") in shown
+        assert any(level == "error" and "kriss" in text for level, text in shown), shown
+        namesake.refresh_from_db()
+        other.refresh_from_db()
+        assert (namesake.verified, other.verified) == (False, True)
 
     def test_staff_edit_an_institute_through_the_admin(self, client):
         institute = InstituteFactory(acronym="NIST", slug="nist", economy="US", rmo="SIM")
