@@ -1,28 +1,75 @@
-"""The shared FilterSets in the API, stricter than in a page: a value they cannot read is a 400."""
+"""The shared FilterSets in the API, stricter than in a page: a value they cannot read, or a
+parameter nobody reads, is a 400; an empty value is no filter, as on the pages."""
 
 from django_filters import BooleanFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
+from .fields import FIELDS_PARAM
+from .sorting import SortBackend
+
 BOOLEANS = frozenset({"true", "false", "1", "0"})
+#: Read by every view whatever its FilterSet: DRF's format override.
+ALWAYS_KNOWN = frozenset({"format", FIELDS_PARAM, SortBackend.param})
+
+
+def _given(params):
+    """The parameters with their blank values left out (``?area=&q=cryo`` is ``?q=cryo``)."""
+    given = params.copy()
+    for name in list(given):
+        values = [value for value in given.getlist(name) if value.strip()]
+        if values:
+            given.setlist(name, values)
+        else:
+            del given[name]
+    return given
+
+
+def _known(filterset, view) -> set[str]:
+    """The parameters a request to ``view`` may carry: its filters' (with the suffixes of a
+    range's two inputs), its paginator's and the ones every view reads."""
+    known = set(ALWAYS_KNOWN)
+    for name, filter_ in filterset.filters.items():
+        suffixes = getattr(filter_.field.widget, "suffixes", None)
+        known.update(f"{name}_{suffix}" for suffix in suffixes) if suffixes else known.add(name)
+    paginator = getattr(view, "paginator", None)
+    for attribute in ("page_query_param", "page_size_query_param", "mode_query_param"):
+        if getattr(paginator, attribute, None):
+            known.add(getattr(paginator, attribute))
+    if getattr(paginator, "cursor_query_param", None):
+        known.add(paginator.cursor_query_param)
+    return known
 
 
 class FilterBackend(DjangoFilterBackend):
-    """django-filter's backend, refusing what a form quietly reads as "no filter" or as "yes":
-    ``si=yes``, ``root=null``, ``si=``. A page's checkbox may be lenient; an API client wants to
-    know its filter was not applied."""
+    """django-filter's backend, refusing what a form quietly ignores or reads as "yes": a
+    parameter no filter reads (``?institue=npl``, a typo that would answer every record),
+    ``si=yes``, ``root=null``. A page may be lenient; an API client wants to know its filter
+    was not applied. A blank value is no filter, on the pages as here."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        kwargs["data"] = _given(request.query_params)
+        return kwargs
 
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
-        if filterset is not None:
-            errors = {
+        if filterset is None:
+            return None
+        known = _known(filterset, view)
+        choices = ", ".join(sorted(known))
+        errors = {
+            name: [f"Unknown parameter; choose from: {choices}."]
+            for name in sorted(set(request.query_params) - known)
+        }
+        errors.update(
+            {
                 name: ["Must be true or false."]
                 for name, field in filterset.filters.items()
                 if isinstance(field, BooleanFilter)
-                and any(
-                    value.lower() not in BOOLEANS for value in request.query_params.getlist(name)
-                )
+                and any(value.lower() not in BOOLEANS for value in filterset.data.getlist(name))
             }
-            if errors:
-                raise ValidationError(errors, code="invalid")
+        )
+        if errors:
+            raise ValidationError(errors, code="invalid")
         return filterset
