@@ -144,14 +144,20 @@ def _range_inputs(params) -> list[dict]:
 
 
 def directory_export(request, fmt):
-    """The current search, whole, as CSV or JSON (streamed; same filters and doors as the page)."""
+    """The current search, whole, as CSV or JSON (streamed; same filters and doors as the page).
+    From the table view, the CSV has the table's records and chosen columns."""
     matches = selectors.directory_matches(user=request.user, params=request.GET)
-    rows = exports.records(matches, settings.SITE_URL)
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv")
+    if fmt == "csv" and request.GET.get("view") == "table":
+        matches = {kind: qs for kind, qs in matches.items() if kind in selectors.TABLE_KINDS}
+        columns = ("type", "name", *table_columns(request.GET), "url")
+        lines = exports.csv_lines(exports.csv_records(matches, settings.SITE_URL), columns)
+    elif fmt == "csv":
+        lines = exports.csv_lines(exports.csv_records(matches, settings.SITE_URL))
     else:
-        response = StreamingHttpResponse(exports.json_chunks(rows), content_type="application/json")
+        lines = exports.json_chunks(exports.records(matches, settings.SITE_URL))
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    content_type = "text/csv" if fmt == "csv" else "application/json"
+    response = StreamingHttpResponse(lines, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="nmiq-directory-{stamp}.{fmt}"'
     response["X-Robots-Tag"] = "noindex"
     return response

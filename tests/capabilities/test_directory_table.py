@@ -1,5 +1,8 @@
-"""The directory's table view: services as the KCDB shows CMCs, sortable, with chosen columns."""
+"""The directory's table view: services as the KCDB shows CMCs, sortable, with chosen columns,
+and the CSV export with values as the page shows them."""
 
+import csv
+import io
 import re
 from decimal import Decimal
 
@@ -12,6 +15,7 @@ from tests.factories import InstituteFactory, ServiceFactory, TestbedFactory
 pytestmark = pytest.mark.django_db
 
 DIRECTORY = reverse("capabilities:directory")
+CSV = reverse("capabilities:directory_export", args=["csv"])
 NBSP = "\u00a0"
 DASH = "\u2013"
 
@@ -245,3 +249,46 @@ def test_the_table_queries_are_constant_in_page_size(
     with django_assert_num_queries(len(few.captured_queries)):
         html = client.get(DIRECTORY, params).content.decode()
     assert len(row_names(html)) == 8
+
+
+# --- The CSV ------------------------------------------------------------------------------------
+
+
+def csv_rows(client, **params):
+    response = client.get(CSV, params)
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode().lstrip("\ufeff")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_the_csv_has_labels_and_units_as_the_page_shows_them(client, listing):
+    rows = {row["name"]: row for row in csv_rows(client)}
+    fibre = rows["Fibre power meter calibration"]
+    assert fibre["type"] == "Service"
+    assert fibre["range"] == f"0.01{NBSP}mW {DASH} 10{NBSP}mW"
+    assert (
+        fibre["uncertainty"] == f"0.5{NBSP}% {DASH} 1{NBSP}% (k = 2, 95{NBSP}% level of confidence)"
+    )
+    assert fibre["charging"] == "Commercial"
+    assert fibre["access"] == "Send-in samples"
+    assert fibre["service_kind"] == "Calibration"
+    assert fibre["status"] == "Offered"
+    assert fibre["visibility"] == "Public"
+    assert fibre["economy"] == "United Kingdom"
+    assert fibre["lead_time"] == "4 to 6 weeks"
+    fridge = rows["Dilution refrigerator"]
+    assert fridge["operating_ranges"] == f"Temperature: 20{NBSP}mK {DASH} 300{NBSP}K"
+    assert fridge["access"] == "On site, Remote"
+    assert rows["Physikalisch-Technische Bundesanstalt"]["type"] == "Institute"
+
+
+def test_the_csv_of_the_table_view_has_its_records_and_chosen_columns(client, listing):
+    response = client.get(CSV, {"view": "table", "cols": ["lead_time", "range"]})
+    text = b"".join(response.streaming_content).decode().lstrip("\ufeff")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert header == ["type", "name", "range", "lead_time", "url"]
+    assert {row[1] for row in rows} == {
+        "Fibre power meter calibration",
+        "Attenuation measurement",
+        "Dilution refrigerator",
+    }
