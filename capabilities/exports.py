@@ -1,14 +1,21 @@
-"""Exports of a directory search as CSV and JSON, streamed row by row in bounded memory."""
+"""Exports of a directory search as CSV and JSON, streamed row by row in bounded memory.
+
+The JSON is for programs: codes and numbers in the stored units. The CSV is for people and
+their spreadsheets: each value as the directory's pages show it (choices by their labels,
+ranges with the unit the record gives, an uncertainty with its coverage factor)."""
 
 import csv
 import json
 from collections.abc import Iterator
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
 
-from .enums import RecordType
+from . import formatting
+from .enums import RecordType, Visibility
 from .models import Institute
 
+#: The JSON's keys, in order.
 COLUMNS = (
     "type",
     "uuid",
@@ -45,6 +52,28 @@ COLUMNS = (
     "coverage_factor",
     "confidence_level",
     "kcdb_code",
+    "updated_at",
+)
+#: The CSV's columns: what the table shows, and after it what the record pages add.
+CSV_COLUMNS = (
+    "type",
+    "uuid",
+    "name",
+    *(key for key, _label in formatting.TABLE_COLUMNS),
+    "economy",
+    "rmo",
+    "url",
+    "summary",
+    "technology_areas",
+    "audiences",
+    "si_traceable",
+    "status",
+    "visibility",
+    "operating_ranges",
+    "service_kind",
+    "city",
+    "latitude",
+    "longitude",
     "updated_at",
 )
 CHUNK = 500
@@ -95,14 +124,63 @@ def _record(kind: str, record, site_url: str) -> dict:
     return row
 
 
-def records(matches: dict, site_url: str) -> Iterator[dict]:
-    """Every record of a search, testbeds then services then institutes, by name."""
+def _csv_record(kind: str, record, site_url: str) -> dict:
+    """A record's CSV row, each value as a page shows it."""
+    row = {
+        "type": str(RecordType(kind).label),
+        "uuid": str(record.uuid),
+        "name": record.name,
+        "url": site_url + record.get_absolute_url(),
+        "updated_at": record.updated_at,
+    }
+    if isinstance(record, Institute):
+        return {
+            **row,
+            "institute": record.acronym,
+            "economy": str(record.economy.name),
+            "rmo": record.rmo,
+        }
+    labels = formatting.choice_labels(record)
+    row.update(formatting.table_cells(record))
+    row.update(
+        economy=str(record.institute.economy.name),
+        rmo=record.institute.rmo,
+        summary=record.summary,
+        technology_areas=[area.name for area in record.technology_areas.all()],
+        audiences=labels["audiences"],
+        si_traceable=_("yes") if record.si_traceable else _("no"),
+        status=record.get_status_display(),
+        visibility=str(Visibility(record.visibility).label),
+        operating_ranges="; ".join(
+            f"{label}: {text}" for label, text in formatting.operating_ranges(record)
+        ),
+    )
+    if kind == RecordType.TESTBED:
+        row.update(city=record.city, latitude=record.latitude, longitude=record.longitude)
+    else:
+        row["service_kind"] = record.get_kind_display()
+    return row
+
+
+def _ordered(matches: dict) -> Iterator[tuple[str, object]]:
     for kind, qs in matches.items():
         qs = qs.order_by("name", "pk")
         if kind != RecordType.INSTITUTE:
             qs = qs.select_related("institute").prefetch_related("technology_areas")
         for record in qs.iterator(chunk_size=CHUNK):
-            yield _record(kind, record, site_url)
+            yield kind, record
+
+
+def records(matches: dict, site_url: str) -> Iterator[dict]:
+    """Every record of a search for the JSON, testbeds then services then institutes, by name."""
+    for kind, record in _ordered(matches):
+        yield _record(kind, record, site_url)
+
+
+def csv_records(matches: dict, site_url: str) -> Iterator[dict]:
+    """Every record of a search for the CSV, in the order of ``records``."""
+    for kind, record in _ordered(matches):
+        yield _csv_record(kind, record, site_url)
 
 
 def _cell(value):
@@ -121,11 +199,12 @@ class _Echo:
         return value
 
 
-def csv_lines(rows: Iterator[dict]) -> Iterator[str]:
+def csv_lines(rows: Iterator[dict], columns=CSV_COLUMNS) -> Iterator[str]:
+    """The CSV of ``csv_records``, with ``columns`` (all by default; the table view's)."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(COLUMNS)  # the BOM makes spreadsheets read UTF-8
+    yield "\ufeff" + writer.writerow(columns)  # the BOM makes spreadsheets read UTF-8
     for row in rows:
-        yield writer.writerow([_cell(row.get(column)) for column in COLUMNS])
+        yield writer.writerow([_cell(row.get(column)) for column in columns])
 
 
 def json_chunks(rows: Iterator[dict]) -> Iterator[str]:

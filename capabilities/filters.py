@@ -22,6 +22,7 @@ from .enums import (
     RMO,
     AccessMode,
     Audience,
+    Charging,
     InstituteKind,
     MetrologyArea,
     ServiceKind,
@@ -29,6 +30,7 @@ from .enums import (
     TestbedStatus,
 )
 from .fields import QuantityField, SearchTextField
+from .lead_times import LONGEST
 from .models import (
     CapabilityRecord,
     Contact,
@@ -117,6 +119,49 @@ class ValuesFilter(django_filters.MultipleChoiceFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)
+
+
+#: The value of ``lead_time_max`` for any lead time that gives a number of weeks.
+LEAD_TIME_ANY = "any"
+
+
+class _WeeksField(forms.MultipleChoiceField):
+    """Numbers of weeks (or ``any``), taken as typed rather than from a list of buckets."""
+
+    def valid_value(self, value):
+        return value == LEAD_TIME_ANY or (
+            re.fullmatch("[0-9]{1,3}", value) is not None and int(value) <= LONGEST
+        )
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^([0-9]{1,3}|any)$",
+        "description": (
+            "At most this many weeks of lead time (repeated: the largest applies), or `any` "
+            "for any lead time stated in hours, days, weeks, months or years. A service whose "
+            "lead time gives no number is left out."
+        ),
+    }
+)
+class LeadTimeFilter(django_filters.MultipleChoiceFilter):
+    """Services whose lead time is at most the number of weeks given (the largest, when the
+    parameter is repeated: the buckets of the page nest), or stated at all with ``any``. A
+    lead time whose text gives no number is left out, as it cannot be compared."""
+
+    field_class = _WeeksField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if LEAD_TIME_ANY in value:
+            return qs.filter(lead_time_weeks_max__isnull=False)
+        return qs.filter(lead_time_weeks_max__lte=max(int(weeks) for weeks in value))
 
 
 LISTED_STATUSES = [
@@ -325,6 +370,10 @@ class ServiceFilterSet(CapabilityFilterSet):
     )
     branch = ValuesFilter(label=_("Branch (KCDB)"))
     kcdb_service = ValuesFilter(label=_("Service (KCDB)"))
+    lead_time_max = LeadTimeFilter(label=_("Lead time"))
+    charging = django_filters.MultipleChoiceFilter(
+        label=_("Charging"), choices=Charging.choices, distinct=False
+    )
 
     class Meta:
         model = Service

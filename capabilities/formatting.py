@@ -180,3 +180,73 @@ def history_value(field_, value, labels: dict) -> str:
         if applies(field_, value):
             return shown(field_, value)
     return str(value)
+
+
+# --- A record in the directory's table, and in its CSV export ----------------------------------
+
+#: The table's columns after the name, in order: (key, heading). Every one is shown unless the
+#: visitor chooses some (``cols``), and the CSV of the table view has the same.
+TABLE_COLUMNS = (
+    ("institute", gettext_lazy("Institute")),
+    ("quantity", gettext_lazy("Quantity")),
+    ("range", gettext_lazy("Range")),
+    ("uncertainty", gettext_lazy("Expanded uncertainty")),
+    ("instrument", gettext_lazy("Instrument / method")),
+    ("kcdb_code", gettext_lazy("KCDB code")),
+    ("lead_time", gettext_lazy("Lead time")),
+    ("charging", gettext_lazy("Charging")),
+    ("access", gettext_lazy("Access")),
+)
+
+
+def _coverage(service: Service) -> str:
+    """An expanded uncertainty's coverage as the KCDB states it ("k = 2, 95 % level of
+    confidence"); "" without."""
+    parts = []
+    if service.coverage_factor is not None:
+        parts.append(_("k = %(k)s") % {"k": _number(float(service.coverage_factor))})
+    if service.confidence_level is not None:
+        level = _number(float(service.confidence_level))
+        parts.append(_("%(level)s\u00a0%% level of confidence") % {"level": level})
+    return ", ".join(parts)
+
+
+def uncertainty_text(service: Service) -> str:
+    """A service's expanded uncertainty in one line, with its coverage: "0.5 % (k = 2, 95 %
+    level of confidence)", an equation as written, or a pointer to the record's table."""
+    measurement = service_measurement(service)
+    text = measurement["uncertainty"] or measurement["equation"]
+    if not text and measurement["table"]:
+        text = _("table on the record")
+    if not text:
+        return ""
+    coverage = _coverage(service)
+    return f"{text} ({coverage})" if coverage else text
+
+
+def _ranges_text(record) -> str:
+    return "; ".join(f"{label}: {text}" for label, text in operating_ranges(record))
+
+
+def table_cells(record) -> dict[str, str]:
+    """A testbed's or service's cells of ``TABLE_COLUMNS`` as the table shows them: ranges with
+    the unit the record gives, choices by their labels; "" where a column does not apply."""
+    cells = {key: "" for key, _label in TABLE_COLUMNS}
+    cells["institute"] = record.institute.acronym
+    cells["access"] = ", ".join(choice_labels(record)["access_modes"])
+    if not isinstance(record, Service):
+        cells["quantity"] = ", ".join(record.quantities)
+        cells["range"] = _ranges_text(record)
+        return cells
+    measured = format_range(record.range_lower, record.range_upper, _with_unit(record.range_unit))
+    instrument = " / ".join(part for part in (record.instrument, record.instrument_method) if part)
+    cells.update(
+        quantity=record.quantity,
+        range=measured or _ranges_text(record),
+        uncertainty=uncertainty_text(record),
+        instrument=instrument or record.method,
+        kcdb_code=record.kcdb_code,
+        lead_time=record.lead_time,
+        charging=record.get_charging_display(),
+    )
+    return cells

@@ -371,6 +371,9 @@ class Service(CapabilityRecord):
     lead_time = models.CharField(
         _("lead time"), max_length=100, blank=True, help_text=_("e.g. 4 to 6 weeks.")
     )
+    # The most weeks the lead time may take, read from its text: what the lead-time filter
+    # compares; None when the text gives no number with a unit.
+    lead_time_weeks_max = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     charging = models.CharField(
         _("charging"), max_length=20, choices=Charging.choices, default=Charging.ON_REQUEST
     )

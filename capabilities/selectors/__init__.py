@@ -62,3 +62,9 @@ from .requests import (
     saved_searches_for_page,
     saved_searches_of,
 )
+from .table import (
+    TABLE_KINDS,
+    TABLE_SORTS,
+    parse_table_sort,
+    table_rows,
+)

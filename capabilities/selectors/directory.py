@@ -7,14 +7,23 @@ from django.db.models import FloatField, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
 from nmiq_portal.core import search as registry
 
 from .. import search, units
-from ..enums import RMO, AccessMode, Audience, MetrologyArea, RecordType, ServiceKind
+from ..enums import (
+    RMO,
+    AccessMode,
+    Audience,
+    Charging,
+    MetrologyArea,
+    RecordType,
+    ServiceKind,
+)
 from ..filters import (
+    LEAD_TIME_ANY,
     LISTED_STATUSES,
     DirectoryInstituteFilterSet,
     ServiceFilterSet,
@@ -37,7 +46,14 @@ SEARCHED = {
     RecordType.INSTITUTE: (Institute, DirectoryInstituteFilterSet),
 }
 #: Filters only services have: while one is set, only services match.
-SERVICE_FILTERS = ("kind", "metrology_area", "branch", "kcdb_service")
+SERVICE_FILTERS = (
+    "kind",
+    "metrology_area",
+    "branch",
+    "kcdb_service",
+    "lead_time_max",
+    "charging",
+)
 #: Filters only testbeds and services have: while one is set, no institute matches.
 RECORD_FILTERS = (
     "area",
@@ -166,6 +182,7 @@ class Facet:
     key: str
     label: str
     values: list[FacetValue] = field(default_factory=list)
+    note: str = ""
 
     @property
     def has_selection(self) -> bool:
@@ -192,7 +209,11 @@ FACET_COLUMNS[RecordType.SERVICE] = {
     "metrology_area": "metrology_area",
     "branch": "branch",
     "kcdb_service": "kcdb_service",
+    "lead_time_max": "lead_time_weeks_max",
+    "charging": "charging",
 }
+#: The lead-time facet's buckets, in weeks; each holds the ones before it.
+LEAD_TIME_BUCKETS = (2, 4, 8, 12)
 
 
 #: The columns every read of a search starts with, before the facets' own.
@@ -233,6 +254,9 @@ def _count_facet(key: str, kind: str, rows: list[tuple], areas: dict) -> Counter
         return Counter({"on": sum(1 for row in rows if row[index])})
     if key in ("access", "audience"):
         return Counter(value for row in rows for value in set(row[index]))
+    if key == "lead_time_max":
+        # By number of weeks, None for no number: _lead_time_counts makes the buckets.
+        return Counter(row[index] for row in rows)
     return Counter(row[index] for row in rows if row[index])
 
 
@@ -251,6 +275,8 @@ FACETS = (
     ("branch", gettext_lazy("Branch (KCDB)")),
     ("kcdb_service", gettext_lazy("Service (KCDB)")),
     ("access", gettext_lazy("Access mode")),
+    ("lead_time_max", gettext_lazy("Lead time")),
+    ("charging", gettext_lazy("Charging")),
     ("audience", gettext_lazy("Who may use it")),
     ("si", gettext_lazy("SI traceability")),
     ("has_evidence", gettext_lazy("Evidence")),
@@ -260,6 +286,10 @@ FACETS = (
 
 def _casefolded(value: tuple) -> str:
     return value[1].casefold()
+
+
+def _weeks_label(weeks: int) -> str:
+    return ngettext("at most %(weeks)s week", "at most %(weeks)s weeks", weeks) % {"weeks": weeks}
 
 
 def _facet_labels(key: str, counts: Counter, chosen: set) -> list[tuple[str, str, int]]:
@@ -287,6 +317,14 @@ def _facet_labels(key: str, counts: Counter, chosen: set) -> list[tuple[str, str
         return sorted(((value, label, 0) for value, label in labels.items()), key=_casefolded)
     if key == "access":
         return [(value, label, 0) for value, label in AccessMode.choices]
+    if key == "lead_time_max":
+        weeks = sorted(_typed_weeks(chosen) | set(map(str, LEAD_TIME_BUCKETS)), key=int)
+        return [
+            *((value, _weeks_label(int(value)), 0) for value in weeks),
+            (LEAD_TIME_ANY, _("any stated lead time"), 0),
+        ]
+    if key == "charging":
+        return [(value, label, 0) for value, label in Charging.choices]
     if key == "audience":
         return [(value, label, 0) for value, label in Audience.choices]
     if key == "si":
@@ -294,6 +332,33 @@ def _facet_labels(key: str, counts: Counter, chosen: set) -> list[tuple[str, str
     if key == "has_evidence":
         return [("on", _("Has evidence"), 0)]
     return [(value, label, 0) for value, label in LISTED_STATUSES]
+
+
+def _typed_weeks(chosen: set) -> set[str]:
+    return {value for value in chosen if value.isascii() and value.isdigit()}
+
+
+def _lead_time_counts(weeks: Counter, chosen: set) -> Counter:
+    """The lead-time facet's counts from the services counted by their weeks: how many take at
+    most each bucket's (or a chosen number's) weeks, how many state any, how many none."""
+    stated = {value: n for value, n in weeks.items() if value is not None}
+    counts = Counter({None: weeks.get(None, 0), LEAD_TIME_ANY: sum(stated.values())})
+    for limit in _typed_weeks(chosen) | set(map(str, LEAD_TIME_BUCKETS)):
+        counts[limit] = sum(n for value, n in stated.items() if value <= int(limit))
+    return counts
+
+
+def _facet_note(key: str, counts: Counter) -> str:
+    """What a facet's values cannot say: the services a lead time cannot be compared for."""
+    if key == "lead_time_max" and counts.get(None):
+        return ngettext(
+            "%(count)s service states no lead time in days, weeks or months; choosing a lead "
+            "time leaves it out.",
+            "%(count)s services state no lead time in days, weeks or months; choosing a lead "
+            "time leaves them out.",
+            counts[None],
+        ) % {"count": counts[None]}
+    return ""
 
 
 def _search_key(params: MultiValueDict) -> tuple:
@@ -343,13 +408,15 @@ def directory_search(*, user, params, sort: str = "relevance") -> DirectorySearc
         for kind, (kind_rows, areas) in found(others).items():
             counts.update(_count_facet(key, kind, kind_rows, areas))
         chosen = set(params.getlist(key))
+        if key == "lead_time_max":
+            counts = _lead_time_counts(counts, chosen)
         values = [
             FacetValue(value, label_, counts.get(value, 0), value in chosen, depth)
             for value, label_, depth in _facet_labels(key, counts, chosen)
             if counts.get(value) or value in chosen
         ]
         if values:
-            facets.append(Facet(key, label, values))
+            facets.append(Facet(key, label, values, note=_facet_note(key, counts)))
     return DirectorySearch(rows=rows, facets=facets)
 
 

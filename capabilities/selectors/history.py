@@ -24,6 +24,7 @@ _HISTORY_HIDDEN = {
     "range_base_lower",
     "range_base_upper",
     "range_base_unit",
+    "lead_time_weeks_max",
 }
 
 

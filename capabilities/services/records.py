@@ -14,6 +14,7 @@ from nmiq_portal.core.slugs import unique_slug
 
 from ..enums import ContactStatus, ServiceStatus, TestbedStatus, UncertaintyMode
 from ..kcdb import code_id
+from ..lead_times import weeks_max
 from ..models import CapabilityRecord, Contact, Institute, Service, Testbed
 from ..search import weighted_vector
 from ..units import parse_unit, to_base
@@ -153,6 +154,7 @@ def normalise_service(service: Service) -> None:
                 setattr(service, f"range_base_{end}", base)
                 service.range_base_unit = base_unit
     service.kcdb_id = code_id(service.kcdb_code)
+    service.lead_time_weeks_max = weeks_max(service.lead_time)
     service.uncertainty_base_lower = service.uncertainty_base_upper = None
     service.uncertainty_base_unit = ""
     if service.uncertainty_unit and service.uncertainty_unit != "%":

@@ -7,9 +7,10 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import exports, selectors
+from .. import exports, formatting, selectors
 
 PAGE_SIZE = 30
 
@@ -24,13 +25,21 @@ def _directory_query(request, *, drop=("page",)) -> str:
 def directory(request):
     """The public search over testbeds, services and institutes, and the kinds other apps
     register (guides, terms…), with facets; htmx swaps the facets and results, and every state
-    of the search is a plain URL."""
+    of the search is a plain URL. ``view=table`` lists the testbeds and services in a table
+    sortable by its columns (``sort=-lead_time``), with the columns chosen in ``cols``."""
     params = request.GET
-    sort = params.get("sort") if params.get("sort") in selectors.SORTS else "relevance"
+    table = params.get("view") == "table"
+    requested = params.get("sort", "")
+    column_sort = table and selectors.parse_table_sort(requested) is not None
+    sort = requested if requested in selectors.SORTS or column_sort else "relevance"
     text = params.get("q", "").strip()
-    search = selectors.site_search(user=request.user, params=params, sort=sort)
-    page = Paginator(search.rows, PAGE_SIZE).get_page(params.get("page"))
+    search = selectors.site_search(
+        user=request.user, params=params, sort=sort if sort in selectors.SORTS else "relevance"
+    )
+    rows = selectors.table_rows(rows=search.rows, sort=sort) if table else search.rows
+    page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
     records = selectors.site_page_records(user=request.user, rows=list(page.object_list), text=text)
+    columns = table_columns(params)
     context = {
         "page": page,
         "records": records,
@@ -39,17 +48,73 @@ def directory(request):
         "params": params,
         "text": text,
         "sort": sort,
-        "sorts": DIRECTORY_SORTS,
+        "sorts": _sorts(sort),
         "query": _directory_query(request),
         "export_query": _directory_query(request, drop=("page", "sort")),
         "ranges": _range_inputs(params),
+        "view": "table" if table else "cards",
+        "cards_query": _directory_query(request, drop=("page", "view", "cols")),
+        "table_query": _directory_query(request, drop=("page", "view")),
     }
+    if table:
+        context.update(
+            table_headings=_table_headings(request, sort, columns),
+            table_records=[
+                (record, [(key, cells[key]) for key in columns])
+                for record in records
+                for cells in [formatting.table_cells(record)]
+            ],
+            column_choices=[
+                (key, label, key in columns) for key, label in formatting.TABLE_COLUMNS
+            ],
+            hidden_kinds=len(search.rows) - len(rows),
+        )
     template = (
         "capabilities/_directory_body.html"
         if request.htmx and not request.htmx.boosted
         else "capabilities/directory.html"
     )
     return render(request, template, context)
+
+
+def table_columns(params) -> list[str]:
+    """The table's columns chosen in ``cols``, in the table's order; all when none is."""
+    chosen = set(params.getlist("cols"))
+    columns = [key for key, _label in formatting.TABLE_COLUMNS if key in chosen]
+    return columns or [key for key, _label in formatting.TABLE_COLUMNS]
+
+
+def _table_headings(request, sort: str, columns: list[str]) -> list[dict]:
+    """The table's headings: the name, then the chosen columns, each sortable one with the
+    link that sorts by it (ascending first, then the other way) and its ``aria-sort``."""
+    query = _directory_query(request, drop=("page", "sort"))
+    labels = {"name": _("Name"), **dict(formatting.TABLE_COLUMNS)}
+    headings = []
+    for key in ("name", *columns):
+        heading = {"key": key, "label": labels[key], "aria_sort": "", "url": ""}
+        if key in selectors.TABLE_SORTS:
+            ascending = sort == key
+            descending = sort == f"-{key}"
+            heading["aria_sort"] = (
+                "ascending" if ascending else "descending" if descending else "none"
+            )
+            target = f"-{key}" if ascending else key
+            heading["url"] = f"?{query}&sort={target}" if query else f"?sort={target}"
+        headings.append(heading)
+    return headings
+
+
+def _sorts(sort: str) -> list[tuple[str, str]]:
+    """The choices of the sort box, with a table column's sort when that is the current one
+    (so that changing a filter keeps it)."""
+    sorts = list(DIRECTORY_SORTS)
+    parsed = selectors.parse_table_sort(sort) if sort not in selectors.SORTS else None
+    if parsed:
+        column, descending = parsed
+        label = dict(formatting.TABLE_COLUMNS).get(column, _("Name"))
+        template = _("%(column)s, descending") if descending else _("%(column)s, ascending")
+        sorts.append((sort, template % {"column": label}))
+    return sorts
 
 
 DIRECTORY_SORTS = (
@@ -79,14 +144,20 @@ def _range_inputs(params) -> list[dict]:
 
 
 def directory_export(request, fmt):
-    """The current search, whole, as CSV or JSON (streamed; same filters and doors as the page)."""
+    """The current search, whole, as CSV or JSON (streamed; same filters and doors as the page).
+    From the table view, the CSV has the table's records and chosen columns."""
     matches = selectors.directory_matches(user=request.user, params=request.GET)
-    rows = exports.records(matches, settings.SITE_URL)
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv")
+    if fmt == "csv" and request.GET.get("view") == "table":
+        matches = {kind: qs for kind, qs in matches.items() if kind in selectors.TABLE_KINDS}
+        columns = ("type", "name", *table_columns(request.GET), "url")
+        lines = exports.csv_lines(exports.csv_records(matches, settings.SITE_URL), columns)
+    elif fmt == "csv":
+        lines = exports.csv_lines(exports.csv_records(matches, settings.SITE_URL))
     else:
-        response = StreamingHttpResponse(exports.json_chunks(rows), content_type="application/json")
+        lines = exports.json_chunks(exports.records(matches, settings.SITE_URL))
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    content_type = "text/csv" if fmt == "csv" else "application/json"
+    response = StreamingHttpResponse(lines, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="nmiq-directory-{stamp}.{fmt}"'
     response["X-Robots-Tag"] = "noindex"
     return response

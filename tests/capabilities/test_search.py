@@ -391,7 +391,7 @@ def _body(response) -> str:
 # --- Exports and the page -------------------------------------------------------------------
 
 
-def test_csv_export_defuses_formulas_and_keeps_numbers(client):
+def test_csv_export_defuses_formulas_and_shows_values_as_the_page_does(client):
     TestbedFactory(
         name='=HYPERLINK("http://evil")', summary="+cmd|' /C calc'!A0", temperature_min_k=4
     )
@@ -399,7 +399,7 @@ def test_csv_export_defuses_formulas_and_keeps_numbers(client):
     row = next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert row["name"] == '\'=HYPERLINK("http://evil")'
     assert row["summary"].startswith("'+cmd")
-    assert row["temperature_min_k"] == "4.0"
+    assert row["operating_ranges"] == "Temperature: from 4\u00a0K"
 
 
 def test_export_follows_the_filters(client, catalogue):

@@ -109,7 +109,7 @@ def test_an_editor_lists_a_testbed_and_a_visitor_finds_maps_and_exports_it(
     lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 2
     assert "Cryogenic on-wafer probe station" in lines[1]
-    assert ",0.02,4.0," in lines[1]
+    assert ",Temperature: 20\u00a0mK \u2013 4\u00a0K," in lines[1]  # as the page shows it
 
     result = page.get_by_role("link", name="Cryogenic on-wafer probe station")
     result.click()
