@@ -289,9 +289,12 @@ def search_text(queryset, text: str):
         name = search.Unaccent(Lower("name"))
         queryset = queryset.alias(folded_name=name)
         each_word = Q()
-        for word in re.findall(r"\w+", text):
-            word_matches = Q(search_vector=search.search_query(search.tsquery(word)))
-            if len(word) >= FUZZY_MIN_LENGTH:
+        for _kind, word in search.typed_terms(text):
+            raw_word = search.tsquery(word)
+            if raw_word is None:
+                continue
+            word_matches = Q(search_vector=search.search_query(raw_word))
+            if len(word) >= FUZZY_MIN_LENGTH and re.fullmatch(r"\w+", word):
                 folded = search.Unaccent(Lower(Value(word)))
                 word_matches |= Q(folded_name__trigram_word_similar=folded)
             each_word &= word_matches

@@ -24,4 +24,5 @@ from .records import (
     TestbedQuerySet,
 )
 from .requests import AccessRequest, ImportJob, SavedSearch
+from .search import SearchSynonym
 from .taxonomy import ReadinessLevel, ReadinessScale, TechnologyArea

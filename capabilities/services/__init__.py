@@ -72,3 +72,4 @@ from .saved_searches import (
     saved_search_delete,
     saved_search_set_alerts,
 )
+from .synonyms import search_synonym_delete, search_synonym_save

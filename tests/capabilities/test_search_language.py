@@ -1,0 +1,273 @@
+"""The directory search reads what people type as the records write it: UK and US spellings,
+synonyms and abbreviations, tokens such as ITS-90 or g(2), and everything a record shows.
+
+Record texts marked "KCDB" are copied from ../shared/reference/data/kcdb_cmc_full_records.json
+(MSLNZ/msl-kcdb test assertions, commit eccf920) and kcdb_nrc_canada_cmc_taxonomy.csv
+(NCSLI-MII/measurand-flask-app @ 9cb7592); see that directory's README.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from capabilities import search, selectors, services, synonyms
+from capabilities.enums import AccessMode, MetrologyArea, ServiceKind
+from capabilities.models import SearchSynonym
+from tests.factories import (
+    InstituteFactory,
+    ServiceFactory,
+    StaffFactory,
+    TestbedFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ANYONE = AnonymousUser()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_synonyms():
+    """Groups a test adds are rolled back with it; so is what the cache holds of them."""
+    synonyms.forget()
+    yield
+    synonyms.forget()
+
+
+def found(text, kind="service"):
+    matches = selectors.directory_matches(user=ANYONE, params={"q": [text]})[kind]
+    return sorted(matches.values_list("name", flat=True))
+
+
+def ranked(text):
+    return [row[2] for row in selectors.directory_search(user=ANYONE, params={"q": [text]}).rows]
+
+
+# --- 1. Spelling variants and synonyms --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "typed"),
+    [
+        ("Fibre optic power meter", "fiber"),  # KCDB fibre-optics listing
+        ("Fiber optic power meter", "fibre"),
+        ("Vector network analyser", "analyzer"),
+        ("Vector Network Analyzer", "analyser"),
+        ("Characterisation of single-photon sources", "characterization"),
+        ("Characterization of single-photon sources", "characterisation"),
+        ("Laser tracker over 30 metres", "meters"),
+        ("Colour measurement of displays", "color"),
+        ("Optimised readout chain", "optimized"),
+        ("Analog-to-digital converter test", "analogue"),
+        ("Modelling of cryogenic loads", "modeling"),
+    ],
+)
+def test_uk_and_us_spellings_find_each_other(written, typed):
+    TestbedFactory(name="Unrelated cryostat", summary="Millikelvin.")
+    TestbedFactory(name=written, summary="")
+    assert found(typed, kind="testbed") == [written]
+
+
+@pytest.mark.parametrize(
+    ("written", "typed"),
+    [
+        ("SPD calibration", "single-photon detector"),
+        ("Single-photon detector calibration", "SPD"),
+        ("Single photon detector calibration", "spd"),
+        ("QKD transmitter testing", "quantum key distribution"),
+        ("Quantum key distribution testing", "QKD"),
+        ("Superconducting nanowire single-photon detectors", "SNSPD"),
+        ("SNSPD efficiency", "superconducting nanowire single photon detector"),
+        ("Transition-edge sensor readout", "TES"),
+        ("TES readout", "transition edge sensor"),
+    ],
+)
+def test_synonyms_and_abbreviations_find_each_other(written, typed):
+    ServiceFactory(name="Unrelated power calibration")
+    ServiceFactory(name=written)
+    assert found(typed) == [written]
+
+
+def test_an_abbreviation_is_a_whole_word_not_a_prefix():
+    ServiceFactory(name="SPDC photon-pair source")  # spontaneous parametric down-conversion
+    ServiceFactory(name="Single-photon detector calibration")
+    assert found("single photon detector") == ["Single-photon detector calibration"]
+
+
+def test_vna_finds_both_kcdb_spellings_of_the_instrument_method():
+    # KCDB: EURAMET-EM-CH-00000GFB-5 (METAS) and SIM-EM-AR-00000K2C-1 (INTI).
+    ServiceFactory(name="S-parameter phase (METAS)", instrument_method="Vector network analyser")
+    ServiceFactory(name="S-parameter phase (INTI)", instrument_method="Vector Network Analyzer")
+    ServiceFactory(name="Power sensor calibration", instrument_method="Thermistor mount")
+    both = ["S-parameter phase (INTI)", "S-parameter phase (METAS)"]
+    assert found("VNA") == both
+    assert found("vector network analyzer") == both
+    assert found('"vector network analyser"') == both
+
+
+def test_staff_extend_the_synonyms_without_code_and_the_next_search_uses_them():
+    ServiceFactory(name="Cryogenic frequency comb characterisation")
+    assert found("OFCX") == []
+    synonym = services.search_synonym_save(
+        actor=StaffFactory(), synonym=SearchSynonym(terms=["OFCX", "frequency comb", "OFCX"])
+    )
+    assert synonym.terms == ["OFCX", "frequency comb"]  # each term once
+    assert found("OFCX") == ["Cryogenic frequency comb characterisation"]
+    services.search_synonym_delete(actor=StaffFactory(), synonym=synonym)
+    assert found("OFCX") == []
+
+
+def test_only_staff_may_change_the_synonyms():
+    with pytest.raises(PermissionDenied):
+        services.search_synonym_save(actor=UserFactory(), synonym=SearchSynonym(terms=["a", "b"]))
+    assert not SearchSynonym.objects.filter(terms=["a", "b"]).exists()
+
+
+def test_a_group_needs_two_different_terms():
+    with pytest.raises(ValidationError) as error:
+        services.search_synonym_save(
+            actor=StaffFactory(), synonym=SearchSynonym(terms=["fibre", "fiber", " "])
+        )
+    assert "terms" in error.value.message_dict
+
+
+def test_staff_edit_the_synonyms_in_the_admin(client):
+    client.force_login(StaffFactory(is_superuser=True))
+    response = client.post(
+        reverse("admin:capabilities_searchsynonym_add"),
+        {"terms": "OFCX, frequency comb", "note": "test"},
+    )
+    assert response.status_code == 302
+    assert SearchSynonym.objects.filter(terms=["OFCX", "frequency comb"]).exists()
+    response = client.post(reverse("admin:capabilities_searchsynonym_add"), {"terms": "a, A"})
+    assert response.status_code == 200  # the form's error, not a 500
+
+
+def test_the_synonyms_cost_a_search_no_query_once_cached(django_assert_num_queries):
+    synonyms.lookup()
+    with django_assert_num_queries(0):
+        search.tsquery("single photon detector fibre")
+
+
+# --- 2. Tokens as people type them ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "typed"),
+    [
+        # KCDB (NRC): the service "Items for disseminating ITS-90 and PLTS 2000".
+        ("Items for disseminating ITS-90 and PLTS 2000", "ITS-90"),
+        ("Items for disseminating ITS-90 and PLTS 2000", "its-90"),
+        ("S-parameter transmission coefficient", "S-parameter"),
+        ("S-parameters of on-wafer devices", "S-parameter"),
+        ("S parameters of on-wafer devices", "S-parameter"),
+        ("Sparameter test set", "S-parameter"),
+        ("On-wafer probing", "on-wafer"),
+        ("Measured g(2) of single-photon sources", "g(2)"),
+        ("Measured g(2) of single-photon sources", "g2"),
+        ("Measured g2 of single-photon sources", "g(2)"),
+        ("Nb3Sn cavity surface resistance", "Nb3Sn"),
+        ("Nb3Sn cavity surface resistance", "nb3sn"),
+        # BIPM.EM-K10: the Josephson voltage comparison at 1.018 V.
+        ("Josephson voltage standard at 1.018 V", "1.018 V"),
+        ("ESD immunity testing to IEC 61000-4-2", "IEC 61000-4-2"),
+    ],
+)
+def test_tokens_are_found_as_people_type_them(written, typed):
+    ServiceFactory(name="Unrelated 10 V calibration", summary="Zener reference, 1.0 V steps.")
+    ServiceFactory(name=written)
+    assert found(typed) == [written]
+
+
+def test_a_hyphenated_term_ranks_the_records_that_write_it_first():
+    ServiceFactory(name="Model parameter fitting")
+    ServiceFactory(name="S-parameter measurements")
+    assert ranked("S-parameter")[0] == "S-parameter measurements"
+
+
+def test_a_decimal_is_one_number_not_two():
+    ServiceFactory(name="Josephson voltage standard at 1.018 V")
+    ServiceFactory(name="Standard cell 1 V, 018 series")
+    assert found("1.018") == ["Josephson voltage standard at 1.018 V"]
+
+
+# --- 3. Everything a record shows is searchable -----------------------------------------------
+
+METAS = {  # KCDB: EURAMET-EM-CH-00000GFB-5
+    "name": "Transmission coefficient in coaxial line, phase",
+    "quantity": "Scattering parameters: transmission coefficient (Sij) in coaxial line, phase",
+    "metrology_area": MetrologyArea.EM,
+    "branch": "Radio frequency measurements",
+    "kcdb_service": "Radio frequency measurements",
+    "sub_service": "Scattering parameters (vectors)",
+    "individual_service": "Transmission coefficient in coaxial line (real and imaginary)",
+    "instrument": "Passive device",
+    "instrument_method": "Vector network analyser",
+    "kcdb_code": "EURAMET-EM-CH-00000GFB-5",
+    "parameters": [
+        {"name": "Frequency", "value": "9 kHz to 116.5 GHz"},
+        {"name": "Connector", "value": "BNC 50 ohm, Type-N 75 ohm, NEX10, PC-3.5 mm"},
+        {"name": "S21 and S12", "value": "-80 dB to 0 dB"},
+    ],
+}
+
+
+@pytest.fixture
+def metas():
+    ServiceFactory(name="Unrelated DC voltage calibration", kind=ServiceKind.CALIBRATION)
+    return ServiceFactory(kind=ServiceKind.TESTING, **METAS)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "NEX10",  # a parameter's value only
+        "connector",  # a parameter's name only
+        "testing",  # the service kind's label
+        "passive device",  # the instrument
+        "vector network analyser",  # the instrument method
+        "electricity and magnetism",  # the metrology area's label
+        "radio frequency measurements",  # branch and KCDB service
+        "scattering parameters vectors",  # sub-service
+        "real and imaginary",  # individual service
+        "EURAMET-EM-CH-00000GFB-5",  # the KCDB code
+        "EURAMET-EM-CH-00000GFB",  # the code without its version
+        "00000GFB",
+    ],
+)
+def test_every_text_a_service_shows_is_searchable(metas, typed):
+    assert found(typed) == [METAS["name"]]
+
+
+def test_every_earlier_kcdb_code_stays_findable(metas):
+    Service = type(metas)
+    Service.objects.filter(pk=metas.pk).update(
+        kcdb_aliases=["EURAMET-EM-CH-00000GFB-3", "EURAMET-EM-CH-00000GFB-4"]
+    )
+    metas.refresh_from_db()
+    services.index_for_search(metas)
+    assert found("EURAMET-EM-CH-00000GFB-3") == [METAS["name"]]
+    assert found("EURAMET-EM-CH-00000GFB-4") == [METAS["name"]]
+
+
+@pytest.mark.parametrize("typed", ["remote", "Leiden", "industry"])
+def test_every_text_a_testbed_shows_is_searchable(typed):
+    TestbedFactory(name="Unrelated clock lab", summary="Optical clocks.")
+    TestbedFactory(
+        name="Dilution refrigerator",
+        summary="",
+        city="Leiden",
+        access_modes=[AccessMode.REMOTE],
+        audiences=["industry"],
+    )
+    assert found(typed, kind="testbed") == ["Dilution refrigerator"]
+
+
+def test_an_institute_is_found_by_its_economy():
+    for name, acronym, economy in (
+        ("Physikalisch-Technische Bundesanstalt", "PTB", "DE"),
+        ("National Physical Laboratory", "NPL", "GB"),
+    ):
+        services.index_for_search(InstituteFactory(name=name, acronym=acronym, economy=economy))
+    assert found("germany", kind="institute") == ["Physikalisch-Technische Bundesanstalt"]
