@@ -62,3 +62,4 @@ from .requests import (
     saved_searches_for_page,
     saved_searches_of,
 )
+from .suggestions import RangeChip, Unranged, range_chips, unranged

@@ -43,6 +43,8 @@ def directory(request):
         "query": _directory_query(request),
         "export_query": _directory_query(request, drop=("page", "sort")),
         "ranges": _range_inputs(params),
+        "range_chips": selectors.range_chips(params=params),
+        "unranged": selectors.unranged(user=request.user, params=params),
     }
     template = (
         "capabilities/_directory_body.html"

@@ -271,3 +271,51 @@ def test_an_institute_is_found_by_its_economy():
     ):
         services.index_for_search(InstituteFactory(name=name, acronym=acronym, economy=economy))
     assert found("germany", kind="institute") == ["Physikalisch-Technische Bundesanstalt"]
+
+
+# --- 5. Ranges typed among the words: chips, and the records that state none ---------------
+
+DIRECTORY = reverse("capabilities:directory")
+
+
+@pytest.fixture
+def detectors():
+    # NPL's fibre power-meter services are calibrated at 1550 nm (npl_fibre_optic_power_meter_
+    # services.csv); one of these states it, one its measurand range, one nothing.
+    ServiceFactory(name="SPD at telecom", wavelength_min_nm=1500, wavelength_max_nm=1600)
+    ServiceFactory(name="SPD measurand", range_lower=1.3, range_upper=1.6, range_unit="µm")
+    ServiceFactory(name="SPD visible", wavelength_min_nm=400, wavelength_max_nm=700)
+    ServiceFactory(name="SPD, range not stated")
+    ServiceFactory(name="Cryostat, range not stated")
+
+
+def test_a_typed_range_filters_and_shows_as_a_removable_chip(client, detectors):
+    response = client.get(DIRECTORY, {"q": "single photon detector 1550 nm"})
+    assert [r.name for r in response.context["records"]] == ["SPD at telecom", "SPD measurand"]
+    [chip] = response.context["range_chips"]
+    assert chip.label == "wavelength includes 1550 nm"
+    assert chip.remove_query == "q=single+photon+detector"
+    html = response.content.decode()
+    assert "wavelength includes 1550 nm" in html
+    assert 'href="?q=single+photon+detector"' in html
+
+
+def test_the_records_that_state_no_such_range_are_counted_and_listed(client, detectors):
+    response = client.get(DIRECTORY, {"q": "SPD 1550 nm"}, headers={"HX-Request": "true"})
+    [missing] = response.context["unranged"]
+    assert (missing.dimension, missing.count) == ("wavelength", 1)
+    assert "1 more matches your words but gives no wavelength range" in response.content.decode()
+    listed = client.get(f"{DIRECTORY}?{missing.query}")
+    assert [r.name for r in listed.context["records"]] == ["SPD, range not stated"]
+    assert listed.context["unranged"] == []  # no range left to leave records out
+
+
+def test_without_a_typed_range_there_is_no_chip_and_no_extra_query(client, detectors):
+    response = client.get(DIRECTORY, {"q": "SPD", "wavelength_min": "1500 nm"})
+    assert response.context["range_chips"] == []
+    assert response.context["unranged"] == []
+
+
+def test_the_api_filters_records_that_state_no_range(api, detectors):
+    response = api.get("/api/v1/services/", {"no_range": "wavelength", "q": "SPD"})
+    assert [row["name"] for row in response.json()["results"]] == ["SPD, range not stated"]
