@@ -104,6 +104,17 @@ def cleaned_terms(terms: list[str]) -> list[str]:
     return cleaned
 
 
+#: Words as suggestions name them: letters only, three or more.
+WORD = re.compile(r"[^\W\d_]{3,100}")
+
+
+def words_of(text: str) -> set[str]:
+    """The distinct words of ``text``, lower case and without accents, as the index folds them."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    return set(WORD.findall(folded))
+
+
 def _cache_key() -> str:
     # Named after the database: the cache may be shared by sites (or test runs) on others.
     return f"capabilities:search-synonyms:{connection.settings_dict['NAME']}"

@@ -24,5 +24,5 @@ from .records import (
     TestbedQuerySet,
 )
 from .requests import AccessRequest, ImportJob, SavedSearch
-from .search import SearchSynonym
+from .search import SearchSynonym, SearchWord
 from .taxonomy import ReadinessLevel, ReadinessScale, TechnologyArea

@@ -1,6 +1,8 @@
-"""What the directory search knows of language beside the records: synonym groups staff keep."""
+"""What the directory search knows of language beside the records: the synonym groups staff
+keep, and the words the public records use."""
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,3 +28,17 @@ class SearchSynonym(models.Model):
 
     def __str__(self):
         return ", ".join(self.terms)
+
+
+class SearchWord(models.Model):
+    """A word of the public records' indexed text, with how many records use it: what "did
+    you mean" suggests from (never a word of a draft or hidden record)."""
+
+    word = models.CharField(max_length=100, primary_key=True)
+    records = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="search_word_trgm")]
+
+    def __str__(self):
+        return self.word

@@ -62,4 +62,12 @@ from .requests import (
     saved_searches_for_page,
     saved_searches_of,
 )
-from .suggestions import RangeChip, Unranged, range_chips, unranged
+from .suggestions import (
+    FEW_RESULTS,
+    RangeChip,
+    Suggestion,
+    Unranged,
+    did_you_mean,
+    range_chips,
+    unranged,
+)

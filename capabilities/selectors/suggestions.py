@@ -1,12 +1,15 @@
 """What the directory search says about the search itself: the ranges read from the typed
 text (as chips that remove them), what those ranges left out, and spelling suggestions."""
 
+import re
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import TrigramSimilarity
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from .. import units
+from .. import search, synonyms, units
+from ..models import SearchWord
 from .directory import directory_matches, search_params
 
 #: The kinds that state ranges.
@@ -82,3 +85,64 @@ def unranged(*, user, params) -> list[Unranged]:
                 Unranged(dimension, str(units.DIMENSION_NAMES[dimension]), count, _query(search))
             )
     return found
+
+
+#: A search finding fewer results than this suggests other spellings of its words.
+FEW_RESULTS = 3
+#: Words shorter than this are not corrected: "QKD" or "NV" is not a typo of another word.
+CORRECTED_LENGTH = 4
+
+
+def _closest(word: str) -> str | None:
+    return (
+        SearchWord.objects.filter(word__trigram_similar=word)
+        .annotate(similarity=TrigramSimilarity("word", word))
+        .order_by("-similarity", "-records", "word")
+        .values_list("word", flat=True)
+        .first()
+    )
+
+
+@dataclass
+class Suggestion:
+    """Did you mean ``text``? (the search with it)."""
+
+    text: str
+    query: str
+
+
+def did_you_mean(*, params) -> Suggestion | None:
+    """The search with each typed word that no public record uses (in any spelling, nor as a
+    synonym) replaced by the closest word some public record uses; None when there is none.
+    One query, and one per unknown word."""
+    params = search_params(params)
+    text = params.get("q", "")
+    words = units.without_spans(text, units.quantity_spans(text, strict=False))
+    typed = [
+        word
+        for kind, word in search.typed_terms(words)
+        if kind == "word" and re.fullmatch(r"[^\W\d_]+", word) and len(word) >= CORRECTED_LENGTH
+    ]
+    known_terms = synonyms.lookup()
+    candidates = {}
+    for word in typed:
+        folded = next(iter(synonyms.words_of(word)), "")
+        if folded and synonyms.normalised(word) not in known_terms:
+            candidates[word] = {folded, synonyms.respelled(folded) or folded}
+    if not candidates:
+        return None
+    known = set(
+        SearchWord.objects.filter(
+            word__in=[form for forms in candidates.values() for form in forms]
+        ).values_list("word", flat=True)
+    )
+    corrected = text
+    changed = False
+    for word, forms in candidates.items():
+        if forms & known:
+            continue
+        closest = _closest(min(forms, key=len))
+        if closest is not None:
+            corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", closest, corrected, count=1)
+            changed = True
+    return Suggestion(corrected, _query(params, q=[corrected])) if changed else None

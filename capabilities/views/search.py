@@ -45,6 +45,11 @@ def directory(request):
         "ranges": _range_inputs(params),
         "range_chips": selectors.range_chips(params=params),
         "unranged": selectors.unranged(user=request.user, params=params),
+        "suggestion": (
+            selectors.did_you_mean(params=params)
+            if text and page.paginator.count < selectors.FEW_RESULTS
+            else None
+        ),
     }
     template = (
         "capabilities/_directory_body.html"

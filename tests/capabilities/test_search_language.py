@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from capabilities import search, selectors, services, synonyms
 from capabilities.enums import AccessMode, MetrologyArea, ServiceKind
-from capabilities.models import SearchSynonym
+from capabilities.models import SearchSynonym, SearchWord, Service
+from nmiq_portal.celery import app as celery_app
 from tests.factories import (
     InstituteFactory,
     ServiceFactory,
@@ -319,3 +320,73 @@ def test_without_a_typed_range_there_is_no_chip_and_no_extra_query(client, detec
 def test_the_api_filters_records_that_state_no_range(api, detectors):
     response = api.get("/api/v1/services/", {"no_range": "wavelength", "q": "SPD"})
     assert [row["name"] for row in response.json()["results"]] == ["SPD, range not stated"]
+
+
+# --- 4. Did you mean ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def words():
+    ServiceFactory(name="Cryogenic amplifier noise temperature")
+    ServiceFactory(name="Zyxwelium resonator", published=False)  # a draft's word
+    hidden = ServiceFactory(name="Quorvantic link")
+    type(hidden).objects.filter(pk=hidden.pk).update(visibility="institute")
+    services.search_words_refresh()
+
+
+def suggestion(client, text, user=None):
+    if user is not None:
+        client.force_login(user)
+    return client.get(DIRECTORY, {"q": text}).context["suggestion"]
+
+
+def test_a_search_finding_nothing_suggests_the_closest_indexed_word(client, words):
+    found = suggestion(client, "cryogenik amplifer")
+    assert found.text == "cryogenic amplifier"
+    assert found.query == "q=cryogenic+amplifier"
+    html = client.get(DIRECTORY, {"q": "cryogenik amplifer"}).content.decode()
+    assert 'Did you mean <a href="?q=cryogenic+amplifier"><em>cryogenic amplifier</em></a>?' in html
+
+
+def test_words_the_records_use_are_not_corrected(client, words):
+    assert suggestion(client, "cryogenic") is None
+    assert suggestion(client, "noise temprature").text == "noise temperature"
+
+
+def test_a_word_only_in_a_draft_or_hidden_record_is_never_suggested(client, words):
+    staff = StaffFactory()
+    for user in (None, staff):  # not even to staff, who see the draft itself
+        found = suggestion(client, "zyxwelium", user)
+        assert found is None or "zyxwelium" not in found.text
+        found = suggestion(client, "quorvantik", user)
+        assert found is None or "quorvantic" not in found.text
+    assert not SearchWord.objects.filter(word__in=["zyxwelium", "quorvantic"]).exists()
+
+
+def test_a_record_published_later_brings_its_words(words):
+    draft = Service.objects.get(name="Zyxwelium resonator")
+    services.record_publish(actor=StaffFactory(), record=draft)
+    services.search_words_refresh()
+    assert SearchWord.objects.filter(word="zyxwelium", records=1).exists()
+
+
+def test_a_saved_record_queues_the_refresh_of_the_words(django_capture_on_commit_callbacks):
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True  # the task runs where it is queued
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            ServiceFactory(name="Quantised Hall resistance")
+    finally:
+        celery_app.conf.task_always_eager = eager
+    assert SearchWord.objects.filter(word="quantised").exists()
+
+
+def test_the_suggestions_cost_no_query_when_the_search_finds_enough(
+    client, words, django_assert_max_num_queries
+):
+    for n in range(3):
+        ServiceFactory(name=f"Cryogenic load {n}")
+    client.get(DIRECTORY)
+    with django_assert_max_num_queries(40) as plenty:
+        assert client.get(DIRECTORY, {"q": "cryogenic"}).context["suggestion"] is None
+    assert not any("search_word" in query["sql"] for query in plenty.captured_queries)
