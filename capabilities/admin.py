@@ -1,5 +1,6 @@
 """Portal staff's door: every write goes through the same services as the pages."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,7 +11,7 @@ from nmiq_portal.core.admin import ReadOnly
 from nmiq_portal.core.forms import message_service_errors
 from nmiq_portal.workflow.admin import WorkflowEventInline
 
-from . import services
+from . import services, synonyms
 from .models import (
     AccessRequest,
     Contact,
@@ -22,6 +23,7 @@ from .models import (
     ReadinessLevel,
     ReadinessScale,
     SavedSearch,
+    SearchSynonym,
     Service,
     TechnologyArea,
     Testbed,
@@ -181,6 +183,34 @@ class TechnologyAreaAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "name_fr", "slug", "parent", "position", "description", "path"]
     readonly_fields = ["path"]
+
+
+class SearchSynonymForm(forms.ModelForm):
+    class Meta:
+        model = SearchSynonym
+        fields = ["terms", "note"]
+
+    def clean_terms(self):
+        return synonyms.cleaned_terms(self.cleaned_data["terms"])
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """The search's synonyms are data: staff add abbreviations and spellings here."""
+
+    form = SearchSynonymForm
+    list_display = ["__str__", "note"]
+    search_fields = ["terms", "note"]
+
+    def save_model(self, request, obj, form, change):
+        services.search_synonym_save(actor=request.user, synonym=obj)
+
+    def delete_model(self, request, obj):
+        services.search_synonym_delete(actor=request.user, synonym=obj)
+
+    def delete_queryset(self, request, queryset):
+        for synonym in queryset:
+            services.search_synonym_delete(actor=request.user, synonym=synonym)
 
 
 class RecordAdmin(ReadOnlyAdmin):

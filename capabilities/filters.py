@@ -233,6 +233,11 @@ class CapabilityFilterSet(django_filters.FilterSet):
     frequency_max = QuantityFilter(label=_("Frequency to"), dimension="frequency")
     wavelength_min = QuantityFilter(label=_("Wavelength from"), dimension="wavelength")
     wavelength_max = QuantityFilter(label=_("Wavelength to"), dimension="wavelength")
+    no_range = django_filters.MultipleChoiceFilter(
+        label=_("States no range of"),
+        choices=list(units.DIMENSION_NAMES.items()),
+        method="filter_no_range",
+    )
 
     ARRAY_FIELDS = {"access": "access_modes", "audience": "audiences"}
 
@@ -265,6 +270,12 @@ class CapabilityFilterSet(django_filters.FilterSet):
     def filter_evidence(self, queryset, name, value):
         """Records with at least one piece of evidence (a comparison, result, guide, paper)."""
         return queryset.filter(has_evidence(queryset.model)) if value else queryset
+
+    def filter_no_range(self, queryset, name, dimensions):
+        """Records that state no range a search for ``dimensions`` could match."""
+        for dimension in dimensions:
+            queryset = queryset.exclude(self.range_condition(dimension, -math.inf, math.inf))
+        return queryset
 
     def filter_q(self, queryset, name, value):
         ranges, text = units.quantities_in_text(value or "")
@@ -343,9 +354,12 @@ def search_text(queryset, text: str):
         name = search.Unaccent(Lower("name"))
         queryset = queryset.alias(folded_name=name)
         each_word = Q()
-        for word in re.findall(r"\w+", text):
-            word_matches = Q(search_vector=search.search_query(search.tsquery(word)))
-            if len(word) >= FUZZY_MIN_LENGTH:
+        for _kind, word in search.typed_terms(text):
+            raw_word = search.tsquery(word)
+            if raw_word is None:
+                continue
+            word_matches = Q(search_vector=search.search_query(raw_word))
+            if len(word) >= FUZZY_MIN_LENGTH and re.fullmatch(r"\w+", word):
                 folded = search.Unaccent(Lower(Value(word)))
                 word_matches |= Q(folded_name__trigram_word_similar=folded)
             each_word &= word_matches

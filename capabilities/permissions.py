@@ -80,6 +80,7 @@ rules.add_perm(
 )
 rules.add_perm("capabilities.verify_institute", is_staff)
 rules.add_perm("capabilities.add_institute", is_staff)
+rules.add_perm("capabilities.change_searchsynonym", is_staff)
 rules.add_perm("capabilities.delete_institute", is_staff)
 rules.add_perm("capabilities.register_institute", rules.is_authenticated)
 rules.add_perm("capabilities.change_institute", is_institute_admin | is_staff)

@@ -7,6 +7,7 @@ with a typo through pg_trgm.
 """
 
 import re
+from itertools import takewhile
 
 from django.contrib.postgres.indexes import OpClass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
@@ -14,6 +15,8 @@ from django.db.models import F, FloatField, Func, TextField, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from . import synonyms
 
 CONFIG = "english"
 
@@ -29,36 +32,129 @@ class Unaccent(Func):
 TRIGRAM_NAME = OpClass(Unaccent(Lower("name")), name="gin_trgm_ops")
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*")
+#: A word that ends in digits, such as g2 or T1, also written g(2), T(1).
+_LETTERS_DIGITS = re.compile(r"([^\W\d_]+)(\d+)")
 
 
-def _term(words: list[str], *, prefix: bool) -> str:
-    lexemes = [f"'{word}'" for word in words]
-    if prefix:
-        lexemes[-1] += ":*"
-    term = " <-> ".join(lexemes)
-    return f"({term})" if len(lexemes) > 1 else term
+def _operand(text: str, *, prefix: bool) -> str | None:
+    """``text`` as one quoted operand, which PostgreSQL's parser then reads exactly as it read
+    the indexed text (a hyphenated word, "g(2)", "1.018"); quoted, nothing typed is an
+    operator. None when it holds no word."""
+    cleaned = " ".join(re.sub(r"['\\]", " ", text).split())
+    if not re.search(r"\w", cleaned):
+        return None
+    return f"'{cleaned}'" + (":*" if prefix else "")
+
+
+def _written(token: str) -> list[str]:
+    """The ways the records may write a typed token: S-parameter as typed, as Sparameter and
+    as "S parameter"; g(2) also as g2 and g2 also as g(2)."""
+    token = token.strip(".,;:!?")
+    forms = [token]
+    words = re.findall(r"\w+", token)
+    if len(words) > 1 and not _NUMBER.fullmatch(token):
+        if not re.search(r"\s", token):
+            forms.append("".join(words))
+        if " ".join(words) != token:
+            forms.append(" ".join(words))
+    split = _LETTERS_DIGITS.fullmatch(token)
+    if split:
+        forms.append(f"{split[1]}({split[2]})")
+    return forms
+
+
+#: A typed word that may be the start of a longer one: letters only, two or more.
+_PREFIXABLE = re.compile(r"[^\W\d_]{2,}")
+
+
+def _term(texts: list[str], *, prefix: bool) -> str | None:
+    """One clause: any of ``texts`` (the ways a typed term may be written), each also in its
+    other spelling and as its synonyms."""
+    known = synonyms.lookup()
+    operands: dict[str, str] = {}
+    for text in texts:
+        for member in [text, *known.get(synonyms.normalised(text), ())]:
+            for form in _written(member):
+                for respelled, spelling in enumerate(synonyms.variants(form)):
+                    # Only typed words match by prefix: a respelled word ("metres" must not
+                    # find "metrology"), a synonym ("SPD" must not find "SPDC"), a number, a
+                    # symbol or a hyphenated word are whole terms.
+                    whole = respelled or member != text or not _prefixable(spelling)
+                    operand = _operand(spelling, prefix=prefix and not whole)
+                    if operand is not None:
+                        operands.setdefault(" ".join(spelling.lower().split()), operand)
+    if not operands:
+        return None
+    listed = list(operands.values())
+    return f"({' | '.join(listed)})" if len(listed) > 1 else listed[0]
+
+
+def _prefixable(text: str) -> bool:
+    return all(_PREFIXABLE.fullmatch(word) for word in text.split())
+
+
+def _phrase_length(words: list[str], known: dict) -> int:
+    """How many of the typed ``words``, from the first, name one synonym group (0: none)."""
+    for length in range(min(synonyms.MAX_PHRASE_WORDS, len(words)), 1, -1):
+        if synonyms.normalised(" ".join(words[:length])) in known:
+            return length
+    return 0
+
+
+def typed_terms(text: str) -> list[tuple[str, str]]:
+    """What someone typed as (kind, text) pairs: "word", "phrase", "-word", "-phrase", "or"."""
+    terms = []
+    for match in _TOKEN.finditer(text or ""):
+        minus, phrase, bare = match.groups()
+        if phrase is not None:
+            terms.append(("-phrase" if minus else "phrase", phrase))
+        elif bare.upper() == "OR":
+            terms.append(("or", bare))
+        elif bare.startswith("-") and len(bare) > 1 and not _NUMBER.fullmatch(bare):
+            terms.append(("-word", bare[1:]))
+        else:
+            terms.append(("word", bare))
+    return terms
 
 
 def tsquery(text: str) -> str | None:
     """A to_tsquery() expression for what someone typed, or None when nothing is searchable.
 
     Words must all match (the last letters may be missing), "quoted words" match as a phrase,
-    -word excludes, OR between two terms accepts either. Nothing typed can inject operators:
-    only word characters reach the query, each one quoted.
+    -word excludes, OR between two terms accepts either. Each term also matches its other
+    spellings and synonyms, and a run of words naming a synonym group ("single photon
+    detector") matches the group ("SPD"). Nothing typed can inject operators: each piece
+    reaches the query quoted.
     """
+    terms = typed_terms(text)
+    known = synonyms.lookup()
     clauses: list[str] = []
     pending_or = False
-    for match in _TOKEN.finditer(text or ""):
-        minus, phrase, bare = match.groups()
-        if bare is not None and bare.upper() == "OR":
+    index = 0
+    while index < len(terms):
+        kind, typed = terms[index]
+        index += 1
+        if kind == "or":
             pending_or = bool(clauses)
             continue
-        negate = bool(minus) or (bare is not None and bare.startswith("-") and len(bare) > 1)
-        words = re.findall(r"\w+", phrase if phrase is not None else bare)
-        if not words:
+        if kind == "word":
+            run = [
+                typed for _kind, typed in takewhile(lambda t: t[0] == "word", terms[index - 1 :])
+            ]
+            length = _phrase_length(run, known)
+            if length:
+                index += length - 1
+                term = _term([" ".join(run[:length])], prefix=True)
+            else:
+                term = _term(_written(typed), prefix=True)
+        elif kind == "-word":
+            term = _term(_written(typed), prefix=False)
+        else:
+            term = _term([typed], prefix=False)
+        if term is None:
             continue
-        term = _term(words, prefix=phrase is None and not negate)
-        if negate:
+        if kind.startswith("-"):
             term = f"!{term}"
         if pending_or:
             clauses[-1] = f"({clauses[-1]} | {term})"

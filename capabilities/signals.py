@@ -1,11 +1,25 @@
-"""Reactions of the capabilities app to events elsewhere (allauth)."""
+"""Reactions of the capabilities app to events elsewhere (allauth) and to its records' saves."""
 
 from allauth.account.signals import email_confirmed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from . import services
+from nmiq_portal.core.queue import enqueue_on_commit
+
+from . import services, tasks
+from .models import Institute, Service, Testbed
 
 
 @receiver(email_confirmed, dispatch_uid="capabilities.announce_invitations")
 def announce_invitations(sender, request, email_address, **kwargs):
     services.invitations_announce(user=email_address.user, email=email_address.email)
+
+
+def _words_changed(sender, **kwargs):
+    # Any save may publish, hide or reword a record: the suggestions' words follow.
+    enqueue_on_commit(tasks.refresh_search_words)
+
+
+for model in (Institute, Testbed, Service):
+    post_save.connect(_words_changed, sender=model, dispatch_uid=f"words-{model.__name__}")
+    post_delete.connect(_words_changed, sender=model, dispatch_uid=f"words-del-{model.__name__}")

@@ -29,3 +29,9 @@ def apply_import(job_id: int) -> str:
 def sweep_imports() -> int:
     """Queue again the imports a broker outage left waiting."""
     return services.import_sweep()
+
+
+@shared_task(acks_late=True)
+def refresh_search_words() -> int:
+    """After a record changed: the words "did you mean" suggests from, read again."""
+    return services.search_words_refresh()

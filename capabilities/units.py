@@ -162,23 +162,20 @@ def frequency_hz_to_wavelength_nm(hertz: float) -> float:
     return math.inf if hertz <= 0 else SPEED_OF_LIGHT / hertz * 1e9
 
 
-def quantities_in_text(
-    text: str, *, strict: bool = True
-) -> tuple[dict[str, tuple[float, float]], str]:
-    """Split free text into the ranges it names ({dimension: (low, high)}, stored units) and
-    the words that are left. "cryostat 20 mK" gives ({"temperature": (0.02, 0.02)}, "cryostat").
+def quantity_spans(text: str, *, strict: bool = True) -> list[tuple[str, float, float, int, int]]:
+    """The quantities free text names, each as (dimension, low, high, start, end): stored
+    units, and where in ``text`` it was typed; the first of each dimension only.
 
-    A quantity out of range ("1e999 K") raises ValidationError, or with ``strict=False`` stays
-    among the words (for a snippet, once the search's form has refused it)."""
-    found: dict[str, tuple[float, float]] = {}
-    spans = []
+    A quantity out of range ("1e999 K") raises ValidationError, or with ``strict=False`` is
+    left out (for a snippet, once the search's form has refused it)."""
+    found = []
     for match in QUANTITY_IN_TEXT.finditer(text):
         try:
             unit = parse_unit(match["unit"])
         except ValidationError:
             continue
         dimension = dimension_of(unit)
-        if dimension is None or dimension in found:
+        if dimension is None or dimension in {span[0] for span in found}:
             continue
         try:
             low = convert(_number(match["low"]), unit, dimension)
@@ -187,9 +184,24 @@ def quantities_in_text(
             if strict:
                 raise
             continue
-        found[dimension] = (min(low, high), max(low, high))
-        spans.append(match.span())
-    rest = text
-    for start, end in reversed(spans):
-        rest = rest[:start] + " " + rest[end:]
-    return found, " ".join(rest.split())
+        found.append((dimension, min(low, high), max(low, high), *match.span()))
+    return found
+
+
+def without_spans(text: str, spans) -> str:
+    """``text`` without the quantities ``spans`` (as quantity_spans gives them) name."""
+    for *_quantity, start, end in sorted(spans, key=lambda span: span[3], reverse=True):
+        text = text[:start] + " " + text[end:]
+    return " ".join(text.split())
+
+
+def quantities_in_text(
+    text: str, *, strict: bool = True
+) -> tuple[dict[str, tuple[float, float]], str]:
+    """Split free text into the ranges it names ({dimension: (low, high)}, stored units) and
+    the words that are left. "cryostat 20 mK" gives ({"temperature": (0.02, 0.02)}, "cryostat").
+
+    A quantity out of range ("1e999 K") raises ValidationError, or with ``strict=False`` stays
+    among the words (for a snippet, once the search's form has refused it)."""
+    spans = quantity_spans(text, strict=strict)
+    return {span[0]: (span[1], span[2]) for span in spans}, without_spans(text, spans)

@@ -24,4 +24,5 @@ from .records import (
     TestbedQuerySet,
 )
 from .requests import AccessRequest, ImportJob, SavedSearch
+from .search import SearchSynonym, SearchWord
 from .taxonomy import KcdbLabel, ReadinessLevel, ReadinessScale, TechnologyArea

@@ -62,6 +62,15 @@ from .requests import (
     saved_searches_for_page,
     saved_searches_of,
 )
+from .suggestions import (
+    FEW_RESULTS,
+    RangeChip,
+    Suggestion,
+    Unranged,
+    did_you_mean,
+    range_chips,
+    unranged,
+)
 from .table import (
     TABLE_KINDS,
     TABLE_SORTS,

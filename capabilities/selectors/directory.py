@@ -62,6 +62,7 @@ RECORD_FILTERS = (
     "si",
     "has_evidence",
     "status",
+    "no_range",
     *SERVICE_FILTERS,
     *(f"{dimension}_{end}" for dimension in CapabilityRecord.RANGES for end in ("min", "max")),
 )

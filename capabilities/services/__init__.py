@@ -72,3 +72,5 @@ from .saved_searches import (
     saved_search_delete,
     saved_search_set_alerts,
 )
+from .search_words import search_words_refresh
+from .synonyms import search_synonym_delete, search_synonym_save

@@ -2,17 +2,26 @@
 
 import math
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_countries import countries
 
 from nmiq_portal.core.locking import lock_version
 from nmiq_portal.core.permissions import require
 from nmiq_portal.core.slugs import unique_slug
 
-from ..enums import ContactStatus, ServiceStatus, TestbedStatus, UncertaintyMode
+from ..enums import (
+    AccessMode,
+    Audience,
+    ContactStatus,
+    ServiceStatus,
+    TestbedStatus,
+    UncertaintyMode,
+)
 from ..kcdb import code_id
 from ..lead_times import weeks_max
 from ..models import CapabilityRecord, Contact, Institute, Service, Testbed
@@ -178,34 +187,66 @@ def normalise_service(service: Service) -> None:
                 service.uncertainty_base_unit = service.range_base_unit
 
 
-def _search_parts(record) -> dict[str, list[str]]:
-    if isinstance(record, Institute):
-        return {"A": [record.name, record.acronym], "C": [record.description]}
-    parts = {"A": [record.name], "D": [record.institute.acronym, record.institute.name]}
-    areas = [area.name for area in record.technology_areas.all()]
-    parts["B"] = [record.summary, *areas]
-    parts["C"] = [record.description]
-    if isinstance(record, Testbed):
-        parts["B"] += record.quantities
-    if isinstance(record, Service):
-        parts["B"] += [
-            record.quantity,
-            record.method,
-            record.instrument,
-            record.instrument_method,
-            record.kcdb_code,
-            *record.kcdb_aliases,
-            record.individual_service,
-            record.sub_service,
-            record.kcdb_service,
-            record.branch,
+def _labels(choices, values) -> list[str]:
+    return [str(dict(choices).get(value, value)) for value in values]
+
+
+def search_parts(record) -> dict[str, list[str]]:
+    """The weighted texts of a testbed, service or institute: everything its page shows that
+    someone may search for. Read by model name, so a migration's models index alike."""
+    kind = record._meta.model_name
+    # Labels are indexed in the site's language, whoever saved the record.
+    with translation.override(settings.LANGUAGE_CODE):
+        if kind == "institute":
+            return {
+                "A": [record.name, record.acronym],
+                "C": [record.description],
+                "D": [
+                    record.get_kind_display(),
+                    str(countries.name(str(record.economy))),
+                    record.rmo,
+                ],
+            }
+        parts = {"A": [record.name], "D": [record.institute.acronym, record.institute.name]}
+        areas = [area.name for area in record.technology_areas.all()]
+        parts["B"] = [record.summary, *areas]
+        parts["C"] = [
+            record.description,
+            *_labels(AccessMode.choices, record.access_modes),
+            *_labels(Audience.choices, record.audiences),
         ]
-    return parts
+        if kind == "testbed":
+            parts["B"] += record.quantities
+            parts["C"] += [record.city, record.get_status_display()]
+            if record.readiness is not None:
+                parts["C"].append(record.readiness.name)
+            parts["C"] += [link.get("title", "") for link in record.links if isinstance(link, dict)]
+        if kind == "service":
+            parts["B"] += [
+                record.quantity,
+                record.method,
+                record.instrument,
+                record.instrument_method,
+                record.kcdb_code,
+                *record.kcdb_aliases,
+                record.individual_service,
+                record.sub_service,
+                record.kcdb_service,
+                record.branch,
+                record.get_kind_display(),
+                record.get_metrology_area_display() if record.metrology_area else "",
+            ]
+            parts["C"] += [
+                f"{parameter.get('name', '')} {parameter.get('value', '')}"
+                for parameter in record.parameters
+                if isinstance(parameter, dict)
+            ]
+        return parts
 
 
 def index_for_search(record) -> None:
     """Rebuild the full-text vector of one testbed, service or institute."""
-    vector = weighted_vector(_search_parts(record))
+    vector = weighted_vector(search_parts(record))
     type(record).objects.filter(pk=record.pk).update(search_vector=vector)
 
 

@@ -55,6 +55,13 @@ def directory(request):
         "view": "table" if table else "cards",
         "cards_query": _directory_query(request, drop=("page", "view", "cols")),
         "table_query": _directory_query(request, drop=("page", "view")),
+        "range_chips": selectors.range_chips(params=params),
+        "unranged": selectors.unranged(user=request.user, params=params),
+        "suggestion": (
+            selectors.did_you_mean(params=params)
+            if text and page.paginator.count < selectors.FEW_RESULTS
+            else None
+        ),
     }
     if table:
         context.update(

@@ -116,3 +116,24 @@ def test_services_with_a_kcdb_code_get_their_code_without_version():
         ("Own", ""),
         ("Power meter", "EURAMET-PR-GB-000008SJ"),
     ]
+
+
+def test_existing_records_are_indexed_again_with_parameters_and_kind():
+    old = _migrate([("capabilities", "0017_service_lead_time_weeks")])
+    institute = old.get_model("capabilities", "Institute").objects.create(
+        name="Metas", acronym="METAS", slug="metas", kind="nmi", economy="CH", rmo="EURAMET"
+    )
+    # KCDB EURAMET-EM-CH-00000GFB-5 (../shared/reference/data/kcdb_cmc_full_records.json)
+    old.get_model("capabilities", "Service").objects.create(
+        institute=institute,
+        name="Transmission coefficient, phase",
+        slug="phase",
+        kind="testing",
+        parameters=[{"name": "Connector", "value": "NEX10"}],
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    new = _migrate([("capabilities", "0018_search_vector_more_text")])
+    Service = new.get_model("capabilities", "Service")
+    for word in ("nex10", "connector", "testing"):
+        assert Service.objects.filter(search_vector=word).exists(), word

@@ -362,13 +362,13 @@ def test_the_alert_is_written_in_the_persons_language(person, institute, monkeyp
         languages.append(language)
         return original(language, *args, **kwargs)
 
-    monkeypatch.setattr(translation, "override", spy)
     person.language = "fr"
     person.save()
     with time_machine.travel(MONDAY - timedelta(days=1), tick=False):
         save(person)
     with time_machine.travel(MONDAY - timedelta(hours=12), tick=False):
-        TestbedFactory(institute=institute)
+        TestbedFactory(institute=institute)  # indexed in the site's language
+    monkeypatch.setattr(translation, "override", spy)
     with time_machine.travel(MONDAY, tick=False):
         assert send_saved_search_alerts() == 1
     assert languages == ["fr"]
