@@ -12,9 +12,9 @@ leaves them (it cannot today, but staff may change data) goes out as a delete. I
 shows its working area, its lead and accepted institutes, and its deliverables, so a change of any
 of these records the project too; the timeline grows with the moves, which save the project.
 
-Only open public industry needs are in the feed: a members-only need never is, and a need met or
-closed goes out as a delete (as it leaves ``IndustryNeed.objects.public()``). A need shows its
-area, its institute and how many answers it has, so those record it too.
+Industry needs are in the feed as the anonymous API shows them: public ones, in every state; a
+members-only need never is (and goes out as a delete if it becomes members-only). A need shows
+its area, its institute and how many answers it has, so those record it too.
 """
 
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -88,6 +88,6 @@ register(
     IndustryNeed,
     queryset=selectors.needs_for_api,
     serializer_class=IndustryNeedSerializer,
-    public=IndustryNeed.objects.public,
+    public=IndustryNeed.objects.shown_publicly,
     depends=("technology_area", "institute", "answers"),
 )

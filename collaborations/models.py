@@ -318,11 +318,15 @@ class IndustryNeedQuerySet(models.QuerySet):
         """Open needs anyone may see (what the landscape counts and the public feeds carry)."""
         return self.filter(visibility=NeedVisibility.PUBLIC, status=NeedStatus.OPEN)
 
+    def shown_publicly(self):
+        """Needs anyone may read, in every state (met and closed ones stay on the board)."""
+        return self.filter(visibility=NeedVisibility.PUBLIC)
+
     def visible_to(self, user):
         """Public needs in every state; members-only ones for people of verified institutes;
         the poster's own; staff see all."""
         if not user.is_authenticated:
-            return self.filter(visibility=NeedVisibility.PUBLIC)
+            return self.shown_publicly()
         if user.is_staff:
             return self.all()
         return self.filter(
