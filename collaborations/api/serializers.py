@@ -398,7 +398,7 @@ class NeedAnswerSerializer(serializers.ModelSerializer):
         fields = ["kind", "institute", "links_to", "comment", "created_at"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_links_to(self, answer) -> str | None:
         shown = getattr(answer, "shown", None)
         if shown is None:

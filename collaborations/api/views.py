@@ -181,10 +181,12 @@ class ProjectViewSet(WriteMixin, FieldsMixin, viewsets.ModelViewSet):
         description="Public needs for anyone; members-only needs too for people of NMI-Q's "
         "verified institutes. Filters as on /needs/.",
         tags=["industry needs"],
+        examples=examples.NEED_EXAMPLES["list"],
     ),
     retrieve=extend_schema(
         summary="One industry need, by UUID, with its answers",
         tags=["industry needs"],
+        examples=examples.NEED_EXAMPLES["retrieve"],
         **read_schema(IndustryNeedDetailSerializer),
     ),
     create=extend_schema(
@@ -192,6 +194,7 @@ class ProjectViewSet(WriteMixin, FieldsMixin, viewsets.ModelViewSet):
         description='Ranges take a value with its unit (`{"wavelength": {"min": "1.55 µm"}}`) '
         "or numbers with `unit`; a unit of another quantity is refused by field.",
         tags=["industry needs"],
+        examples=examples.NEED_EXAMPLES["create"],
         **write_schema(
             request=IndustryNeedWriteSerializer,
             response=IndustryNeedDetailSerializer,
@@ -254,6 +257,7 @@ class IndustryNeedViewSet(WriteMixin, FieldsMixin, viewsets.ModelViewSet):
         tags=["industry needs"],
         request=NeedAnswerWriteSerializer,
         responses={201: IndustryNeedDetailSerializer},
+        examples=examples.NEED_EXAMPLES["answer"],
     )
     @action(detail=True, methods=["post"])
     def answer(self, request, *args, **kwargs):
