@@ -11,6 +11,10 @@ Only public projects (approved, active, completed) are ever written to the feed;
 leaves them (it cannot today, but staff may change data) goes out as a delete. Its representation
 shows its working area, its lead and accepted institutes, and its deliverables, so a change of any
 of these records the project too; the timeline grows with the moves, which save the project.
+
+Industry needs are in the feed as the anonymous API shows them: public ones, in every state; a
+members-only need never is (and goes out as a delete if it becomes members-only). A need shows
+its area, its institute and how many answers it has, so those record it too.
 """
 
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -18,9 +22,9 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from nmiq_portal.changes import register, touch
 
 from . import selectors
-from .api.serializers import ProjectDetailSerializer, TWASerializer
+from .api.serializers import IndustryNeedSerializer, ProjectDetailSerializer, TWASerializer
 from .enums import PUBLIC_PROJECT_STATUSES
-from .models import Project, TechnicalWorkingArea
+from .models import IndustryNeed, Project, TechnicalWorkingArea
 
 register(
     "twa",
@@ -77,4 +81,13 @@ register(
         "participations__institute",
         "deliverables",
     ),
+)
+
+register(
+    "need",
+    IndustryNeed,
+    queryset=selectors.needs_for_api,
+    serializer_class=IndustryNeedSerializer,
+    public=IndustryNeed.objects.shown_publicly,
+    depends=("technology_area", "institute", "answers"),
 )

@@ -9,11 +9,11 @@ from django.contrib.auth import get_user_model
 
 from capabilities.demo import DEMO_DOMAIN, DEMO_PASSWORD, demo_email
 from capabilities.enums import MemberRole
-from capabilities.models import Institute, Membership
+from capabilities.models import Institute, Membership, TechnologyArea, Testbed
 
 from . import services
-from .enums import ProjectKind
-from .models import Project, TechnicalWorkingArea
+from .enums import NeedUrgency, NeedVisibility, ProjectKind
+from .models import IndustryNeed, Project, TechnicalWorkingArea
 
 WORKSHOP = "report of the BIPM workshop on quantum technologies, March 2024"
 
@@ -22,6 +22,81 @@ ACCOUNTS = [
     ("coordinator.nist", "Nora Coordinator (NIST)", [("NIST", MemberRole.EDITOR)]),
     ("coordinator.nmij", "Kenji Coordinator (NMIJ)", [("NMIJ", MemberRole.EDITOR)]),
     ("editor.lne", "Léa Editor (LNE)", [("LNE", MemberRole.EDITOR)]),
+    ("editor.inrim", "Ivo Editor (INRiM)", [("INRiM", MemberRole.EDITOR)]),
+    ("industry.qedc", "Quinn Industry (QED-C)", [("QED-C", MemberRole.EDITOR)]),
+    ("industry.quic", "Quirine Industry (QuIC)", [("QuIC", MemberRole.EDITOR)]),
+]
+
+#: The technology areas each working area looks after (its coordinators hear of needs there).
+TWA_AREAS = {
+    1: ["cryogenics", "readout-chain", "quantum-processors", "cryogenic-electronics"],
+    2: ["single-photon-sources", "single-photon-detectors", "qkd", "qrng", "quantum-networks"],
+    3: ["clocks", "magnetometry", "gravimetry", "nv-centres"],
+}
+
+# Industry needs as the workshop's industry speakers put them (the same report): (poster's
+# e-mail local part, institute, fields, answers as (answerer, testbed name or None, comment)).
+NEEDS = [
+    (
+        "industry.qedc",
+        "QED-C",
+        {
+            "title": "Detection efficiency of fibre-coupled single-photon detectors at 1550 nm",
+            "description": "Suppliers of InGaAs and superconducting nanowire detectors quote "
+            "efficiencies that cannot be compared: we need a traceable calibration of the "
+            "system detection efficiency at **1550 nm**, in single-mode fibre, with its "
+            "uncertainty.\n\n*Paraphrasing the industry session of the "
+            f"{WORKSHOP}.*",
+            "technology_area": "single-photon-detectors",
+            "urgency": NeedUrgency.HIGH,
+            "needed_by": 180,
+            "visibility": NeedVisibility.PUBLIC,
+            "wavelength_min_nm": 1550.0,
+            "wavelength_max_nm": 1550.0,
+        },
+        [
+            (
+                "editor.inrim",
+                "Single-photon detector and source characterisation",
+                "We ran the MIQC2 pilot study of fibre-coupled InGaAs SPADs at 1550 nm.",
+            )
+        ],
+    ),
+    (
+        "industry.quic",
+        "QuIC",
+        {
+            "title": "Noise temperature of parametric amplifiers below 50 mK",
+            "description": "Members building superconducting processors need the added noise "
+            "of Josephson parametric amplifiers measured where they run, between **10 mK and "
+            "50 mK**, from **4 GHz to 8 GHz**.\n\n*Paraphrasing the “Metrology gaps for "
+            f"superconducting quantum devices” talk of the {WORKSHOP}.*",
+            "technology_area": "readout-chain",
+            "urgency": NeedUrgency.MEDIUM,
+            "needed_by": 365,
+            "visibility": NeedVisibility.MEMBERS,
+            "temperature_min_k": 0.01,
+            "temperature_max_k": 0.05,
+            "frequency_min_hz": 4e9,
+            "frequency_max_hz": 8e9,
+        },
+        [],
+    ),
+    (
+        "industry.qedc",
+        "QED-C",
+        {
+            "title": "Interoperability tests of QKD systems from different vendors",
+            "description": "Operators want test procedures that show two vendors' QKD systems "
+            "work over one fibre link, and laboratories that run them.\n\n*Paraphrasing the "
+            f"quantum communication session of the {WORKSHOP}.*",
+            "technology_area": "qkd",
+            "urgency": NeedUrgency.LOW,
+            "needed_by": None,
+            "visibility": NeedVisibility.PUBLIC,
+        },
+        [],
+    ),
 ]
 
 # (number, slug, title, scope, coordinators' e-mail local parts). The scopes paraphrase the
@@ -197,15 +272,18 @@ def seed(stdout) -> None:
             number=number, defaults={"slug": slug, "title": title, "scope": scope}
         )
         twa.coordinators.set([users[local_part] for local_part in coordinators])
+        twa.technology_areas.set(TechnologyArea.objects.filter(slug__in=TWA_AREAS.get(number, [])))
         twas[number] = twa
     created = 0
     for spec in PROJECTS:
         if not Project.objects.filter(twa=twas[spec["twa"]], acronym=spec["acronym"]).exists():
             _project(spec, twas[spec["twa"]], users)
             created += 1
+    posted = sum(_need(*spec, users) for spec in NEEDS)
     stdout.write(
         f"Collaborations: {len(twas)} working areas; projects {created} created "
-        f"({len(PROJECTS) - created} already there)."
+        f"({len(PROJECTS) - created} already there); industry needs {posted} posted "
+        f"({len(NEEDS) - posted} already there)."
     )
     stdout.write("Demo coordinators (same password):")
     for local_part, name, _memberships in ACCOUNTS:
@@ -274,6 +352,27 @@ def _project(spec: dict, twa: TechnicalWorkingArea, users: dict) -> Project:
             actor=users[actor], project=project, action=action, comment=comment
         )
     return project
+
+
+def _need(poster: str, acronym: str, fields: dict, answers: list, users: dict) -> bool:
+    """Post a demo need and its answers through the services; False when it is there."""
+    institute = Institute.objects.get(acronym=acronym)
+    if IndustryNeed.objects.filter(institute=institute, title=fields["title"]).exists():
+        return False
+    fields = {
+        **fields,
+        "technology_area": TechnologyArea.objects.get(slug=fields["technology_area"]),
+        "needed_by": _day(fields["needed_by"]),
+    }
+    need = services.need_create(actor=users[poster], institute=institute, **fields)
+    for answerer, testbed, comment in answers:
+        services.need_answer_capability(
+            actor=users[answerer],
+            need=need,
+            record=Testbed.objects.get(name=testbed),
+            comment=comment,
+        )
+    return True
 
 
 def _day(days_from_today: int | None) -> datetime.date | None:

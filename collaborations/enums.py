@@ -58,3 +58,35 @@ ENGAGED_PARTICIPATION_STATUSES = (
     ParticipationStatus.INVITED,
     ParticipationStatus.ACCEPTED,
 )
+
+
+# --- industry needs ---
+
+
+class NeedUrgency(models.TextChoices):
+    LOW = "low", _("Low: within a year or two")
+    MEDIUM = "medium", _("Medium: within months")
+    HIGH = "high", _("High: within weeks")
+
+
+class NeedVisibility(models.TextChoices):
+    """Who sees a need: anyone, or people of NMI-Q's verified institutes."""
+
+    PUBLIC = "public", _("Public")
+    MEMBERS = "members", _("NMI-Q members only")
+
+
+class NeedStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    MET = "met", _("Met")
+    CLOSED = "closed", _("Closed")
+
+
+class AnswerKind(models.TextChoices):
+    CAPABILITY = "capability", _("A testbed or service")
+    COMMENT = "comment", _("A comment")
+    PROPOSAL = "proposal", _("A project proposal")
+
+
+class AnswerStatus(models.TextChoices):
+    POSTED = "posted", _("Posted")

@@ -9,9 +9,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from capabilities.filters import visible_institutes
+from capabilities.models import TechnologyArea
 
-from .enums import PUBLIC_PROJECT_STATUSES, ParticipationStatus, ProjectKind, ProjectStatus
-from .models import Participation, Project, TechnicalWorkingArea
+from .enums import (
+    PUBLIC_PROJECT_STATUSES,
+    NeedStatus,
+    NeedUrgency,
+    ParticipationStatus,
+    ProjectKind,
+    ProjectStatus,
+)
+from .models import IndustryNeed, Participation, Project, TechnicalWorkingArea
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -107,3 +115,34 @@ class ProjectFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return self._taking_part(queryset, Q(institute__economy__in=value))
+
+
+class IndustryNeedFilterSet(django_filters.FilterSet):
+    """Needs by technology area (and the areas below it), state and urgency."""
+
+    area = SlugsFilter(
+        label=_("Technology area"),
+        to_field_name="slug",
+        queryset=TechnologyArea.objects.all(),
+        method="filter_area",
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("State"), choices=NeedStatus.choices, widget=forms.CheckboxSelectMultiple
+    )
+    urgency = django_filters.MultipleChoiceFilter(
+        label=_("Urgency"), choices=NeedUrgency.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = IndustryNeed
+        fields = ["area", "status", "urgency"]
+
+    def filter_area(self, queryset, name, areas):
+        if not areas:
+            return queryset
+        condition = Q(pk__in=[])
+        for area in areas:
+            condition |= Q(technology_area__path=area.path) | Q(
+                technology_area__path__startswith=f"{area.path}/"
+            )
+        return queryset.filter(condition)

@@ -3,10 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from capabilities.models import Institute
+from capabilities.fields import QuantityField
+from capabilities.models import Institute, TechnologyArea
 
-from .models import Project, TechnicalWorkingArea
-from .services import PROPOSAL_FIELDS
+from .models import IndustryNeed, NeedAnswer, Project, TechnicalWorkingArea
+from .permissions import industry_institutes
+from .services import NEED_FIELDS, PROPOSAL_FIELDS
 
 MARKDOWN_FIELDS = ("objectives", "work_plan", "expected_outputs")
 
@@ -147,3 +149,133 @@ class FinalReportForm(forms.Form):
     final_report_url = forms.URLField(
         label=_("Address of the final report"), assume_scheme="https", max_length=200
     )
+
+
+# --- industry needs ---
+
+
+class NeedForm(forms.ModelForm):
+    """A need as its poster writes it: what, where in the taxonomy, the ranges with their
+    units, how urgent, and who may see it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    institute = forms.ModelChoiceField(
+        label=_("Posted for"),
+        queryset=Institute.objects.none(),
+        help_text=_("The industry consortium or company that needs the measurement."),
+    )
+    temperature_min_k = QuantityField(dimension="temperature", label=_("Temperature from"))
+    temperature_max_k = QuantityField(dimension="temperature", label=_("Temperature to"))
+    frequency_min_hz = QuantityField(dimension="frequency", label=_("Frequency from"))
+    frequency_max_hz = QuantityField(dimension="frequency", label=_("Frequency to"))
+    wavelength_min_nm = QuantityField(dimension="wavelength", label=_("Wavelength from"))
+    wavelength_max_nm = QuantityField(dimension="wavelength", label=_("Wavelength to"))
+
+    class Meta:
+        model = IndustryNeed
+        fields = list(NEED_FIELDS)
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "needed_by": DateInput,
+            "visibility": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        area = self.fields["technology_area"]
+        area.queryset = TechnologyArea.objects.order_by("path")
+        area.label_from_instance = lambda a: f"{'— ' * a.depth}{a.name}"
+        if self.instance.pk is not None:
+            del self.fields["institute"]
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
+        else:
+            mine = industry_institutes(user).order_by("acronym")
+            self.fields["institute"].queryset = mine
+            self.fields["institute"].label_from_instance = lambda i: f"{i.acronym} — {i.name}"
+            if len(mine) == 1:
+                self.fields["institute"].initial = mine[0].pk
+        self.fields["description"].help_text = _(
+            "Markdown: the device, the conditions, the uncertainty you need."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for low, high in IndustryNeed.RANGE_FIELDS.values():
+            lo, hi = cleaned.get(low), cleaned.get(high)
+            if lo is not None and hi is not None and lo > hi:
+                self.add_error(high, _("The upper end must not be below the lower end."))
+        return cleaned
+
+    def need_data(self) -> dict:
+        """The cleaned values the services take (everything but the version)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class CapabilityAnswerForm(forms.Form):
+    """One of the answerer's institute's testbeds or services, and a word about it."""
+
+    record = forms.ChoiceField(label=_("Testbed or service"))
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, records: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.records = {
+            f"{kind}:{record.pk}": record for kind, rows in records.items() for record in rows
+        }
+        self.fields["record"].choices = [
+            (key, f"{record.name} ({record.institute.acronym})")
+            for key, record in self.records.items()
+        ]
+
+    def clean_record(self):
+        return self.records[self.cleaned_data["record"]]
+
+
+class CommentAnswerForm(forms.Form):
+    institute = forms.ModelChoiceField(label=_("Answer for"), queryset=Institute.objects.none())
+    comment = forms.CharField(
+        label=_("Your answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, institutes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institute"].queryset = institutes
+        self.fields["institute"].label_from_instance = lambda i: f"{i.acronym} — {i.name}"
+        if len(institutes) == 1:
+            self.fields["institute"].initial = institutes[0].pk
+
+
+class NeedMetForm(forms.Form):
+    answer = forms.ModelChoiceField(
+        label=_("Met by"), queryset=NeedAnswer.objects.none(), widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].queryset = answers
+        self.fields["answer"].label_from_instance = lambda a: (
+            f"{a.institute.acronym}: {a.get_kind_display()}"
+        )
+
+
+class AreaChoiceForm(forms.Form):
+    area = forms.ModelChoiceField(
+        label=_("Technology area"), queryset=TechnologyArea.objects.none(), to_field_name="slug"
+    )
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.fields["area"].label_from_instance = lambda a: f"{'— ' * a.depth}{a.name}"

@@ -12,7 +12,8 @@ from nmiq_portal.notifications.registry import NotificationType, register
 from nmiq_portal.notifications.services import notify
 
 from .enums import AWAITING_REVIEW_STATUSES, ParticipationRole, ParticipationStatus
-from .permissions import project_deciders
+from .models import paths_up
+from .permissions import need_visible, project_deciders
 
 _DECISION_BODY = "%(comment)s"
 
@@ -185,4 +186,110 @@ def participation_moved(*, event, obj, transition) -> None:
     for person in _recipients(project, audience, actor=event.actor):
         notify(
             recipient=person, verb=ntype.key, actor=event.actor, target=project, data=data, url=url
+        )
+
+
+# --- industry needs ---
+
+NEED_POSTED = _type(
+    "need_posted",
+    _("New industry need in %(area)s: %(need)s"),
+    _("%(institute)s needs it by %(needed_by)s. Open the need to answer it."),
+)
+NEED_ANSWERED = _type(
+    "need_answered",
+    _("%(institute)s answered your need “%(need)s”"),
+    "%(answer)s",
+)
+NEED_TYPES = {
+    "mark_met": _type("need_met", _("“%(need)s” is met"), "%(comment)s"),
+    "close": _type("need_closed", _("“%(need)s” is closed"), "%(comment)s"),
+}
+# Sent by the reminder job (collaborations/tasks.py).
+NEED_UNANSWERED = _type(
+    "need_unanswered",
+    _("“%(need)s” in %(area)s has had no answer for %(days)s days"),
+    _("Open the need to answer it or to point an institute to it."),
+)
+
+
+def need_data(need, **extra) -> dict:
+    return {
+        "need": need.title,
+        "area": need.technology_area.name,
+        "institute": need.institute.acronym,
+        "needed_by": need.needed_by.isoformat() if need.needed_by else "—",
+        **extra,
+    }
+
+
+def need_recipients(need, people, *, actor=None) -> list:
+    """``people`` who are active and may see ``need``, the actor aside, each once."""
+    seen, kept = set(), []
+    for person in people:
+        if person.pk in seen or (actor is not None and person.pk == actor.pk):
+            continue
+        seen.add(person.pk)
+        if person.is_active and need_visible(person, need):
+            kept.append(person)
+    return kept
+
+
+def _subscribers(need):
+    return (
+        get_user_model()
+        .objects.filter(
+            need_subscriptions__technology_area__path__in=paths_up(need.technology_area)
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _answerers(need):
+    return get_user_model().objects.filter(need_answers__need=need).distinct().order_by("pk")
+
+
+def need_moved(*, event, obj, transition) -> None:
+    """A new need reaches the subscribers of its area; a need met or closed, those who
+    answered it (the workflow's notify hook)."""
+    need = obj
+    if event.action == "create":
+        ntype, people = NEED_POSTED, _subscribers(need)
+    elif event.action in NEED_TYPES:
+        ntype, people = NEED_TYPES[event.action], _answerers(need)
+    else:
+        return
+    data = need_data(need, comment=event.comment)
+    for person in need_recipients(need, people, actor=event.actor):
+        notify(
+            recipient=person,
+            verb=ntype.key,
+            actor=event.actor,
+            target=need,
+            data=data,
+            url=need.get_absolute_url(),
+        )
+
+
+def answer_moved(*, event, obj, transition) -> None:
+    """The poster hears of every answer to their need (the answer workflow's notify hook)."""
+    answer, need = obj, obj.need
+    if event.action != "post":
+        return
+    if answer.project_id:
+        # A proposal starts as a draft of the answering institute: its title is not the
+        # poster's to read yet.
+        summary = str(_("They propose a project to meet it."))
+    else:
+        summary = str(answer.capability or answer.comment)[:300]
+    data = need_data(need, institute=answer.institute.acronym, answer=summary)
+    for person in need_recipients(need, [need.posted_by], actor=event.actor):
+        notify(
+            recipient=person,
+            verb=NEED_ANSWERED.key,
+            actor=event.actor,
+            target=need,
+            data=data,
+            url=need.get_absolute_url(),
         )

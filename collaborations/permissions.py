@@ -7,10 +7,13 @@ accepted, even if it has since left or declined) never decides on it.
 """
 
 import rules
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
+from capabilities.enums import InstituteKind
+from capabilities.models import Institute, Service, TechnologyArea, Testbed
 from capabilities.permissions import institute_roles
 from nmiq_portal.workflow.models import WorkflowEvent
 
@@ -18,9 +21,11 @@ from .enums import (
     EDITABLE_PROJECT_STATUSES,
     ENGAGED_PARTICIPATION_STATUSES,
     PUBLIC_PROJECT_STATUSES,
+    NeedStatus,
+    NeedVisibility,
     ProjectStatus,
 )
-from .models import Participation
+from .models import IndustryNeed, NeedAnswer, Participation, paths_up
 
 
 def _project(obj):
@@ -166,4 +171,138 @@ def project_deciders(project) -> list:
     unconflicted = people.exclude(memberships__institute_id__in=engaged)
     return list(unconflicted.filter(coordinated_twas=project.twa_id)) or list(
         unconflicted.filter(is_staff=True)
+    )
+
+
+# --- industry needs ---
+# Needs are posted by people of a verified industry consortium with a verified e-mail address;
+# members-only needs are seen by people of any verified institute (as members-only records are).
+
+
+def has_verified_email(user) -> bool:
+    """``user`` confirmed an e-mail address (read once per user object)."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_has_verified_email", None)
+    if cached is None:
+        cached = EmailAddress.objects.filter(user=user, verified=True).exists()
+        user._has_verified_email = cached
+    return cached
+
+
+def industry_institutes(user):
+    """The verified industry consortia ``user`` may post needs for (every one, for staff)."""
+    institutes = Institute.objects.filter(kind=InstituteKind.INDUSTRY_CONSORTIUM, verified=True)
+    if user.is_authenticated and user.is_staff:
+        return institutes
+    return institutes.filter(memberships__user=user.pk)
+
+
+def is_nmiq_member(user) -> bool:
+    """``user`` belongs to a verified institute (read once per user object)."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_is_nmiq_member", None)
+    if cached is None:
+        roles = institute_roles(user)
+        cached = bool(roles) and Institute.objects.filter(pk__in=roles, verified=True).exists()
+        user._is_nmiq_member = cached
+    return cached
+
+
+def _need(obj):
+    """The need a rule is about: ``obj`` itself or the need of an answer."""
+    if obj is None or isinstance(obj, IndustryNeed):
+        return obj
+    return getattr(obj, "need", None)
+
+
+def need_visible(user, need) -> bool:
+    """What ``IndustryNeed.objects.visible_to(user)`` says of one need."""
+    if need.visibility == NeedVisibility.PUBLIC:
+        return True
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or need.posted_by_id == user.pk or is_nmiq_member(user)
+
+
+@rules.predicate
+def can_post_need(user, need) -> bool:
+    """A verified address and a verified industry consortium of one's own (the need's)."""
+    if not has_verified_email(user):
+        return False
+    if need is None:
+        return industry_institutes(user).exists()
+    return industry_institutes(user).filter(pk=need.institute_id).exists()
+
+
+@rules.predicate
+def is_poster(user, obj) -> bool:
+    need = _need(obj)
+    return need is not None and user.is_authenticated and need.posted_by_id == user.pk
+
+
+@rules.predicate
+def can_see_need(user, obj) -> bool:
+    need = _need(obj)
+    return need is not None and need_visible(user, need)
+
+
+@rules.predicate
+def is_open_need(user, obj) -> bool:
+    need = _need(obj)
+    return need is not None and need.status == NeedStatus.OPEN
+
+
+@rules.predicate
+def can_answer_need(user, obj) -> bool:
+    """A member of a verified institute other than the one the need is posted for (for an
+    answer, of the institute that gives it)."""
+    need = _need(obj)
+    if need is None or not has_verified_email(user):
+        return False
+    answering = set(institute_roles(user))
+    if isinstance(obj, NeedAnswer):
+        answering &= {obj.institute_id}
+    answering -= {need.institute_id}
+    return bool(answering) and Institute.objects.filter(pk__in=answering, verified=True).exists()
+
+
+@rules.predicate
+def can_subscribe_to_area(user, area) -> bool:
+    """A member of an institute listing a published testbed or service in ``area`` or below."""
+    roles = institute_roles(user)
+    if area is None or not roles:
+        return False
+    subtree = TechnologyArea.objects.filter(Q(path=area.path) | Q(path__startswith=f"{area.path}/"))
+    return any(
+        model.objects.filter(
+            institute__in=list(roles), published=True, technology_areas__in=subtree
+        ).exists()
+        for model in (Testbed, Service)
+    )
+
+
+rules.add_perm("collaborations.view_industry_need", can_see_need)
+rules.add_perm("collaborations.add_industry_need", can_post_need)
+rules.add_perm("collaborations.change_industry_need", (is_poster | is_staff) & can_see_need)
+# One per transition of the need table (collaborations/workflows.py).
+rules.add_perm("collaborations.meet_industry_need", is_poster | is_staff)
+rules.add_perm("collaborations.close_industry_need", is_poster | is_staff)
+rules.add_perm("collaborations.answer_industry_need", can_answer_need & can_see_need & is_open_need)
+rules.add_perm("collaborations.subscribe_to_needs", can_subscribe_to_area)
+
+
+def need_coordinators(need) -> list:
+    """The coordinators of the active working areas that look after the need's technology area
+    or an area above it."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            coordinated_twas__active=True,
+            coordinated_twas__technology_areas__path__in=paths_up(need.technology_area),
+        )
+        .distinct()
+        .order_by("pk")
     )

@@ -1,5 +1,6 @@
 """Reads of the collaborations pages: working areas, projects, their people and timelines."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,9 +11,14 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.db.models.functions import JSONObject, Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_countries import countries
 
-from capabilities.models import Institute, Membership
+from capabilities import fields as quantity_fields
+from capabilities.formatting import format_quantity, format_range
+from capabilities.models import Institute, Membership, Service, TechnologyArea, Testbed
+from capabilities.selectors.directory import directory_matches
+from nmiq_portal.notifications.services import absolute_url
 from nmiq_portal.workflow import events_for
 from nmiq_portal.workflow.models import WorkflowEvent
 from nmiq_portal.workflow.registry import workflow_named
@@ -23,9 +29,18 @@ from .enums import (
     PUBLIC_PROJECT_STATUSES,
     ParticipationRole,
     ParticipationStatus,
+    ProjectKind,
     ProjectStatus,
 )
-from .models import Participation, Project, TechnicalWorkingArea
+from .models import (
+    IndustryNeed,
+    NeedAnswer,
+    NeedSubscription,
+    Participation,
+    Project,
+    TechnicalWorkingArea,
+    paths_up,
+)
 from .permissions import conflicted_institute_ids
 
 #: The order a working area's page shows its projects in, grouped by state.
@@ -409,3 +424,233 @@ def newly_approved(*, limit: int):
         .select_related("twa", "lead_institute")
         .order_by("-decided_at", "-pk")[:limit]
     )
+
+
+# --- industry needs ---
+
+
+def needs_for_page(*, user):
+    """Needs ``user`` may see, with what the list shows, newest first."""
+    return (
+        IndustryNeed.objects.visible_to(user)
+        .select_related("technology_area", "institute")
+        .annotate(answer_count=Count("answers"))
+        .order_by("-created_at", "pk")
+    )
+
+
+def need_for_page(*, user):
+    """Needs ``user`` may open, with what their page shows fetched up front."""
+    return IndustryNeed.objects.visible_to(user).select_related(
+        "technology_area", "institute", "posted_by", "met_by"
+    )
+
+
+def need_answers(*, user, need: IndustryNeed) -> list[NeedAnswer]:
+    """The answers to ``need`` as ``user`` may read them: a testbed, service or proposal
+    ``user`` may not see is left out of its answer (``shown`` is None then)."""
+    answers = list(
+        NeedAnswer.objects.filter(need=need)
+        .select_related("institute", "author")
+        .order_by("created_at", "pk")
+    )
+    visible = {
+        "testbed": set(
+            Testbed.objects.visible_to(user)
+            .filter(need_answers__need=need)
+            .values_list("pk", flat=True)
+        ),
+        "service": set(
+            Service.objects.visible_to(user)
+            .filter(need_answers__need=need)
+            .values_list("pk", flat=True)
+        ),
+        "project": set(
+            Project.objects.visible_to(user)
+            .filter(need_answer__need=need)
+            .values_list("pk", flat=True)
+        ),
+    }
+    records = {
+        "testbed": Testbed.objects.in_bulk(visible["testbed"]),
+        "service": Service.objects.in_bulk(visible["service"]),
+        "project": Project.objects.in_bulk(visible["project"]),
+    }
+    for answer in answers:
+        answer.shown = None
+        for field in ("testbed", "service", "project"):
+            pk = getattr(answer, f"{field}_id")
+            if pk is not None:
+                answer.shown = records[field].get(pk)
+    return answers
+
+
+@dataclass
+class Suggestion:
+    """A testbed or service that may meet a need, and why."""
+
+    record: Testbed | Service
+    kind: str
+    score: int
+    reasons: list[str]
+
+
+def _significant(value: float) -> float:
+    """``value`` to the 12 significant digits the search box reads, so that 1.55 µm (stored as
+    1550.0000000000002 nm) meets a range stored as 1550 nm at its very edge."""
+    return float(f"{value:.12g}")
+
+
+def _range_reason(record, dimension: str, lo: float, hi: float) -> tuple[int, str]:
+    """How ``record`` meets the need's [lo, hi] in ``dimension``: 2 when its range covers it,
+    1 when it overlaps it (or matches by another of its ranges)."""
+
+    def fmt(value):
+        return format_quantity(value, dimension)
+
+    low_field, high_field = record.RANGE_FIELDS[dimension]
+    low, high = getattr(record, low_field), getattr(record, high_field)
+    wanted = format_range(lo, hi, fmt)
+    if low is None and high is None:
+        return 1, _("matches %(wanted)s by its measurement range") % {"wanted": wanted}
+    low, high = (low if low is not None else high), (high if high is not None else low)
+    if _significant(low) <= lo and hi <= _significant(high):
+        return 2, _("covers %(wanted)s") % {"wanted": wanted}
+    return 1, _("overlaps %(wanted)s (%(range)s)") % {
+        "wanted": wanted,
+        "range": format_range(low, high, fmt),
+    }
+
+
+#: Suggestions shown on a need's page, the best first.
+SUGGESTIONS = 10
+
+
+def need_suggestions(*, user, need: IndustryNeed, limit: int = SUGGESTIONS) -> list[Suggestion]:
+    """Testbeds and services ``user`` may see that the directory's search finds for the
+    need's technology area and ranges (edges included, units converted), ranked: ranges
+    covered first, then ranges overlapped, operational records first, then by name."""
+    ranges = {
+        dimension: (_significant(lo), _significant(hi))
+        for dimension, (lo, hi) in need.ranges().items()
+    }
+    params = {"area": [need.technology_area.slug]}
+    for dimension, (lo, hi) in ranges.items():
+        params[f"{dimension}_min"] = [quantity_fields.format_quantity(lo, dimension)]
+        params[f"{dimension}_max"] = [quantity_fields.format_quantity(hi, dimension)]
+    matches = directory_matches(user=user, params=params)
+    found = [
+        ("testbed", record)
+        for record in matches["testbed"].select_related("institute").order_by("name")[:100]
+    ] + [
+        ("service", record)
+        for record in matches["service"].select_related("institute").order_by("name")[:100]
+    ]
+    suggestions = []
+    for kind, record in found:
+        score, reasons = 0, []
+        for dimension, (lo, hi) in ranges.items():
+            points, reason = _range_reason(record, dimension, lo, hi)
+            score += points
+            reasons.append(reason)
+        if not ranges:
+            reasons.append(_("in %(area)s") % {"area": need.technology_area.name})
+        if kind == "service" and record.lead_time:
+            reasons.append(_("lead time %(time)s") % {"time": record.lead_time})
+        working = record.status in ("operational", "offered")
+        if not working:
+            reasons.append(record.get_status_display().lower())
+        suggestions.append(
+            Suggestion(record=record, kind=kind, score=score * 2 + working, reasons=reasons)
+        )
+    suggestions.sort(key=lambda s: (-s.score, s.record.name.casefold(), s.kind, s.record.pk))
+    return suggestions[:limit]
+
+
+def answerable_records(*, user, need: IndustryNeed) -> dict:
+    """The testbeds and services of ``user``'s institutes (other than the need's) the poster
+    may see: what a capability answer may point to."""
+    mine = set(_institutes_of(user)) - {need.institute_id}
+    return {
+        "testbed": Testbed.objects.visible_to(need.posted_by)
+        .filter(institute__in=mine)
+        .select_related("institute")
+        .order_by("name"),
+        "service": Service.objects.visible_to(need.posted_by)
+        .filter(institute__in=mine)
+        .select_related("institute")
+        .order_by("name"),
+    }
+
+
+def answering_institutes(*, user, need: IndustryNeed):
+    """The verified institutes ``user`` may answer ``need`` for."""
+    return (
+        Institute.objects.filter(pk__in=_institutes_of(user), verified=True)
+        .exclude(pk=need.institute_id)
+        .order_by("acronym")
+    )
+
+
+def need_proposal_initial(need: IndustryNeed) -> dict:
+    """A proposal's fields as a need fills them in: its title, area and objectives."""
+    twa = (
+        TechnicalWorkingArea.objects.public()
+        .filter(technology_areas__path__in=paths_up(need.technology_area))
+        .order_by("number")
+        .first()
+    )
+    objectives = _("Meet the industry need “%(need)s” (%(url)s):") % {
+        "need": need.title,
+        "url": absolute_url(need.get_absolute_url()),
+    }
+    initials = "".join(word[0] for word in re.findall(r"[A-Za-z][\w-]*", need.title))
+    return {
+        "title": need.title[:200],
+        "acronym": (initials.upper() or "NEED")[:12],
+        "kind": ProjectKind.RESEARCH,
+        "twa": twa,
+        "summary": need.description[:2000],
+        "objectives": f"{objectives}\n\n{need.description}",
+    }
+
+
+def subscribable_areas(*, user):
+    """The areas the published testbeds and services of ``user``'s institutes are in, and
+    those ``user`` subscribed to already."""
+    institutes = _institutes_of(user)
+    return (
+        TechnologyArea.objects.filter(
+            Q(testbeds__institute__in=institutes, testbeds__published=True)
+            | Q(services__institute__in=institutes, services__published=True)
+            | Q(need_subscriptions__user=user.pk)
+        )
+        .distinct()
+        .order_by("path")
+    )
+
+
+def need_subscriptions(*, user) -> list[NeedSubscription]:
+    return list(NeedSubscription.objects.filter(user=user.pk).select_related("technology_area"))
+
+
+def needs_for_api(*, user):
+    """The needs ``user`` may see, with what their representation shows fetched up front (the
+    change feed and the snapshot call it with an anonymous user)."""
+    return (
+        IndustryNeed.objects.visible_to(user)
+        .select_related("technology_area", "institute")
+        .annotate(answer_count=Count("answers"))
+        .order_by("-updated_at", "pk")
+    )
+
+
+def newly_posted_needs(*, area=None, limit: int):
+    """The ``limit`` open public needs posted last, in ``area`` and below it when given."""
+    needs = IndustryNeed.objects.public().select_related("technology_area", "institute")
+    if area is not None:
+        needs = needs.filter(
+            Q(technology_area__path=area.path)
+            | Q(technology_area__path__startswith=f"{area.path}/")
+        )
+    return needs.order_by("-created_at", "-pk")[:limit]

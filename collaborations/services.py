@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from capabilities.models import Institute
+from capabilities.models import Institute, Service, TechnologyArea, Testbed
 from nmiq_portal import workflow
 from nmiq_portal.core.locking import check_version, lock
 from nmiq_portal.core.permissions import require
@@ -25,13 +26,30 @@ from nmiq_portal.notifications.services import absolute_url, email_render_enqueu
 from .enums import (
     AWAITING_REVIEW_STATUSES,
     EDITABLE_PROJECT_STATUSES,
+    AnswerKind,
+    NeedStatus,
     ParticipationRole,
     ParticipationStatus,
     ProjectStatus,
 )
-from .models import Deliverable, Participation, Project, Reminder, TechnicalWorkingArea
-from .notifications import DELIVERABLE_DUE, REVIEW_OVERDUE
-from .permissions import is_lead_member, project_deciders
+from .models import (
+    Deliverable,
+    IndustryNeed,
+    NeedAnswer,
+    NeedSubscription,
+    Participation,
+    Project,
+    Reminder,
+    TechnicalWorkingArea,
+)
+from .notifications import (
+    DELIVERABLE_DUE,
+    NEED_UNANSWERED,
+    REVIEW_OVERDUE,
+    need_data,
+    need_recipients,
+)
+from .permissions import is_lead_member, need_coordinators, project_deciders
 from .selectors import review_queue
 
 #: What a proposer writes (the working area, the lead and the deliverables come separately).
@@ -436,3 +454,215 @@ def review_digest_send_all(*, now=None) -> int:
     return sum(
         review_digest_send(coordinator=person, now=now) is not None for person in coordinators
     )
+
+
+# --- industry needs ---
+
+#: What a poster writes about a need (the institute it is posted for comes separately).
+NEED_FIELDS = (
+    "title",
+    "description",
+    "technology_area",
+    "urgency",
+    "needed_by",
+    "visibility",
+    *(name for pair in IndustryNeed.RANGE_FIELDS.values() for name in pair),
+)
+
+
+#: Paths under /needs/ that a need's slug must not take.
+RESERVED_NEED_SLUGS = {"new", "subscriptions", "areas"}
+
+
+def _unique_need_slug(title: str, *, exclude=None) -> str:
+    if slugify(title) in RESERVED_NEED_SLUGS:
+        title = f"{title} need"
+    return unique_slug(IndustryNeed.objects, title, max_length=80, fallback="need", exclude=exclude)
+
+
+@transaction.atomic
+def need_create(*, actor, institute: Institute, **fields) -> IndustryNeed:
+    """Someone of an industry consortium posts a need for it; it opens at once."""
+    _check_fields(fields, NEED_FIELDS)
+    need = IndustryNeed(institute=institute, **fields)
+    require(actor, "collaborations.add_industry_need", need)
+    need.posted_by = actor
+    need.slug = _unique_need_slug(need.title)
+    need.full_clean()
+    return workflow.create(need, "create", actor=actor)
+
+
+@transaction.atomic
+def need_update(*, actor, need: IndustryNeed, version: int, **changes) -> IndustryNeed:
+    """The poster (or staff) revises an open need; a stale copy is refused."""
+    _check_fields(changes, NEED_FIELDS)
+    locked = lock(need)
+    require(actor, "collaborations.change_industry_need", locked)
+    if locked.status != NeedStatus.OPEN:
+        raise ValidationError(
+            _("A need is edited while it is open; it is %(status)s.")
+            % {"status": locked.get_status_display().lower()}
+        )
+    check_version(locked, int(version), fields=NEED_FIELDS)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    if "title" in changes:
+        locked.slug = _unique_need_slug(locked.title, exclude=locked)
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def need_mark_met(*, actor, need: IndustryNeed, answer: NeedAnswer, comment: str = ""):
+    """The poster (or staff) says which answer met the need."""
+    locked = lock(need)
+    require(actor, "collaborations.meet_industry_need", locked)
+    if answer.need_id != locked.pk:
+        raise ValidationError({"answer": _("Choose one of this need's answers.")})
+    # The engine reads the need afresh under its lock: the answer is written first, in the
+    # same transaction, so a refused move undoes it.
+    IndustryNeed.objects.filter(pk=locked.pk).update(met_by=answer)
+    return workflow.transition(locked, "mark_met", actor=actor, comment=comment)
+
+
+def need_close(*, actor, need: IndustryNeed, comment: str = "") -> IndustryNeed:
+    """The poster (or staff) closes a need nobody is to answer any more."""
+    return workflow.transition(need, "close", actor=actor, comment=comment)
+
+
+def _answer(*, actor, need: IndustryNeed, institute: Institute, **fields) -> NeedAnswer:
+    answer = NeedAnswer(need=need, institute=institute, author=actor, **fields)
+    require(actor, "collaborations.answer_industry_need", answer)
+    answer.full_clean()
+    return workflow.create(answer, "post", actor=actor)
+
+
+@transaction.atomic
+def need_answer_capability(
+    *, actor, need: IndustryNeed, record: Testbed | Service, comment: str = ""
+) -> NeedAnswer:
+    """A member points the poster to one of their institute's testbeds or services, which the
+    poster may see."""
+    if not isinstance(record, Testbed | Service):
+        raise TypeError("A capability is a testbed or a service")
+    model = type(record)
+    if not model.objects.visible_to(need.posted_by).filter(pk=record.pk).exists():
+        raise ValidationError(
+            {"record": _("Point to a published record the poster of the need may see.")}
+        )
+    field = "testbed" if model is Testbed else "service"
+    return _answer(
+        actor=actor,
+        need=lock(need),
+        institute=record.institute,
+        kind=AnswerKind.CAPABILITY,
+        comment=comment,
+        **{field: record},
+    )
+
+
+@transaction.atomic
+def need_answer_comment(
+    *, actor, need: IndustryNeed, institute: Institute, comment: str
+) -> NeedAnswer:
+    """A member of an institute answers a need in words."""
+    if not comment.strip():
+        raise ValidationError({"comment": _("Write your answer.")})
+    return _answer(
+        actor=actor,
+        need=lock(need),
+        institute=institute,
+        kind=AnswerKind.COMMENT,
+        comment=comment.strip(),
+    )
+
+
+@transaction.atomic
+def need_propose_project(
+    *, actor, need: IndustryNeed, twa, lead_institute: Institute, deliverables=(), **fields
+) -> Project:
+    """A member drafts a project proposal meant to meet a need; the proposal is the answer."""
+    need = lock(need)
+    # Asked before the draft is written, so that a refusal leaves nothing behind.
+    require(
+        actor,
+        "collaborations.answer_industry_need",
+        NeedAnswer(need=need, institute=lead_institute, author=actor),
+    )
+    project = project_create(
+        actor=actor, twa=twa, lead_institute=lead_institute, deliverables=deliverables, **fields
+    )
+    _answer(
+        actor=actor,
+        need=need,
+        institute=lead_institute,
+        kind=AnswerKind.PROPOSAL,
+        project=project,
+    )
+    return project
+
+
+@transaction.atomic
+def need_subscribe(*, actor, technology_area: TechnologyArea) -> NeedSubscription:
+    """Hear of every new need in an area (and those below it) one's institute lists records
+    in."""
+    require(actor, "collaborations.subscribe_to_needs", technology_area)
+    subscription, _created = NeedSubscription.objects.get_or_create(
+        user=actor, technology_area=technology_area
+    )
+    return subscription
+
+
+def need_unsubscribe(*, actor, technology_area: TechnologyArea) -> int:
+    """Stop hearing of new needs in an area; returns how many subscriptions ended."""
+    deleted, _kinds = NeedSubscription.objects.filter(
+        user=actor.pk, technology_area=technology_area
+    ).delete()
+    return deleted
+
+
+def needs_unanswered(*, now=None):
+    """Open needs posted more than NEEDS_REMINDER_DAYS ago that nobody answered."""
+    now = now or timezone.now()
+    return IndustryNeed.objects.filter(
+        status=NeedStatus.OPEN,
+        created_at__lte=now - timedelta(days=settings.NEEDS_REMINDER_DAYS),
+        answers__isnull=True,
+    )
+
+
+def need_remind(*, need_id: int, now=None) -> int:
+    """Remind the coordinators of the working areas of an unanswered need's area (staff when
+    no working area looks after it) once; returns how many people were reminded."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        need = (
+            needs_unanswered(now=now)
+            .select_related("technology_area", "institute")
+            .filter(pk=need_id)
+            .first()
+        )
+        if need is None or not _claim(f"need:{need.pk}"):
+            return 0
+        people = need_coordinators(need) or get_user_model().objects.filter(
+            is_staff=True, is_active=True
+        ).order_by("pk")
+        data = need_data(need, days=(now - need.created_at).days)
+        recipients = need_recipients(need, people)
+        for person in recipients:
+            notify(
+                recipient=person,
+                verb=NEED_UNANSWERED.key,
+                target=need,
+                data=data,
+                url=need.get_absolute_url(),
+            )
+        return len(recipients)
+
+
+def need_remind_all(*, now=None) -> int:
+    """Remind the coordinators of every unanswered need not reminded yet."""
+    ids = needs_unanswered(now=now).order_by("created_at", "pk").values_list("pk", flat=True)
+    return sum(need_remind(need_id=pk, now=now) > 0 for pk in ids)

@@ -21,3 +21,9 @@ def remind_due_deliverables() -> int:
 def send_review_digests() -> int:
     """Weekly: e-mail each coordinator their review queue."""
     return services.review_digest_send_all()
+
+
+@shared_task(acks_late=True)
+def remind_unanswered_needs() -> int:
+    """Daily: remind coordinators of industry needs unanswered after NEEDS_REMINDER_DAYS."""
+    return services.need_remind_all()

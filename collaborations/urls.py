@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .feeds import ApprovedProjectsFeed
+from .feeds import ApprovedProjectsFeed, NewNeedsFeed
 
 app_name = "collaborations"
 
@@ -28,4 +28,14 @@ urlpatterns = [
         name="participation_transition",
     ),
     path("review/", views.review_queue, name="review_queue"),
+    path("needs/", views.need_list, name="need_list"),
+    path("needs/feed.atom", NewNeedsFeed(), name="need_feed"),
+    path("needs/areas/<slug:area>/feed.atom", NewNeedsFeed(), name="need_area_feed"),
+    path("needs/new/", views.need_create, name="need_create"),
+    path("needs/subscriptions/", views.need_subscriptions, name="need_subscriptions"),
+    path("needs/<slug:slug>/", views.need_detail, name="need_detail"),
+    path("needs/<slug:slug>/edit/", views.need_edit, name="need_edit"),
+    path("needs/<slug:slug>/answer/", views.need_answer, name="need_answer"),
+    path("needs/<slug:slug>/met/", views.need_met, name="need_met"),
+    path("needs/<slug:slug>/close/", views.need_close, name="need_close"),
 ]

@@ -6,9 +6,15 @@ from django.utils.translation import ngettext
 from nmiq_portal.workflow.registry import NEW, Transition, Workflow, register
 
 from . import notifications
-from .enums import CLOSED_PROJECT_STATUSES, ParticipationRole, ParticipationStatus
+from .enums import (
+    CLOSED_PROJECT_STATUSES,
+    AnswerStatus,
+    NeedStatus,
+    ParticipationRole,
+    ParticipationStatus,
+)
 from .enums import ProjectStatus as S
-from .models import Participation, Project
+from .models import IndustryNeed, NeedAnswer, Participation, Project
 
 # Guards: each returns why the move cannot happen now, or None.
 
@@ -225,6 +231,65 @@ PARTICIPATION = register(
                 "collaborations.leave_participation",
                 _("Leave the project"),
                 guards=(not_the_lead, project_open),
+            ),
+        ],
+    )
+)
+
+
+# --- industry needs ---
+
+
+def has_answers(need, actor):
+    if not need.answers.exists():
+        return _("A need is met by one of its answers; it has none yet.")
+    return None
+
+
+N = NeedStatus
+
+INDUSTRY_NEED = register(
+    Workflow(
+        name="collaborations.industry_need",
+        model=IndustryNeed,
+        notify=notifications.need_moved,
+        transitions=[
+            Transition(
+                "create", (NEW,), N.OPEN, "collaborations.add_industry_need", _("Post the need")
+            ),
+            Transition(
+                "mark_met",
+                (N.OPEN,),
+                N.MET,
+                "collaborations.meet_industry_need",
+                _("Mark as met"),
+                guards=(has_answers,),
+                stamp="decided_at",
+            ),
+            Transition(
+                "close",
+                (N.OPEN,),
+                N.CLOSED,
+                "collaborations.close_industry_need",
+                _("Close the need"),
+                stamp="decided_at",
+            ),
+        ],
+    )
+)
+
+NEED_ANSWER = register(
+    Workflow(
+        name="collaborations.need_answer",
+        model=NeedAnswer,
+        notify=notifications.answer_moved,
+        transitions=[
+            Transition(
+                "post",
+                (NEW,),
+                AnswerStatus.POSTED,
+                "collaborations.answer_industry_need",
+                _("Answer"),
             ),
         ],
     )

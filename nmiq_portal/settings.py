@@ -238,6 +238,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "collaborations.tasks.remind_due_deliverables",
         "schedule": crontab(minute=20, hour=8),
     },
+    "remind-unanswered-needs": {
+        "task": "collaborations.tasks.remind_unanswered_needs",
+        "schedule": crontab(minute=25, hour=8),
+    },
     "send-review-digests": {
         "task": "collaborations.tasks.send_review_digests",
         "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
@@ -489,6 +493,10 @@ SPECTACULAR_SETTINGS = {
         "ProjectKindEnum": "collaborations.enums.ProjectKind",
         "ParticipationStatusEnum": "collaborations.enums.ParticipationStatus",
         "ParticipationRoleEnum": "collaborations.enums.ParticipationRole",
+        "NeedStatusEnum": "collaborations.enums.NeedStatus",
+        "NeedUrgencyEnum": "collaborations.enums.NeedUrgency",
+        "NeedVisibilityEnum": "collaborations.enums.NeedVisibility",
+        "AnswerKindEnum": "collaborations.enums.AnswerKind",
         "InstituteKindEnum": "capabilities.enums.InstituteKind",
         "ServiceKindEnum": "capabilities.enums.ServiceKind",
         "MetrologyAreaEnum": "capabilities.enums.MetrologyArea",
@@ -530,3 +538,6 @@ LOGGING = {
 PROPOSAL_REVIEW_DAYS = env.int("PROPOSAL_REVIEW_DAYS", default=14)
 #: Days before a deliverable's due date when the lead institute is reminded.
 DELIVERABLE_REMINDER_DAYS = env.int("DELIVERABLE_REMINDER_DAYS", default=7)
+#: Days an open industry need may go unanswered before the coordinators of the working areas of
+#: its technology area are reminded of it.
+NEEDS_REMINDER_DAYS = env.int("NEEDS_REMINDER_DAYS", default=30)

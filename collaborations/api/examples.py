@@ -321,3 +321,85 @@ PROJECT_EXAMPLES = {
         response("The proposal submitted", SUBMITTED_PROJECT),
     ],
 }
+
+
+# --- industry needs ---
+# The need paraphrases the industry session of the BIPM workshop report (reference above); the
+# answer points to the MIQC2 pilot study of fibre-coupled InGaAs SPADs at INRiM (README §2d).
+
+NEED_UUID = "7d9f1b3c-5e7a-4c9e-8b1d-3f5a7c9e1b3d"
+QEDC_REFERENCE = {
+    "uuid": "4a6c8e0b-2d4f-4b6d-8f0a-2c4e6a8b0d2f",
+    "acronym": "QED-C",
+    "name": "Quantum Economic Development Consortium",
+    "url": f"{API_URL}/institutes/4a6c8e0b-2d4f-4b6d-8f0a-2c4e6a8b0d2f/",
+}
+NEED_DESCRIPTION = (
+    "A traceable calibration of the system detection efficiency of fibre-coupled detectors at "
+    "**1550 nm**, in single-mode fibre, with its uncertainty."
+)
+NEED = {
+    "uuid": NEED_UUID,
+    "url": f"{API_URL}/needs/{NEED_UUID}/",
+    "html_url": f"{BASE_URL}/needs/detection-efficiency-at-1550-nm/",
+    "slug": "detection-efficiency-at-1550-nm",
+    "title": "Detection efficiency at 1550 nm",
+    "description": NEED_DESCRIPTION,
+    "description_html": render_markdown(NEED_DESCRIPTION),
+    "technology_area": "single-photon-detectors",
+    "institute": QEDC_REFERENCE,
+    "urgency": "high",
+    "needed_by": "2027-06-30",
+    "visibility": "public",
+    "ranges": {
+        "temperature": None,
+        "frequency": None,
+        "wavelength": {"min": 1550.0, "max": 1550.0, "unit": "nm"},
+    },
+    "status": "open",
+    "answer_count": 1,
+    "created_at": "2026-12-01T09:00:00Z",
+    "decided_at": None,
+    "updated_at": "2026-12-02T10:00:00Z",
+    "version": 1,
+}
+NEED_ANSWER = {
+    "kind": "capability",
+    "institute": INRIM_REFERENCE,
+    "links_to": f"{BASE_URL}/testbeds/single-photon-detector-and-source-characterisation/",
+    "comment": "We ran the MIQC2 pilot study of fibre-coupled InGaAs SPADs at 1550 nm.",
+    "created_at": "2026-12-02T10:00:00Z",
+}
+NEED_DETAIL = {**NEED, "answers": [NEED_ANSWER]}
+NEED_CREATE = {
+    "institute": QEDC_REFERENCE["uuid"],
+    "title": "Detection efficiency at 1550 nm",
+    "description": NEED_DESCRIPTION,
+    "technology_area": "single-photon-detectors",
+    "urgency": "high",
+    "needed_by": "2027-06-30",
+    "visibility": "public",
+    "ranges": {"wavelength": {"min": "1.55 µm", "max": "1.55 µm"}},
+}
+NEED_POSTED = {**NEED_DETAIL, "answer_count": 0, "answers": []}
+NEED_ANSWER_COMMENT = {
+    "institute": INRIM_REFERENCE["uuid"],
+    "comment": "We ran the MIQC2 pilot study of fibre-coupled InGaAs SPADs at 1550 nm.",
+}
+NEED_ANSWERED = {
+    **NEED_DETAIL,
+    "answers": [{**NEED_ANSWER, "kind": "comment", "links_to": None}],
+}
+
+NEED_EXAMPLES = {
+    "list": [response("A page of industry needs", page("needs", NEED, count=3))],
+    "retrieve": [response("An open need with an answer", NEED_DETAIL)],
+    "create": [
+        request("A need at 1550 nm, typed in micrometres", NEED_CREATE),
+        response("The need posted", NEED_POSTED),
+    ],
+    "answer": [
+        request("An answer in words", NEED_ANSWER_COMMENT),
+        response("The need with its answer", NEED_ANSWERED),
+    ],
+}

@@ -7,12 +7,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from capabilities.api.serializers import InstituteReferenceSerializer, UUIDReferenceField
-from capabilities.models import Institute
+from capabilities.api.serializers import (
+    RANGE_UNITS,
+    InstituteReferenceSerializer,
+    OperatingRangesSerializer,
+    OperatingRangesWriteSerializer,
+    UUIDReferenceField,
+)
+from capabilities.models import Institute, Service, TechnologyArea, Testbed
 from nmiq_portal.core.markdown import render_markdown
 from nmiq_portal.workflow import available_actions, events_for
 
-from ..models import Participation, Project, TechnicalWorkingArea
+from ..models import IndustryNeed, NeedAnswer, Participation, Project, TechnicalWorkingArea
 from ..selectors import participants_order
 from ..services import PROJECT_FIELDS
 from ..workflows import PROJECT
@@ -372,3 +378,150 @@ class TransitionSerializer(serializers.Serializer):
         max_length=4000,
         help_text="Why: required to reject or to request changes.",
     )
+
+
+# --- industry needs ---
+
+
+class NeedAnswerSerializer(serializers.ModelSerializer):
+    """An answer as anyone who may see the need reads it; a linked testbed, service or project
+    the caller may not see is left out (null)."""
+
+    institute = InstituteReferenceSerializer(read_only=True)
+    links_to = serializers.SerializerMethodField(
+        help_text="The page of the testbed, service or project the answer links, when you may "
+        "see it."
+    )
+
+    class Meta:
+        model = NeedAnswer
+        fields = ["kind", "institute", "links_to", "comment", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_links_to(self, answer) -> str | None:
+        shown = getattr(answer, "shown", None)
+        if shown is None:
+            return None
+        return self.context["request"].build_absolute_uri(shown.get_absolute_url())
+
+
+class IndustryNeedSerializer(serializers.ModelSerializer):
+    """An industry need: what must be measured, where in the taxonomy, its ranges in stored
+    units (K, Hz, nm), how urgent, by when, and its state."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="need-detail", lookup_field="uuid")
+    html_url = serializers.SerializerMethodField(help_text="The need's page.")
+    description_html = serializers.SerializerMethodField(help_text="The description as HTML.")
+    technology_area = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    institute = InstituteReferenceSerializer(read_only=True)
+    ranges = serializers.SerializerMethodField()
+    answer_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = IndustryNeed
+        fields = [
+            "uuid",
+            "url",
+            "html_url",
+            "slug",
+            "title",
+            "description",
+            "description_html",
+            "technology_area",
+            "institute",
+            "urgency",
+            "needed_by",
+            "visibility",
+            "ranges",
+            "status",
+            "answer_count",
+            "created_at",
+            "decided_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_html_url(self, need) -> str:
+        return self.context["request"].build_absolute_uri(need.get_absolute_url())
+
+    def get_description_html(self, need) -> str:
+        return render_markdown(need.description)
+
+    @extend_schema_field(OperatingRangesSerializer)
+    def get_ranges(self, need) -> dict:
+        ranges = {}
+        for dimension, (low, high) in need.RANGE_FIELDS.items():
+            lo, hi = getattr(need, low), getattr(need, high)
+            ranges[dimension] = (
+                None
+                if lo is None and hi is None
+                else {"min": lo, "max": hi, "unit": RANGE_UNITS[dimension]}
+            )
+        return ranges
+
+
+class IndustryNeedDetailSerializer(IndustryNeedSerializer):
+    """A need on its own endpoint, with its answers."""
+
+    answers = NeedAnswerSerializer(many=True, read_only=True, source="shown_answers")
+
+    class Meta(IndustryNeedSerializer.Meta):
+        fields = [*IndustryNeedSerializer.Meta.fields, "answers"]
+        read_only_fields = fields
+
+
+class IndustryNeedWriteSerializer(serializers.ModelSerializer):
+    """What a poster sends: the need's fields, its ranges with units ("1550 nm", or numbers
+    with ``unit``), and the industry consortium it is posted for."""
+
+    institute = UUIDReferenceField(
+        queryset=Institute.objects.all(),
+        help_text="UUID of the industry consortium or company you post for: one you belong to.",
+    )
+    technology_area = serializers.SlugRelatedField(
+        slug_field="slug", queryset=TechnologyArea.objects.all(), help_text="Slug of the area."
+    )
+    ranges = OperatingRangesWriteSerializer(source="*", required=False)
+
+    class Meta:
+        model = IndustryNeed
+        fields = [
+            "institute",
+            "title",
+            "description",
+            "technology_area",
+            "urgency",
+            "needed_by",
+            "visibility",
+            "ranges",
+        ]
+
+    def service_kwargs(self) -> dict:
+        return dict(self.validated_data)
+
+
+class NeedAnswerWriteSerializer(serializers.Serializer):
+    """An answer: a testbed or a service of your institute (by UUID), or a comment for one of
+    your institutes."""
+
+    testbed = UUIDReferenceField(queryset=Testbed.objects.all(), required=False)
+    service = UUIDReferenceField(queryset=Service.objects.all(), required=False)
+    institute = UUIDReferenceField(
+        queryset=Institute.objects.all(),
+        required=False,
+        help_text="The institute a comment answers for (one you belong to).",
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+    def validate(self, attrs):
+        records = [attrs.get(name) for name in ("testbed", "service") if attrs.get(name)]
+        if len(records) > 1:
+            raise serializers.ValidationError("Point to one testbed or one service.")
+        if not records and not attrs.get("institute"):
+            raise serializers.ValidationError(
+                {"institute": "Name the institute a comment answers for."}
+            )
+        return attrs

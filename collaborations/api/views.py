@@ -11,10 +11,14 @@ from nmiq_portal.api.fields import FieldsMixin
 from nmiq_portal.core.permissions import require
 
 from .. import selectors, services
-from ..filters import ProjectFilterSet, TWAFilterSet
-from ..models import Project
+from ..filters import IndustryNeedFilterSet, ProjectFilterSet, TWAFilterSet
+from ..models import IndustryNeed, Project
 from . import examples
 from .serializers import (
+    IndustryNeedDetailSerializer,
+    IndustryNeedSerializer,
+    IndustryNeedWriteSerializer,
+    NeedAnswerWriteSerializer,
     ProjectDetailSerializer,
     ProjectSerializer,
     ProjectWriteSerializer,
@@ -169,3 +173,108 @@ class ProjectViewSet(WriteMixin, FieldsMixin, viewsets.ModelViewSet):
             comment=serializer.validated_data.get("comment", ""),
         )
         return self.respond(self.reread(project))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List industry needs",
+        description="Public needs for anyone; members-only needs too for people of NMI-Q's "
+        "verified institutes. Filters as on /needs/.",
+        tags=["industry needs"],
+        examples=examples.NEED_EXAMPLES["list"],
+    ),
+    retrieve=extend_schema(
+        summary="One industry need, by UUID, with its answers",
+        tags=["industry needs"],
+        examples=examples.NEED_EXAMPLES["retrieve"],
+        **read_schema(IndustryNeedDetailSerializer),
+    ),
+    create=extend_schema(
+        summary="Post a need (someone of a verified industry consortium)",
+        description='Ranges take a value with its unit (`{"wavelength": {"min": "1.55 µm"}}`) '
+        "or numbers with `unit`; a unit of another quantity is refused by field.",
+        tags=["industry needs"],
+        examples=examples.NEED_EXAMPLES["create"],
+        **write_schema(
+            request=IndustryNeedWriteSerializer,
+            response=IndustryNeedDetailSerializer,
+            created=True,
+        ),
+    ),
+)
+class IndustryNeedViewSet(WriteMixin, FieldsMixin, viewsets.ModelViewSet):
+    """Measurements industry needs, and the answers of NMI-Q's institutes."""
+
+    serializer_class = IndustryNeedSerializer
+    write_serializer_class = IndustryNeedWriteSerializer
+    filterset_class = IndustryNeedFilterSet
+    sort_options = {
+        "updated": ("-updated_at", "pk"),
+        "created": ("-created_at", "pk"),
+        "title": ("title", "pk"),
+    }
+    lookup_field = "uuid"
+    lookup_value_regex = "[0-9a-f-]{36}"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def check_permissions(self, request):
+        if request.method not in self.allowed_methods:
+            raise MethodNotAllowed(request.method)
+        super().check_permissions(request)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return IndustryNeed.objects.none()
+        return selectors.needs_for_api(user=self.request.user)
+
+    def get_serializer_class(self):
+        return IndustryNeedSerializer if self.action == "list" else IndustryNeedDetailSerializer
+
+    def get_object(self):
+        need = super().get_object()
+        need.shown_answers = selectors.need_answers(user=self.request.user, need=need)
+        return need
+
+    def reread(self, obj):
+        need = super().reread(obj)
+        need.shown_answers = selectors.need_answers(user=self.request.user, need=need)
+        return need
+
+    def create(self, request, *args, **kwargs):
+        require(request.user, "collaborations.add_industry_need")
+        serializer = self.write_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        need = services.need_create(actor=request.user, **serializer.service_kwargs())
+        location = self.reverse_action("detail", kwargs={"uuid": need.uuid})
+        return self.respond(
+            self.reread(need), status_code=status.HTTP_201_CREATED, headers={"Location": location}
+        )
+
+    @extend_schema(
+        summary="Answer a need with a testbed or service of your institute, or a comment",
+        description="The same rules as on the need's page: a member of a verified institute "
+        "other than the poster's, while the need is open. The poster hears of every answer.",
+        tags=["industry needs"],
+        request=NeedAnswerWriteSerializer,
+        responses={201: IndustryNeedDetailSerializer},
+        examples=examples.NEED_EXAMPLES["answer"],
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request, *args, **kwargs):
+        need = self.get_object()
+        serializer = NeedAnswerWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        record = data.get("testbed") or data.get("service")
+        if record is not None:
+            services.need_answer_capability(
+                actor=request.user, need=need, record=record, comment=data.get("comment", "")
+            )
+        else:
+            services.need_answer_comment(
+                actor=request.user,
+                need=need,
+                institute=data["institute"],
+                comment=data.get("comment", ""),
+            )
+        return self.respond(self.reread(need), status_code=status.HTTP_201_CREATED)

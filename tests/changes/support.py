@@ -19,6 +19,7 @@ PLURALS = {
     "contact": "contacts",
     "technology_area": "technology-areas",
     "twa": "twas",
+    "need": "needs",
     # --- glossary ---
     "term": "terms",
 }

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 import factory
 from django.contrib.auth.models import AnonymousUser
 
-from capabilities.enums import MemberRole
-from capabilities.models import Membership
+from capabilities.enums import InstituteKind, MemberRole
+from capabilities.models import Membership, TechnologyArea
 from collaborations import services
-from collaborations.enums import ProjectKind, ProjectStatus
+from collaborations.enums import NeedUrgency, NeedVisibility, ProjectKind, ProjectStatus
 from collaborations.models import Project, TechnicalWorkingArea
 from nmiq_portal import workflow
 from nmiq_portal.workflow.registry import workflow_for
@@ -167,3 +167,30 @@ def cast(state=ProjectStatus.DRAFT, **project_fields) -> Cast:
     }
     project = move_to(project, state, lead_user=proposer, reviewer=staff)
     return Cast(project=project, people=people)
+
+
+# --- industry needs ---
+
+
+def industry_member(institute=None):
+    """A new person of a verified industry consortium (a new one unless given)."""
+    institute = institute or InstituteFactory(
+        kind=InstituteKind.INDUSTRY_CONSORTIUM, rmo="", economy="US"
+    )
+    return member(institute)
+
+
+def need_posted(*, poster=None, area="single-photon-detectors", **fields):
+    """A need posted through ``need_create`` by ``poster`` (a new industry member by default)
+    for their consortium."""
+    poster = poster or industry_member()
+    institute = poster.memberships.get().institute
+    values = {
+        "title": "Detection efficiency at 1550 nm",
+        "description": "Traceable, in single-mode fibre.",
+        "technology_area": TechnologyArea.objects.get(slug=area),
+        "urgency": NeedUrgency.HIGH,
+        "visibility": NeedVisibility.PUBLIC,
+        **fields,
+    }
+    return services.need_create(actor=poster, institute=institute, **values)

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from tests.factories import PASSWORD
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -82,6 +84,32 @@ def page(browser, live_server):
     page.console_problems = problems
     yield page
     context.close()
+
+
+@pytest.fixture
+def open_as(browser, live_server):
+    """``open_as(user)``: a page in a browser context of its own, signed in as ``user``."""
+    contexts = []
+
+    def open_as(user):
+        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.add_init_script(path=str(AXE))
+        page.console_problems = []
+        page.on("pageerror", lambda error: page.console_problems.append(str(error)))
+        if user is not None:
+            page.goto("/accounts/login/")
+            page.get_by_label("Email").fill(user.email)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign In").click()
+            page.get_by_role("button", name=user.get_short_name()).wait_for()
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
 
 
 def assert_accessible(page, *, context: str = "document") -> None:

@@ -9,8 +9,8 @@ import pytest
 from collaborations.enums import ProjectStatus
 from collaborations.models import Project
 from tests.collaborations.factories import TechnicalWorkingAreaFactory, member
-from tests.e2e.conftest import AXE, assert_accessible
-from tests.factories import PASSWORD, InstituteFactory, UserFactory
+from tests.e2e.conftest import assert_accessible
+from tests.factories import InstituteFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,32 +35,6 @@ def people():
         "nmij": member(nmij, user=UserFactory(name="Naoko Partner", email="naoko@nmij.example")),
         "coordinator": coordinator,
     }
-
-
-@pytest.fixture
-def open_as(browser, live_server):
-    """``open_as(user)``: a page in a browser context of its own, signed in as ``user``."""
-    contexts = []
-
-    def open_as(user):
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.add_init_script(path=str(AXE))
-        page.console_problems = []
-        page.on("pageerror", lambda error: page.console_problems.append(str(error)))
-        if user is not None:
-            page.goto("/accounts/login/")
-            page.get_by_label("Email").fill(user.email)
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign In").click()
-            page.get_by_role("button", name=user.get_short_name()).wait_for()
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def _state(acronym="QRR") -> str:

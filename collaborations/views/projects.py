@@ -1,5 +1,7 @@
 """Pages of the collaborations: working areas, projects, proposals, their review, participation."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,17 +24,17 @@ from nmiq_portal.core.forms import (
 from nmiq_portal.core.permissions import require
 from nmiq_portal.workflow import available_actions
 
-from . import selectors, services
-from .enums import CLOSED_PROJECT_STATUSES, EDITABLE_PROJECT_STATUSES, ProjectStatus
-from .filters import ProjectFilterSet, TWAFilterSet
-from .forms import (
+from .. import selectors, services
+from ..enums import CLOSED_PROJECT_STATUSES, EDITABLE_PROJECT_STATUSES, ProjectStatus
+from ..filters import ProjectFilterSet, TWAFilterSet
+from ..forms import (
     FinalReportForm,
     InstituteChoiceForm,
     ProjectForm,
     TransitionForm,
     deliverable_formset,
 )
-from .models import Deliverable, Participation, Project
+from ..models import Deliverable, Participation, Project
 
 PAGE_SIZE = 30
 #: States in which the lead ticks deliverables off and links the final report.
@@ -141,7 +143,7 @@ def project_detail(request, slug):
     return render(request, "collaborations/project_detail.html", context)
 
 
-def _render_form(request, *, form, formset, project=None, conflict=None, status=200):
+def _render_form(request, *, form, formset, project=None, conflict=None, status=200, need=None):
     return render(
         request,
         "collaborations/project_form.html",
@@ -149,6 +151,7 @@ def _render_form(request, *, form, formset, project=None, conflict=None, status=
             "form": form,
             "formset": formset,
             "project": project,
+            "need": need,
             "conflict": conflict,
             "review_days": settings.PROPOSAL_REVIEW_DAYS,
         },
@@ -174,17 +177,27 @@ def _submit(request, project) -> Project:
 
 @login_required
 def project_create(request):
-    """An institute member drafts a proposal; saving keeps it a draft, or submits it."""
+    """An institute member drafts a proposal; saving keeps it a draft, or submits it. With
+    ``?need=<slug>``, the proposal answers that industry need and starts filled in from it."""
     if not request.user.has_perm("collaborations.add_project"):
         return render(request, "collaborations/project_no_institute.html", status=403)
-    form = ProjectForm(
-        request.POST or None, user=request.user, initial={"twa": request.GET.get("twa")}
-    )
+    need = None
+    initial = {"twa": request.GET.get("twa")}
+    if request.GET.get("need"):
+        need = get_object_or_404(
+            selectors.need_for_page(user=request.user), slug=request.GET["need"]
+        )
+        require(request.user, "collaborations.answer_industry_need", need)
+        initial = selectors.need_proposal_initial(need)
+    form = ProjectForm(request.POST or None, user=request.user, initial=initial)
     formset = deliverable_formset(request.POST or None)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.project_data()
+        create = services.project_create
+        if need is not None:
+            create = partial(services.need_propose_project, need=need)
         try:
-            project = services.project_create(
+            project = create(
                 actor=request.user,
                 twa=data.pop("twa"),
                 lead_institute=data.pop("lead_institute"),
@@ -202,7 +215,7 @@ def project_create(request):
             if "submit" in request.POST:
                 project = _submit(request, project)
             return redirect(project.get_absolute_url())
-    return _render_form(request, form=form, formset=formset)
+    return _render_form(request, form=form, formset=formset, need=need)
 
 
 @login_required

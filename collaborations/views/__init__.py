@@ -1,0 +1,51 @@
+"""Pages of the collaborations app, one module per kind; urls.py imports them from here."""
+
+from .needs import (
+    need_answer,
+    need_close,
+    need_create,
+    need_detail,
+    need_edit,
+    need_list,
+    need_met,
+    need_subscriptions,
+)
+from .projects import (
+    deliverable_done,
+    participation_invite,
+    participation_request,
+    participation_transition,
+    project_create,
+    project_detail,
+    project_edit,
+    project_final_report,
+    project_list,
+    project_transition,
+    review_queue,
+    twa_detail,
+    twa_list,
+)
+
+__all__ = [
+    "deliverable_done",
+    "need_answer",
+    "need_close",
+    "need_create",
+    "need_detail",
+    "need_edit",
+    "need_list",
+    "need_met",
+    "need_subscriptions",
+    "participation_invite",
+    "participation_request",
+    "participation_transition",
+    "project_create",
+    "project_detail",
+    "project_edit",
+    "project_final_report",
+    "project_list",
+    "project_transition",
+    "review_queue",
+    "twa_detail",
+    "twa_list",
+]
