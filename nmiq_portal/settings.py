@@ -509,6 +509,8 @@ SPECTACULAR_SETTINGS = {
         "ComparisonStatusEnum": "outputs.enums.ComparisonStatus",
         "UncertaintyKindEnum": "outputs.enums.UncertaintyKind",
         "GuideVersionStatusEnum": "outputs.enums.GuideVersionStatus",
+        "AssessmentStatusEnum": "outputs.enums.AssessmentStatus",
+        "TrendEnum": "outputs.enums.Trend",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

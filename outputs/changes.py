@@ -9,7 +9,8 @@ from .api.benchmarks import BenchmarkSerializer, ResultSerializer
 from .api.comparisons import ComparisonSerializer
 from .api.glossary import TermSerializer
 from .api.guides import GuideSerializer
-from .models import Benchmark, BenchmarkResult, Comparison, Guide, Term
+from .api.readiness import AssessmentSerializer
+from .models import Benchmark, BenchmarkResult, Comparison, Guide, ReadinessAssessment, Term
 from .selectors.guides import guides_for_api
 
 # Agreed and superseded terms only: a proposal's edits record nothing, and a rejected or
@@ -76,4 +77,19 @@ register(
     serializer_class=ResultSerializer,
     public=BenchmarkResult.objects.public,
     depends=("benchmark", "institute", "project"),
+)
+
+
+# --- readiness ---
+# Published assessments only: a draft, one in review or one returned records nothing, and a
+# withdrawn one goes out as a delete. An assessment shows its area, working area, level and
+# author's institute, so their changes record it too.
+
+register(
+    "assessment",
+    ReadinessAssessment,
+    queryset=selectors.assessments_for_api,
+    serializer_class=AssessmentSerializer,
+    public=ReadinessAssessment.objects.public,
+    depends=("technology_area", "twa", "level", "author_institute"),
 )

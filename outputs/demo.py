@@ -1,7 +1,7 @@
 """Demo data of the outputs, one block per kind; reached through the services and the engine,
 safe to run again."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -9,15 +9,22 @@ from django.core.files.base import ContentFile
 
 from capabilities.demo import DEMO_PASSWORD, demo_email
 from capabilities.enums import InstituteKind, MemberRole
-from capabilities.models import Evidence, Institute, Membership, Service, TechnologyArea
+from capabilities.models import (
+    Evidence,
+    Institute,
+    Membership,
+    ReadinessLevel,
+    Service,
+    TechnologyArea,
+)
 from capabilities.services import evidence_cite, index_for_search
 from collaborations import services as collaborations
 from collaborations.enums import ProjectKind
 from collaborations.models import Project, TechnicalWorkingArea
 
 from . import services
-from .enums import ReferenceMethod, UncertaintyKind
-from .models import Benchmark, Comparison, Guide, Term
+from .enums import GuideVersionStatus, ReferenceMethod, UncertaintyKind
+from .models import Benchmark, Comparison, Guide, GuideVersion, ReadinessAssessment, Term
 from .pdf import text_pdf
 from .services import term_propose, term_transition
 
@@ -806,6 +813,139 @@ def seed_benchmarks(stdout) -> None:
     stdout.write(f"Outputs: the demo benchmark with {len(METRIQ_QML_10)} published results.")
 
 
+# --- readiness ---
+# Assessments on the standardisation readiness levels seeded with the taxonomy, their
+# rationales paraphrasing the BIPM NMI-Q workshop report (March 2024; reference/
+# bipm-nmiq-workshop-2024.md, the sections named). The standards are real documents (ETSI GS
+# QKD 011 V1.1.1, 2016-05; ISO/IEC 23837-1:2023) as is the review (C. J. Chunnilall et al.,
+# Optical Engineering 53(8), 081910, 2014); the assessments are illustrative, made by the demo
+# coordinators (each published by a coordinator of another institute, or staff).
+#: (area slug, TWA number, author, publisher, [(date, SRL, rationale, standards, DOIs)]).
+ASSESSMENTS = [
+    (
+        "single-photon-detectors",
+        2,
+        "coordinator.nist",
+        "staff",
+        [
+            (
+                date(2024, 3, 20),
+                2,
+                "CCPR's discussion forum on single-photon terminology is harmonising a common "
+                "language; its single-photon dictionary could start a terminology standard "
+                "(workshop report, quantum photonics session).",
+                [],
+                [],
+            ),
+            (
+                date(2026, 6, 1),
+                4,
+                "Detection efficiency of fibre-coupled detectors at 1550 nm is compared between "
+                "NMIs and a good-practice guide on its calibration is published; ETSI GS QKD 011 "
+                "describes the characterisation of QKD components.",
+                ["ETSI GS QKD 011", "ISO/IEC 23837-1:2023"],
+                ["10.1117/1.OE.53.8.081910"],
+            ),
+        ],
+    ),
+    (
+        "benchmarking",
+        1,
+        "coordinator.nmij",
+        "coordinator.nist",
+        [
+            (
+                date(2026, 5, 12),
+                2,
+                "Application-oriented benchmarks are run and published (Metriq, MetriQs-France), "
+                "but what a benchmark measures and how its uncertainty is stated are not agreed "
+                "(workshop report, the MetriQs-France presentation).",
+                [],
+                [],
+            ),
+        ],
+    ),
+    (
+        "quantum-processors",
+        1,
+        "coordinator.nist",
+        "coordinator.nmij",
+        [
+            (
+                date(2024, 3, 20),
+                2,
+                "Coherence times are reported as a maximum or a mean, with set-ups that differ "
+                "from laboratory to laboratory (workshop report, metrology gaps for "
+                "superconducting quantum devices).",
+                [],
+                [],
+            ),
+            (
+                date(2026, 4, 2),
+                2,
+                "A round robin of one travelling qubit chip is under way; its protocol for T1 "
+                "and T2 is agreed but no result is published yet.",
+                [],
+                [],
+            ),
+        ],
+    ),
+    (
+        "clocks",
+        3,
+        "coordinator.nmij",
+        "staff",
+        [
+            (
+                date(2026, 2, 16),
+                5,
+                "Optical clocks are compared by co-location and over long distances ahead of "
+                "the redefinition of the second; comparison practice is established (workshop "
+                "report, collaboration needs).",
+                [],
+                [],
+            ),
+        ],
+    ),
+]
+
+
+def seed_assessments(stdout) -> None:
+    """The demo assessments, published (kept when any assessment exists)."""
+    if ReadinessAssessment.objects.exists():
+        stdout.write("Outputs: the demo assessments are there already.")
+        return
+    users = get_user_model().objects.in_bulk(
+        [demo_email(part) for part in ("coordinator.nist", "coordinator.nmij", "staff")],
+        field_name="email",
+    )
+    guide = GuideVersion.objects.filter(
+        guide__title=GUIDE_TITLE, status=GuideVersionStatus.PUBLISHED
+    ).first()
+    count = 0
+    for slug, twa_number, author, publisher, series in ASSESSMENTS:
+        area = TechnologyArea.objects.get(slug=slug)
+        twa = TechnicalWorkingArea.objects.get(number=twa_number)
+        for assessed_on, level, rationale, standards, dois in series:
+            assessment = services.assessment_create(
+                actor=users[demo_email(author)],
+                technology_area=area,
+                twa=twa,
+                level=ReadinessLevel.objects.get(scale__slug="srl", level=level),
+                assessed_on=assessed_on,
+                rationale=rationale,
+                standards=standards,
+                dois=dois,
+                cites=[guide] if guide and slug == "single-photon-detectors" and dois else [],
+            )
+            for action, actor in (("submit", author), ("publish", publisher)):
+                assessment = services.assessment_transition(
+                    actor=users[demo_email(actor)], assessment=assessment, action=action
+                )
+            count += 1
+    stdout.write(f"Outputs: {count} published readiness assessments.")
+
+
 def seed(stdout) -> None:
     """Create the demo data of every kind of output (existing records are kept)."""
     _seed_glossary(stdout)
@@ -813,3 +953,4 @@ def seed(stdout) -> None:
     _cite_comparison(stdout)
     seed_guides(stdout)
     seed_benchmarks(stdout)
+    seed_assessments(stdout)

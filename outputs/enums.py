@@ -74,3 +74,27 @@ class ResultStatus(models.TextChoices):
     IN_REVIEW = "in_review", _("In review")
     PUBLISHED = "published", _("Published")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# --- readiness ---
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    RETURNED = "returned", _("Returned for changes")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+#: States in which the author revises an assessment.
+EDITABLE_ASSESSMENT_STATUSES = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+
+
+class Trend(models.TextChoices):
+    """How an area's latest published level compares with the one before on the same scale."""
+
+    RISING = "rising", _("Rising")
+    STEADY = "steady", _("Steady")
+    FALLING = "falling", _("Falling")
+    FIRST = "first", _("First assessment")

@@ -323,3 +323,69 @@ def benchmark_result_moved(*, event, obj, transition) -> None:
                 data=data,
                 url=result.get_absolute_url(),
             )
+
+
+# --- readiness ---
+# Submitted: the reviewers the assessment's working area has for it (staff when it has none);
+# a decision or withdrawal: its author. Never the actor, never anyone who may not see it.
+
+
+def _assessment_type(key, title, body=""):
+    return register(NotificationType(key=f"outputs.assessment_{key}", title=title, body=body))
+
+
+ASSESSMENT_TYPES = {
+    "submit": _assessment_type(
+        "submitted",
+        _("%(actor)s submitted the readiness of %(area)s (%(level)s) for review"),
+        _("Open the assessment to publish it or return it."),
+    ),
+    "publish": _assessment_type(
+        "published", _("Your assessment of %(area)s (%(level)s) is published")
+    ),
+    "return": _assessment_type(
+        "returned", _("Your assessment of %(area)s (%(level)s) is returned"), _REASON
+    ),
+    "withdraw": _assessment_type(
+        "withdrawn", _("The assessment of %(area)s (%(level)s) is withdrawn"), _REASON
+    ),
+}
+
+
+def _assessment_audience(assessment, action) -> list:
+    from .permissions import assessment_reviewers
+
+    if action == "submit":
+        return assessment_reviewers(assessment)
+    if action in ("publish", "return", "withdraw"):
+        return [assessment.author]
+    return []
+
+
+def assessment_moved(*, event, obj, transition) -> None:
+    """Notify the people concerned by an assessment's move (the workflow's notify hook)."""
+    assessment = obj
+    if event.action != "submit":
+        settle(target=assessment, verbs=[ASSESSMENT_TYPES["submit"].key])
+    ntype = ASSESSMENT_TYPES.get(event.action)
+    if ntype is None:
+        return
+    data = {
+        "area": assessment.technology_area.name,
+        "level": assessment.level_label,
+        "actor": str(event.actor) if event.actor else "",
+        "comment": event.comment,
+    }
+    for person in _assessment_audience(assessment, event.action):
+        if person.pk == getattr(event.actor, "pk", None) or not person.is_active:
+            continue
+        if not person.has_perm("outputs.view_readiness_assessment", assessment):
+            continue
+        notify(
+            recipient=person,
+            verb=ntype.key,
+            actor=event.actor,
+            target=assessment,
+            data=data,
+            url=assessment.get_absolute_url(),
+        )

@@ -9,8 +9,10 @@ from collaborations.permissions import coordinates, has_conflict
 
 from .enums import (
     DOWNLOADABLE_GUIDE_VERSION_STATUSES,
+    EDITABLE_ASSESSMENT_STATUSES,
     PUBLIC_GUIDE_VERSION_STATUSES,
     PUBLIC_TERM_STATUSES,
+    AssessmentStatus,
     ComparisonStatus,
     GuideVersionStatus,
     ResultStatus,
@@ -413,4 +415,106 @@ def result_reviewers(result) -> list:
     )
     return list(people.filter(coordinated_twas=result.benchmark.twa_id)) or list(
         people.filter(is_staff=True)
+    )
+
+
+# --- readiness ---
+# Objects are assessments (or a working area, for recording one). A coordinator of the working
+# area records an assessment of a technology area and submits it; another coordinator of that
+# area, or staff, publishes it or returns it, never the author nor anyone of the author's
+# institute (so an institute never assesses itself alone). The author withdraws an assessment
+# not yet published; a reviewer withdraws a published one.
+
+
+def _assessment_twa_id(obj):
+    if obj is None:
+        return None
+    return getattr(obj, "twa_id", getattr(obj, "pk", None))
+
+
+@rules.predicate
+def coordinates_assessment(user, obj) -> bool:
+    twa_id = _assessment_twa_id(obj)
+    if not coordinates_any(user):
+        return False
+    return twa_id is None or twa_id in user._coordinated_twa_ids
+
+
+@rules.predicate
+def is_assessment_author(user, assessment) -> bool:
+    return (
+        assessment is not None
+        and user.is_authenticated
+        and getattr(assessment, "author_id", None) == user.pk
+    )
+
+
+@rules.predicate
+def is_assessment_conflicted(user, assessment) -> bool:
+    """``user`` wrote the assessment, or belongs to the author's institute."""
+    if assessment is None or not user.is_authenticated:
+        return False
+    return assessment.author_id == user.pk or (
+        assessment.author_institute_id is not None
+        and assessment.author_institute_id in institute_roles(user)
+    )
+
+
+def _assessment_in(*states):
+    @rules.predicate
+    def in_states(user, assessment) -> bool:
+        return assessment is not None and assessment.status in states
+
+    return in_states
+
+
+is_published_assessment = _assessment_in(AssessmentStatus.PUBLISHED)
+is_editable_assessment = _assessment_in(*EDITABLE_ASSESSMENT_STATUSES)
+is_assessment_past_draft = ~_assessment_in(AssessmentStatus.DRAFT)
+
+#: Coordinators of the area (or staff) who neither wrote it nor belong to its author's institute.
+can_review_assessment = (coordinates_assessment | is_staff) & ~is_assessment_conflicted
+
+rules.add_perm(
+    "outputs.view_readiness_assessment",
+    is_published_assessment
+    | is_staff
+    | is_assessment_author
+    | (coordinates_assessment & is_assessment_past_draft),
+)
+rules.add_perm(
+    "outputs.view_readiness_assessment_audit",
+    is_assessment_author | coordinates_assessment | is_staff,
+)
+rules.add_perm("outputs.add_readiness_assessment", coordinates_assessment | is_staff)
+rules.add_perm(
+    "outputs.change_readiness_assessment",
+    is_editable_assessment & is_assessment_author & (coordinates_assessment | is_staff),
+)
+# One per transition of the assessment table (outputs/workflows.py).
+rules.add_perm(
+    "outputs.submit_readiness_assessment",
+    is_assessment_author & (coordinates_assessment | is_staff),
+)
+rules.add_perm("outputs.review_readiness_assessment", can_review_assessment)
+rules.add_perm(
+    "outputs.withdraw_readiness_assessment",
+    (is_assessment_author & ~is_published_assessment)
+    | (can_review_assessment & is_published_assessment),
+)
+
+
+def assessment_reviewers(assessment) -> list:
+    """Who may decide on ``assessment``: the working area's other coordinators outside the
+    author's institute, or, when there is none, the staff outside it."""
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(pk=assessment.author_id)
+        .order_by("name", "email")
+    )
+    if assessment.author_institute_id is not None:
+        people = people.exclude(memberships__institute_id=assessment.author_institute_id)
+    return list(people.filter(coordinated_twas=assessment.twa_id).distinct()) or list(
+        people.filter(is_staff=True).distinct()
     )

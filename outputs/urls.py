@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import feeds
-from .views import benchmarks, glossary, guides
+from .views import benchmarks, glossary, guides, landscape
 from .views import comparisons as comparison_views
 
 app_name = "outputs"
@@ -116,4 +116,28 @@ urlpatterns += [
     path(f"{_RESULT}edit/", benchmarks.result_edit, name="benchmark_result_edit"),
     path(f"{_RESULT}transition/", benchmarks.result_transition, name="benchmark_result_transition"),
     path(f"{_RESULT}cite/", benchmarks.result_cite, name="benchmark_result_cite"),
+]
+
+# --- readiness ---
+urlpatterns += [
+    path("landscape/", landscape.landscape_page, name="landscape"),
+    re_path(
+        r"^landscape/export/(?P<fmt>csv|json)/$",
+        landscape.landscape_export,
+        name="landscape_export",
+    ),
+    path("landscape/assessments/new/", landscape.assessment_create, name="assessment_create"),
+    path(
+        "landscape/assessments/<uuid:uuid>/", landscape.assessment_detail, name="assessment_detail"
+    ),
+    path(
+        "landscape/assessments/<uuid:uuid>/edit/",
+        landscape.assessment_edit,
+        name="assessment_edit",
+    ),
+    path(
+        "landscape/assessments/<uuid:uuid>/transition/",
+        landscape.assessment_transition,
+        name="assessment_transition",
+    ),
 ]

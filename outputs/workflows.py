@@ -6,9 +6,9 @@ from collaborations.enums import PUBLIC_PROJECT_STATUSES
 from nmiq_portal.workflow.registry import NEW, Transition, Workflow, register
 
 from . import notifications
-from .enums import ComparisonStatus, ResultStatus, TermStatus
+from .enums import AssessmentStatus, ComparisonStatus, ResultStatus, TermStatus
 from .enums import GuideVersionStatus as GV
-from .models import BenchmarkResult, Comparison, GuideVersion, Term
+from .models import BenchmarkResult, Comparison, GuideVersion, ReadinessAssessment, Term
 
 # --- glossary ---
 
@@ -266,6 +266,56 @@ BENCHMARK_RESULT = register(
                 (R.PUBLISHED,),
                 R.WITHDRAWN,
                 "outputs.withdraw_benchmark_result",
+                _("Withdraw"),
+                comment_required=True,
+            ),
+        ],
+    )
+)
+
+
+# --- readiness ---
+
+A = AssessmentStatus
+
+READINESS_ASSESSMENT = register(
+    Workflow(
+        name="outputs.readiness_assessment",
+        model=ReadinessAssessment,
+        notify=notifications.assessment_moved,
+        transitions=[
+            Transition(
+                "create", (NEW,), A.DRAFT, "outputs.add_readiness_assessment", _("Save as draft")
+            ),
+            Transition(
+                "submit",
+                (A.DRAFT, A.RETURNED),
+                A.IN_REVIEW,
+                "outputs.submit_readiness_assessment",
+                _("Submit for review"),
+                stamp="submitted_at",
+            ),
+            Transition(
+                "publish",
+                (A.IN_REVIEW,),
+                A.PUBLISHED,
+                "outputs.review_readiness_assessment",
+                _("Publish"),
+                stamp="published_at",
+            ),
+            Transition(
+                "return",
+                (A.IN_REVIEW,),
+                A.RETURNED,
+                "outputs.review_readiness_assessment",
+                _("Return to the author"),
+                comment_required=True,
+            ),
+            Transition(
+                "withdraw",
+                (A.DRAFT, A.IN_REVIEW, A.RETURNED, A.PUBLISHED),
+                A.WITHDRAWN,
+                "outputs.withdraw_readiness_assessment",
                 _("Withdraw"),
                 comment_required=True,
             ),

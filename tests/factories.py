@@ -8,11 +8,19 @@ from django.contrib.auth import get_user_model
 
 from capabilities import services
 from capabilities.enums import InstituteKind, MemberRole, ServiceKind
-from capabilities.models import Contact, Institute, Membership, Service, TechnologyArea, Testbed
+from capabilities.models import (
+    Contact,
+    Institute,
+    Membership,
+    ReadinessLevel,
+    Service,
+    TechnologyArea,
+    Testbed,
+)
 from nmiq_portal.workflow.registry import workflow_for
 from outputs import services as output_services
-from outputs.enums import ResultStatus, TermStatus
-from outputs.models import Term
+from outputs.enums import AssessmentStatus, ResultStatus, TermStatus
+from outputs.models import ReadinessAssessment, Term
 
 PASSWORD = "correct horse battery staple"
 
@@ -303,3 +311,52 @@ class BenchmarkResultFactory(factory.django.DjangoModelFactory):
             )
         result.author, result.reviewer = author, reviewer
         return result
+
+
+# --- readiness ---
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """An assessment recorded through the service by ``author`` (by default a new member of a new
+    institute), made a coordinator of ``twa`` (a new one by default), then moved by the engine to
+    ``state``: submitted by its author, decided by ``reviewer`` (new staff by default)."""
+
+    class Meta:
+        model = ReadinessAssessment
+
+    technology_area = factory.LazyFunction(
+        lambda: TechnologyArea.objects.get(slug="single-photon-detectors")
+    )
+    level = factory.LazyFunction(lambda: ReadinessLevel.objects.get(scale__slug="srl", level=3))
+    assessed_on = datetime.date(2026, 6, 1)
+    rationale = "Detection efficiency at 1550 nm is compared between laboratories."
+
+    @classmethod
+    def _create(
+        cls, model_class, *args, twa=None, author=None, reviewer=None, state=None, **fields
+    ):
+        from tests.collaborations.factories import TechnicalWorkingAreaFactory
+
+        twa = twa or TechnicalWorkingAreaFactory()
+        if author is None:
+            author = MembershipFactory().user
+        twa.coordinators.add(author)
+        if hasattr(author, "_coordinated_twa_ids"):
+            del author._coordinated_twa_ids  # read again: it coordinates ``twa`` now
+        assessment = output_services.assessment_create(actor=author, twa=twa, **fields)
+        return assessment_moved_to(assessment, state or AssessmentStatus.DRAFT, reviewer=reviewer)
+
+
+def assessment_moved_to(assessment, state, *, reviewer=None):
+    """``assessment`` moved along the shortest path of its table to ``state``."""
+    for action in workflow_for(assessment).path(assessment.status, state):
+        if action == "submit" or (action == "withdraw" and assessment.status != "published"):
+            actor = assessment.author
+        else:
+            reviewer = reviewer or StaffFactory()
+            actor = reviewer
+        comment = "Not yet." if action in ("return", "withdraw") else ""
+        assessment = output_services.assessment_transition(
+            actor=actor, assessment=assessment, action=action, comment=comment
+        )
+    return assessment

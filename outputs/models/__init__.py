@@ -4,3 +4,4 @@ from .benchmarks import Benchmark, BenchmarkResult, ResultImport
 from .comparisons import Comparison, ComparisonResult
 from .glossary import Term
 from .guides import Guide, GuideVersion
+from .readiness import AssessmentCitation, ReadinessAssessment

@@ -53,4 +53,11 @@ from .guides import (
     published_versions_for_feed,
     version_timeline,
 )
+from .landscape import COUNTED_KINDS, GAP_RULES, CountedKind, landscape, landscape_data
 from .overview import published_counts
+from .readiness import (
+    assessment_for_page,
+    assessments_for_api,
+    published_series,
+    readiness_by_area,
+)

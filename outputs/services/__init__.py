@@ -31,3 +31,9 @@ from .guides import (
     guide_version_transition,
     guide_version_update,
 )
+from .readiness import (
+    ASSESSMENT_FIELDS,
+    assessment_create,
+    assessment_transition,
+    assessment_update,
+)
