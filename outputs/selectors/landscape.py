@@ -22,8 +22,8 @@ from django.utils.translation import ngettext
 
 from capabilities.enums import RecordType, ServiceStatus, TestbedStatus
 from capabilities.models import Service, TechnologyArea, Testbed
-from collaborations.enums import ProjectStatus
-from collaborations.models import Project
+from collaborations.enums import NeedStatus, ProjectStatus
+from collaborations.models import IndustryNeed, Project
 
 from ..enums import GuideVersionStatus, TermStatus
 from ..models import Benchmark, BenchmarkResult, Comparison, Guide, GuideVersion, Term
@@ -113,6 +113,10 @@ def _comparisons():
     )
 
 
+def _open_needs():
+    return IndustryNeed.objects.public().values(item=F("pk"), area_path=F("technology_area__path"))
+
+
 def _records(model, status):
     return (
         model.objects.public()
@@ -158,6 +162,12 @@ COUNTED_KINDS: list[CountedKind] = [
             type=RecordType.SERVICE.value,
             status=ServiceStatus.OFFERED.value,
         ),
+    ),
+    CountedKind(
+        "needs",
+        _("Open industry needs"),
+        _open_needs,
+        _page("collaborations:need_list", area=None, status=NeedStatus.OPEN.value),
     ),
 ]
 
@@ -218,7 +228,7 @@ def _one_institute(row: AreaRow):
             "%(area)s: %(count)s benchmark result, from one institute only",
             "%(area)s: %(count)s benchmark results, all from one institute",
             results,
-        ) % {"area": row.area.name, "count": results}
+        ) % {"area": row.area.label, "count": results}
         return text, (results,)
     return None
 
@@ -226,7 +236,7 @@ def _one_institute(row: AreaRow):
 def _level_without_guide(row: AreaRow):
     if row.readiness is not None and not row.counts["guides"]:
         text = _("%(area)s: %(level)s claimed and no published guide") % {
-            "area": row.area.name,
+            "area": row.area.label,
             "level": row.readiness.current.level_label,
         }
         return text, (row.readiness.current.pk,)
@@ -240,12 +250,25 @@ def _benchmarks_without_results(row: AreaRow):
             "%(area)s: %(count)s benchmark and no published result",
             "%(area)s: %(count)s benchmarks and no published result",
             benchmarks,
-        ) % {"area": row.area.name, "count": benchmarks}
+        ) % {"area": row.area.label, "count": benchmarks}
         return text, (benchmarks,)
     return None
 
 
+def _needs_without_testbed(row: AreaRow):
+    needs = row.counts["needs"]
+    if needs and not row.counts["testbeds"]:
+        text = ngettext(
+            "%(area)s: %(count)s open industry need and no operational testbed",
+            "%(area)s: %(count)s open industry needs and no operational testbed",
+            needs,
+        ) % {"area": row.area.label, "count": needs}
+        return text, (needs,)
+    return None
+
+
 GAP_RULES: list[Callable[[AreaRow], tuple[str, tuple] | None]] = [
+    _needs_without_testbed,
     _one_institute,
     _level_without_guide,
     _benchmarks_without_results,

@@ -11,9 +11,14 @@ import pytest
 
 from capabilities.enums import TestbedStatus as RecordStatus
 from capabilities.models import ReadinessLevel, TechnologyArea
+from collaborations.enums import NeedVisibility
 from outputs.enums import AssessmentStatus, TermStatus
 from outputs.selectors import COUNTED_KINDS, landscape, landscape_data
-from tests.collaborations.factories import ProjectFactory, TechnicalWorkingAreaFactory
+from tests.collaborations.factories import (
+    ProjectFactory,
+    TechnicalWorkingAreaFactory,
+    need_posted,
+)
 from tests.factories import (
     AssessmentFactory,
     BenchmarkFactory,
@@ -41,7 +46,8 @@ def build():
     results of one institute (and a draft of another), one of them from an active project;
     SRL 2 then SRL 3 published, SRL 5 in draft. Cryogenics: an operational testbed (and a
     planned one, and an unpublished one). A published guide in both areas, a draft guide in
-    single-photon detectors, which has SRL 4 published and nothing else."""
+    single-photon detectors, which has SRL 4 published, a public open need (and a members-only
+    one) and nothing else."""
     area = {slug: TechnologyArea.objects.get(slug=slug) for slug in (QP, CRYO, SPD)}
     TermFactory(technology_area=area[QP], state=TermStatus.AGREED)
     TermFactory(technology_area=area[QP])
@@ -71,6 +77,8 @@ def build():
             state=state,
         )
     AssessmentFactory(technology_area=area[SPD], twa=twa, level=_srl(4), state="published")
+    need_posted(area=SPD)
+    need_posted(area=SPD, visibility=NeedVisibility.MEMBERS)
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +106,7 @@ def test_an_area_counts_the_public_items_of_its_subtree_once(world):
     expected_parent = {**world[QP].counts, "testbeds": 1}
     assert world["superconducting"].counts == expected_parent
     assert world["computing"].counts == expected_parent
-    assert world[SPD].counts == NOTHING
+    assert world[SPD].counts == {**NOTHING, "needs": 1}
     assert world["sensing-timing"].counts == NOTHING
 
 
@@ -114,6 +122,7 @@ def test_gaps_are_named_once_at_the_area_they_belong_to(world):
     qp_name = world[QP].area.name
     assert f"{qp_name}: 3 benchmark results, all from one institute" in gaps
     assert "Single-photon detectors: SRL 4 claimed and no published guide" in gaps
+    assert "Single-photon detectors: 1 open industry need and no operational testbed" in gaps
     assert not world["superconducting"].gaps
     assert not world["computing"].gaps
     assert not [gap for gap in gaps if "SRL 5" in gap]
