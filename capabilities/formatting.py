@@ -207,7 +207,7 @@ def _coverage(service: Service) -> str:
         parts.append(_("k = %(k)s") % {"k": _number(float(service.coverage_factor))})
     if service.confidence_level is not None:
         level = _number(float(service.confidence_level))
-        parts.append(_("%(level)s\u00a0%% level of confidence") % {"level": level})
+        parts.append(_("%(level)s %% level of confidence") % {"level": level})
     return ", ".join(parts)
 
 

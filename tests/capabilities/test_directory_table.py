@@ -98,7 +98,7 @@ def test_the_table_shows_services_as_the_kcdb_shows_cmcs(client, listing):
         "access",
     ]
     assert f"0.01{NBSP}mW {DASH} 10{NBSP}mW" in html
-    assert f"0.5{NBSP}% {DASH} 1{NBSP}% (k = 2, 95{NBSP}% level of confidence)" in html
+    assert f"0.5{NBSP}% {DASH} 1{NBSP}% (k = 2, 95 % level of confidence)" in html
     assert f"0.02{NBSP}dB (k = 2)" in html
     assert "Optical power meter / Comparison with a thermal detector" in html
     assert "EURAMET-PR-GB-00000ABC-2" in html
@@ -266,9 +266,7 @@ def test_the_csv_has_labels_and_units_as_the_page_shows_them(client, listing):
     fibre = rows["Fibre power meter calibration"]
     assert fibre["type"] == "Service"
     assert fibre["range"] == f"0.01{NBSP}mW {DASH} 10{NBSP}mW"
-    assert (
-        fibre["uncertainty"] == f"0.5{NBSP}% {DASH} 1{NBSP}% (k = 2, 95{NBSP}% level of confidence)"
-    )
+    assert fibre["uncertainty"] == f"0.5{NBSP}% {DASH} 1{NBSP}% (k = 2, 95 % level of confidence)"
     assert fibre["charging"] == "Commercial"
     assert fibre["access"] == "Send-in samples"
     assert fibre["service_kind"] == "Calibration"
