@@ -93,6 +93,7 @@ def visible_institutes(request):
     return Institute.objects.visible_to(user).order_by("acronym")
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
     """Records chosen by the slugs of related objects (areas, institutes), as the URLs show."""
 

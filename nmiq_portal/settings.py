@@ -496,6 +496,7 @@ SPECTACULAR_SETTINGS = {
         "NeedStatusEnum": "collaborations.enums.NeedStatus",
         "NeedUrgencyEnum": "collaborations.enums.NeedUrgency",
         "NeedVisibilityEnum": "collaborations.enums.NeedVisibility",
+        "VisibilityEnum": "capabilities.enums.Visibility",
         "AnswerKindEnum": "collaborations.enums.AnswerKind",
         "InstituteKindEnum": "capabilities.enums.InstituteKind",
         "ServiceKindEnum": "capabilities.enums.ServiceKind",

@@ -44,6 +44,7 @@ def _state(acronym="QRR") -> str:
 def test_a_proposal_goes_from_draft_through_changes_requested_to_approved(open_as, people):
     # The proposer drafts the proposal, with a deliverable added by the "Add" button.
     proposer = open_as(people["proposer"])
+    proposer.get_by_role("button", name="Collaborations").click()
     proposer.get_by_role("link", name="Projects", exact=True).click()
     proposer.get_by_role("link", name="Propose a project").click()
     proposer.wait_for_url("**/projects/propose/")

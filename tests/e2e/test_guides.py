@@ -70,6 +70,7 @@ def open_as(browser, live_server):
 def test_an_author_uploads_a_version_a_coordinator_publishes_it_and_it_supersedes(open_as, people):
     guide = people["guide"]
     author = open_as(people["author"])
+    author.get_by_role("button", name="Outputs").click()
     author.get_by_role("link", name="Guides", exact=True).click()
     author.wait_for_url("**/guides/")
     assert_accessible(author)
