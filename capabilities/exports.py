@@ -142,19 +142,20 @@ def _csv_record(kind: str, record, site_url: str) -> dict:
         }
     labels = formatting.choice_labels(record)
     row.update(formatting.table_cells(record))
-    row.update(
-        economy=str(record.institute.economy.name),
-        rmo=record.institute.rmo,
-        summary=record.summary,
-        technology_areas=[area.name for area in record.technology_areas.all()],
-        audiences=labels["audiences"],
-        si_traceable=_("yes") if record.si_traceable else _("no"),
-        status=record.get_status_display(),
-        visibility=str(Visibility(record.visibility).label),
-        operating_ranges="; ".join(
+    row |= {
+        "economy": str(record.institute.economy.name),
+        "rmo": record.institute.rmo,
+        "summary": record.summary,
+        "technology_areas": [area.name for area in record.technology_areas.all()],
+        "audiences": labels["audiences"],
+        "si_traceable": _("yes") if record.si_traceable else _("no"),
+        # The state as the page shows it, in a CSV row: no record is changed here.
+        "status": record.get_status_display(),
+        "visibility": str(Visibility(record.visibility).label),
+        "operating_ranges": "; ".join(
             f"{label}: {text}" for label, text in formatting.operating_ranges(record)
         ),
-    )
+    }
     if kind == RecordType.TESTBED:
         row.update(city=record.city, latitude=record.latitude, longitude=record.longitude)
     else:

@@ -243,6 +243,7 @@ def test_the_table_queries_are_constant_in_page_size(
     # Sorted by a column, a page of two holds a testbed and a service.
     params = {"view": "table", "sort": "-name"}
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.get(DIRECTORY, params)  # the search synonyms are read once, then cached
     with django_assert_max_num_queries(45) as few:
         client.get(DIRECTORY, params)
     monkeypatch.setattr(views, "PAGE_SIZE", 50)
