@@ -411,7 +411,7 @@ REST_FRAMEWORK = {
         "nmiq_portal.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["nmiq_portal.api.permissions.ApiPermission"],
     "DEFAULT_PARSER_CLASSES": [
         "nmiq_portal.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",

@@ -25,6 +25,7 @@ def _tokens(user) -> list[dict]:
             "created": token.created.isoformat(),
             "expiry": token.expiry.isoformat() if token.expiry else None,
             "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+            "read_only": token.read_only,
         }
         for token in ApiToken.objects.filter(user=user).order_by("created")
     ]

@@ -43,6 +43,11 @@ class ApiTokenForm(forms.Form):
     expires_in = forms.TypedChoiceField(
         label=_("Expires in"), choices=EXPIRY_CHOICES, coerce=int, initial="90"
     )
+    read_only = forms.BooleanField(
+        label=_("Read-only"),
+        required=False,
+        help_text=_("The token can read what you can see but change nothing."),
+    )
 
     def expiry(self) -> timedelta:
         return timedelta(days=self.cleaned_data["expires_in"])

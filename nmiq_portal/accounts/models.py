@@ -98,6 +98,9 @@ class ApiToken(AbstractAuthToken):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=100)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    read_only = models.BooleanField(
+        _("read-only"), default=False, help_text=_("Reads only: the API refuses its writes.")
+    )
 
     class Meta:
         verbose_name = _("API token")

@@ -27,15 +27,20 @@ def profile_update(*, actor: User, user: User, **changes) -> User:
 
 
 @transaction.atomic
-def api_token_create(*, actor: User, name: str, expiry: timedelta) -> tuple[ApiToken, str]:
-    """Make a personal token; the returned string is the only time the token is seen."""
+def api_token_create(
+    *, actor: User, name: str, expiry: timedelta, read_only: bool = False
+) -> tuple[ApiToken, str]:
+    """Make a personal token; the returned string is the only time the token is seen.
+
+    A read-only token may do through the API only what a safe method does (see
+    ``nmiq_portal.api.permissions``)."""
     require(actor, "accounts.create_token")
     User.objects.select_for_update().get(pk=actor.pk)
     if ApiToken.objects.filter(user=actor).count() >= MAX_TOKENS_PER_USER:
         raise ValidationError(
             {"name": _("You have %(max)d tokens; revoke one first.") % {"max": MAX_TOKENS_PER_USER}}
         )
-    return ApiToken.objects.create(user=actor, expiry=expiry, name=name)
+    return ApiToken.objects.create(user=actor, expiry=expiry, name=name, read_only=read_only)
 
 
 @transaction.atomic

@@ -59,7 +59,10 @@ def token_create(request):
     if form.is_valid():
         try:
             token, secret = services.api_token_create(
-                actor=request.user, name=form.cleaned_data["name"], expiry=form.expiry()
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                expiry=form.expiry(),
+                read_only=form.cleaned_data["read_only"],
             )
         except ValidationError as error:
             form.add_error(None, error)
