@@ -403,15 +403,21 @@ def _unchanged(record, name: str, value) -> bool:
 
 @transaction.atomic
 def record_change(*, actor, record, version: int | None, published: bool | None = None, **changes):
-    """Change fields, then publish or unpublish, then retire, as one step that lands whole or not
-    at all (the API's PATCH); values equal to the stored ones change nothing."""
+    """Reinstate, change fields, then publish or unpublish, then retire, as one step that lands
+    whole or not at all (the API's PATCH); values equal to the stored ones change nothing.
+
+    A status moves through the record's own doors: the retired one through ``record_retire``,
+    the active one of a retired record through ``record_reinstate``, for every kind alike."""
     model = type(record)
-    _fields, retired, _active = RECORDS[model]
+    fields, retired, active = RECORDS[model]
     require(actor, record_permission("change", model), record)
     locked = _lock(record, version)
-    retire = changes.get("status") == retired
-    if retire:
-        del changes["status"]
+    status = changes.pop("status", None)
+    retire = status == retired
+    if status == active and locked.status == retired:
+        locked = record_reinstate(actor=actor, record=locked)
+    elif status is not None and not retire and "status" in fields:
+        changes["status"] = status
     changes = {
         name: value for name, value in changes.items() if not _unchanged(locked, name, value)
     }

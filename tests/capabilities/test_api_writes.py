@@ -630,3 +630,35 @@ def test_writes_take_json_only(api, home):
     response = api.post(ENDPOINTS["contact"], _body("contact", home), format="multipart")
     assert response.status_code == 415
     assert not Contact.objects.filter(name="New contact").exists()
+
+
+@pytest.mark.parametrize("what", KINDS)
+def test_patch_reinstates_a_retired_record_of_every_kind(api, home, what):
+    record = FACTORIES[what](institute=home)
+    editor = MembershipFactory(institute=home).user
+    record = services.record_retire(actor=editor, record=record)
+    api.force_authenticate(editor)
+    url = f"{ENDPOINTS[what]}{record.uuid}/"
+    _fields, retired, active = services.RECORDS[MODELS[what]]
+    assert api.get(url).json()["status"] == retired
+    version = api.get(url).json()["version"]
+    response = api.patch(url, {"status": active, "version": version}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == active
+    record.refresh_from_db()
+    assert record.status == active
+
+
+def test_an_editor_of_another_institute_cannot_reinstate_a_contact(api, home):
+    contact = ContactFactory(institute=home)
+    editor = MembershipFactory(institute=home).user
+    contact = services.record_retire(actor=editor, record=contact)
+    api.force_authenticate(MembershipFactory().user)
+    response = api.patch(
+        f"{ENDPOINTS['contact']}{contact.uuid}/",
+        {"status": "active", "version": contact.version},
+        format="json",
+    )
+    assert response.status_code == 404  # retired: not shown outside its institute
+    contact.refresh_from_db()
+    assert contact.status == "retired"
