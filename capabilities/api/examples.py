@@ -52,6 +52,7 @@ INSTITUTE = {
     "website": "https://www.ptb.de",
     "description": INSTITUTE_DESCRIPTION,
     "verified": True,
+    "version": 3,
     "updated_at": "2026-03-02T09:41:07.512318Z",
 }
 INSTITUTE_CHANGE = {
@@ -294,6 +295,7 @@ CONTACT = {
     "institute": PTB_REFERENCE,
     "status": "active",
     "published": True,
+    "version": 2,
     "updated_at": "2026-02-16T13:18:02.664090Z",
 }
 CONTACT_CREATE = {
@@ -307,6 +309,7 @@ CONTACT_CHANGE = {"function": "Testbed and calibration enquiries", "version": 2}
 CONTACT_CHANGED = {
     **CONTACT,
     "function": "Testbed and calibration enquiries",
+    "version": 3,
     "updated_at": "2026-03-05T16:30:12.480017Z",
 }
 
@@ -359,7 +362,10 @@ INSTITUTE_EXAMPLES = {
     "retrieve": [response("PTB", INSTITUTE)],
     "partial_update": [
         request("A new description", INSTITUTE_CHANGE),
-        response("PTB changed", {**INSTITUTE, "description": INSTITUTE_CHANGE["description"]}),
+        response(
+            "PTB changed",
+            {**INSTITUTE, "description": INSTITUTE_CHANGE["description"], "version": 4},
+        ),
     ],
 }
 TESTBED_EXAMPLES = {

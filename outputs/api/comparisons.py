@@ -102,6 +102,7 @@ class ComparisonSerializer(serializers.ModelSerializer):
             "consistency",
             "results",
             "published_at",
+            "version",
             "updated_at",
         ]
         read_only_fields = fields

@@ -107,6 +107,7 @@ COMPARISON = {
     },
     "results": [_result(0), _result(1), _result(2)],
     "published_at": "2026-06-01T08:00:00Z",
+    "version": 4,
     "updated_at": "2026-06-01T08:00:00Z",
 }
 

@@ -57,6 +57,7 @@ class InstituteSerializer(serializers.HyperlinkedModelSerializer):
             "website",
             "description",
             "verified",
+            "version",
             "updated_at",
         ]
         read_only_fields = fields
@@ -387,6 +388,7 @@ class ContactSerializer(DirectoryRecordSerializer):
             "institute",
             "status",
             "published",
+            "version",
             "updated_at",
         ]
         read_only_fields = [field for field in fields if field != "email"]
