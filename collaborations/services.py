@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from capabilities.models import Institute, Service, TechnologyArea, Testbed
+from capabilities.services import count_invitation
 from nmiq_portal import workflow
 from nmiq_portal.core.locking import check_version, lock
 from nmiq_portal.core.permissions import require
@@ -218,16 +219,21 @@ def _join(
         .filter(project=locked_project, institute=institute)
         .first()
     )
+    if existing is not None and existing.status not in (
+        ParticipationStatus.DECLINED,
+        ParticipationStatus.LEFT,
+    ):
+        raise ValidationError(
+            _("%(institute)s is already %(status)s in this project.")
+            % {"institute": institute.acronym, "status": existing.get_status_display().lower()}
+        )
+    if action == "invite":
+        count_invitation(locked_project.lead_institute)
     if existing is None:
         participation = Participation(
             project=locked_project, institute=institute, role=role, initiated_by=actor
         )
         return workflow.create(participation, action, actor=actor)
-    if existing.status not in (ParticipationStatus.DECLINED, ParticipationStatus.LEFT):
-        raise ValidationError(
-            _("%(institute)s is already %(status)s in this project.")
-            % {"institute": institute.acronym, "status": existing.get_status_display().lower()}
-        )
     moved = workflow.transition(existing, action, actor=actor)
     # Who asks again, and in which role: recorded once the engine allowed the move.
     Participation.objects.filter(pk=moved.pk).update(role=role, initiated_by=actor)
@@ -247,7 +253,9 @@ def participation_request(
 def participation_invite(
     *, actor, project: Project, institute: Institute, role: str = ParticipationRole.PARTICIPANT
 ) -> Participation:
-    """The lead invites an institute to its project; the institute answers."""
+    """The lead invites an institute to its project; the institute answers. Each invitation
+    counts against the lead institute's daily allowance, as its membership invitations do."""
+    require(actor, "collaborations.manage_participation", project)
     return _join(actor=actor, project=project, institute=institute, role=role, action="invite")
 
 

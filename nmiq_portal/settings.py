@@ -186,6 +186,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+#: Invitations an institute may send in a day (to its membership, and by its projects to other
+#: institutes), counted in the cache (nmiq_portal/core/ratelimit.py).
+INVITATIONS_PER_INSTITUTE_PER_DAY = env.int("INVITATIONS_PER_INSTITUTE_PER_DAY", default=50)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Without a broker the quick start runs tasks in-process, right after the commit that queued them.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)

@@ -32,6 +32,7 @@ from .institutes import (
     INSTITUTE_FIELDS,
     INVITATION_VALIDITY,
     MAX_PENDING_REGISTRATIONS,
+    count_invitation,
     institute_create,
     institute_delete,
     institute_register,

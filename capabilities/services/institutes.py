@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from nmiq_portal import workflow
 from nmiq_portal.core.locking import lock, lock_version
 from nmiq_portal.core.permissions import require
+from nmiq_portal.core.ratelimit import DAY, count_or_refuse
 from nmiq_portal.core.slugs import is_provisional, provisional_slug, unique_slug
 from nmiq_portal.notifications.models import Notification
 from nmiq_portal.notifications.services import email_render_enqueue, notify
@@ -72,6 +74,21 @@ def _send_invitation(invitation: Invitation, *, actor) -> None:
     )
 
 
+def count_invitation(institute: Institute) -> None:
+    """Count one invitation sent by ``institute``; refused past its daily allowance."""
+    limit = settings.INVITATIONS_PER_INSTITUTE_PER_DAY
+    count_or_refuse(
+        f"invitations:{institute.pk}",
+        limit=limit,
+        window=DAY,
+        message=_(
+            "%(institute)s has sent %(limit)d invitations in the last day, as many as it may; "
+            "try again tomorrow."
+        )
+        % {"institute": institute.acronym, "limit": limit},
+    )
+
+
 @transaction.atomic
 def invitation_create(*, actor, institute: Institute, email: str, role: str) -> Invitation:
     """Invite ``email`` to ``institute``; inviting the same address again renews and resends."""
@@ -88,6 +105,7 @@ def invitation_create(*, actor, institute: Institute, email: str, role: str) -> 
     ).first()
     if invitation is None:
         invitation = Invitation(institute=institute, email=email)
+    count_invitation(institute)
     invitation.role = role
     invitation.invited_by = actor
     invitation.expires_at = expires_at
