@@ -370,10 +370,16 @@ def record_retire(*, actor, record, version: int | None = None):
 
 @transaction.atomic
 def record_reinstate(*, actor, record, version: int | None = None):
-    """Bring a retired record back (as operational, offered or active)."""
-    _fields, retired, active = RECORDS[type(record)]
+    """Bring a retired record back (as operational, offered or active); refused for a record
+    that is not retired, so that no one is told it is back when nothing changed."""
+    model = type(record)
+    _fields, retired, active = RECORDS[model]
+    require(actor, record_permission("change", model), record)
     if record.status != retired:
-        return record
+        raise ValidationError(
+            {"status": _("%(record)s is not retired.") % {"record": record.name}},
+            code="not_retired",
+        )
     return _set_state(actor=actor, record=record, version=version, status=active)
 
 

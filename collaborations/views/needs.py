@@ -234,10 +234,14 @@ def need_subscriptions(request):
             return redirect("collaborations:need_subscriptions")
         area = form.cleaned_data["area"]
         if "unsubscribe" in request.POST:
-            services.need_unsubscribe(actor=request.user, technology_area=area)
-            messages.success(
-                request, _("You no longer hear of new needs in %(area)s.") % {"area": area}
-            )
+            if services.need_unsubscribe(actor=request.user, technology_area=area):
+                messages.success(
+                    request, _("You no longer hear of new needs in %(area)s.") % {"area": area}
+                )
+            else:
+                messages.info(
+                    request, _("You were not hearing of new needs in %(area)s.") % {"area": area}
+                )
         else:
             services.need_subscribe(actor=request.user, technology_area=area)
             messages.success(request, _("You will hear of new needs in %(area)s.") % {"area": area})
