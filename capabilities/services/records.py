@@ -375,12 +375,13 @@ def record_reinstate(*, actor, record, version: int | None = None):
     model = type(record)
     _fields, retired, active = RECORDS[model]
     require(actor, record_permission("change", model), record)
-    if record.status != retired:
+    locked = _lock(record, version)  # the stored state, not the caller's copy of it
+    if locked.status != retired:
         raise ValidationError(
-            {"status": _("%(record)s is not retired.") % {"record": record.name}},
+            {"status": _("%(record)s is not retired.") % {"record": locked.name}},
             code="not_retired",
         )
-    return _set_state(actor=actor, record=record, version=version, status=active)
+    return _set_state(actor=actor, record=locked, version=None, status=active)
 
 
 #: The state changes a selection of records can take together.
