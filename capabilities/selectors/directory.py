@@ -163,8 +163,12 @@ def directory_page_records(*, rows: list, text: str) -> list:
             qs = qs.annotate(headline=search.headline(body, raw))
         for record in qs:
             record.record_type = kind
-            fallback = record.description if model is Institute else record.summary
-            record.snippet = search.snippet(getattr(record, "headline", None), fallback)
+            if model is Institute:
+                fallback = body = record.description
+            else:
+                fallback = record.summary or record.description
+                body = f"{record.summary} {record.description}"
+            record.snippet = search.snippet(getattr(record, "headline", None), fallback, body=body)
             loaded[kind, record.pk] = record
     return [loaded[kind, pk] for kind, pk, *_rest in rows if (kind, pk) in loaded]
 
