@@ -230,4 +230,3 @@ def test_the_caption_counts_what_has_a_location_and_what_has_not(
         "1 testbed and 1 service with a location match this search. "
         "3 without one are listed in the directory only."
     )
-

@@ -23,7 +23,8 @@ TABLE = "| Quantity | Range |\n| --- | --- |\n| Temperature | 10 mK to 4 K |\n"
 
 def test_a_table_is_a_bootstrap_table_that_scrolls_inside_its_wrapper():
     html = render_markdown(TABLE)
-    assert html.startswith('<div class="table-responsive"><table class="table table-sm">')
+    wrapper = '<div class="table-responsive" tabindex="0"><table class="table table-sm">'
+    assert html.startswith(wrapper), "a keyboard reaches what scrolls sideways"
     assert "<td>10 mK to 4 K</td>" in html
     assert html.rstrip().endswith("</table></div>")
 
