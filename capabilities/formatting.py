@@ -3,7 +3,7 @@ KCDB-like measurement block, a record's choices and links, and the values of its
 
 import csv
 import io
-import json
+import re
 from urllib.parse import urlencode, urlsplit
 
 from django.utils import formats
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from . import units
 from .enums import AccessMode, Audience, UncertaintyMode
-from .models import KcdbLabel, Service
+from .models import CapabilityRecord, KcdbLabel, Service
 
 
 def _number(value: float) -> str:
@@ -153,32 +153,101 @@ def _is_country(value) -> bool:
     return hasattr(value, "name") and hasattr(value, "code")  # a django-countries Country
 
 
+def _pairs_text(items: list) -> str:
+    """[{'title': 'Site', 'url': 'https://…'}, …] as "Site (https://…); …": a JSON list of
+    links or parameters as a person reads it, its name first."""
+    shown = []
+    for item in items:
+        if not isinstance(item, dict):
+            shown.append(str(item))
+            continue
+        name = next((str(item[k]) for k in ("title", "name") if item.get(k)), "")
+        rest = [str(v) for k, v in item.items() if v not in (None, "") and str(v) != name]
+        if name and rest:
+            shown.append(f"{name} ({', '.join(rest)})")
+        else:
+            shown.append(name or ", ".join(rest))
+    return "; ".join(shown)
+
+
+#: Number fields of a record whose value is in a unit another field of the same snapshot names.
+_VALUE_UNITS = {
+    "range_lower": "range_unit",
+    "range_upper": "range_unit",
+    "uncertainty_lower": "uncertainty_unit",
+    "uncertainty_upper": "uncertainty_unit",
+}
+#: Number fields stored in the base unit of a dimension (K, Hz, nm), shown as the record's page
+#: shows them ("10 mK", "8 GHz").
+_BASE_UNIT_FIELDS = {
+    name: dimension for dimension, pair in CapabilityRecord.RANGE_FIELDS.items() for name in pair
+}
+
+
+def _quantity(field_, value, snapshot):
+    if field_.name in _BASE_UNIT_FIELDS:
+        return format_quantity(value, _BASE_UNIT_FIELDS[field_.name])
+    unit = getattr(snapshot, _VALUE_UNITS[field_.name], "") or ""
+    return _with_unit(unit)(value)
+
+
 _HISTORY_FORMATS = (
     (
-        lambda f, v: isinstance(v, list) and _choices_of_items(f),
-        lambda f, v: ", ".join(str(dict(_choices_of_items(f)).get(i, i)) for i in v),
+        lambda f, v: isinstance(v, int | float) and f.name in _BASE_UNIT_FIELDS | _VALUE_UNITS,
+        _quantity,
     ),
-    (lambda f, v: bool(f.choices), lambda f, v: str(dict(f.flatchoices).get(v, v))),
-    (lambda f, v: isinstance(v, bool), lambda f, v: str(_("yes") if v else _("no"))),
-    (lambda f, v: _is_country(v), lambda f, v: str(v.name)),
     (
-        lambda f, v: isinstance(v, list) and all(isinstance(i, str) for i in v),
-        lambda f, v: ", ".join(v),
+        lambda f, v: isinstance(v, list) and _choices_of_items(f),
+        lambda f, v, s: ", ".join(str(dict(_choices_of_items(f)).get(i, i)) for i in v),
     ),
-    (lambda f, v: isinstance(v, list | dict), lambda f, v: json.dumps(v, ensure_ascii=False)),
+    (lambda f, v: bool(f.choices), lambda f, v, s: str(dict(f.flatchoices).get(v, v))),
+    (lambda f, v: isinstance(v, bool), lambda f, v, s: str(_("yes") if v else _("no"))),
+    (lambda f, v: _is_country(v), lambda f, v, s: str(v.name)),
+    (lambda f, v: isinstance(v, float), lambda f, v, s: _number(v)),
+    (
+        lambda f, v: isinstance(v, list) and not _has_dicts(v),
+        lambda f, v, s: ", ".join(map(str, v)),
+    ),
+    (lambda f, v: isinstance(v, list), lambda f, v, s: _pairs_text(v)),
+    (
+        lambda f, v: isinstance(v, dict),
+        lambda f, v, s: "; ".join(f"{key}: {item}" for key, item in v.items()),
+    ),
 )
 
 
-def history_value(field_, value, labels: dict) -> str:
-    """A stored value of ``field_`` as the history panel shows it; ``labels`` names related
-    rows by (field name, pk)."""
-    if value is None or value == "" or value == []:
+def history_label(field_) -> str:
+    """A field's name in the history panel: a range field's without its base unit ("lowest
+    temperature", not "lowest temperature (K)"), since its values carry their own."""
+    label = str(field_.verbose_name)
+    if field_.name in _BASE_UNIT_FIELDS:
+        label = re.sub(r"\s*\([^)]*\)$", "", label)
+    return label
+
+
+def history_same(field_, old, new) -> bool:
+    """Whether a field's value is unchanged between two snapshots: lists of plain values (areas,
+    access modes, quantities) are sets, so a reordering is no change."""
+    if isinstance(old, list) and isinstance(new, list) and not _has_dicts(old + new):
+        return sorted(map(str, old)) == sorted(map(str, new))
+    return old == new
+
+
+def _has_dicts(items: list) -> bool:
+    return any(isinstance(item, dict | list) for item in items)
+
+
+def history_value(field_, value, labels: dict, snapshot=None) -> str:
+    """A stored value of ``field_`` as the history panel shows it, as it was typed with its unit
+    (``snapshot`` is the row it was read from, which names a value's unit); ``labels`` names
+    related rows by (field name, pk)."""
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
     if field_.is_relation:
         return labels.get((field_.name, value), str(value))
     for applies, shown in _HISTORY_FORMATS:
         if applies(field_, value):
-            return shown(field_, value)
+            return shown(field_, value, snapshot)
     return str(value)
 
 

@@ -20,9 +20,11 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nmiq_portal.core.i18n import translated
+
 from . import kcdb
 from .models import CapabilityRecord
-from .units import parse_quantity
+from .units import DISPLAY_UNITS, parse_quantity
 
 #: The column that names an existing record (its slug) to update; empty adds a new record.
 KEY = "key"
@@ -61,7 +63,8 @@ def columns(fields) -> tuple[str, ...]:
 
 
 def required_columns(model) -> tuple[str, ...]:
-    required = [KEY, "name"]
+    """The columns a file must have; the key is not one: without it, every row adds a record."""
+    required = ["name"]
     if any(f.name == "kind" for f in model._meta.get_fields()):
         required.append("kind")  # a service has no default kind
     return tuple(required)
@@ -437,19 +440,14 @@ def _text(text, model_field, lookups):
     return text
 
 
-def _allowed(choices, separator: str) -> str:
-    return separator.join(str(value) for value, _label in choices)
-
-
 def _list_help(model_field) -> str:
     if model_field.base_field.choices:
-        allowed = _allowed(model_field.base_field.choices, "; ")
-        return _("Any of: %(allowed)s (separated by “;”).") % {"allowed": allowed}
+        return _("One or more of the accepted values, separated by “;”.")
     return _("Values separated by “;”.")
 
 
 def _choice_help(model_field) -> str:
-    return _("One of: %(allowed)s.") % {"allowed": _allowed(model_field.choices, ", ")}
+    return _("One of the accepted values.")
 
 
 def _range_help(model_field) -> str:
@@ -489,9 +487,7 @@ class Column:
 
 #: Columns read their own way, by name; the range columns are all read as quantities.
 NAMED_COLUMNS = {
-    "technology_areas": Column(
-        _areas, gettext_lazy("Technology area keys separated by “;”, e.g. cryogenics; qkd.")
-    ),
+    "technology_areas": Column(_areas, gettext_lazy("Technology area keys, separated by “;”.")),
     "contacts": Column(
         _contacts, gettext_lazy("E-mail addresses of the institute's contacts, separated by “;”.")
     ),
@@ -535,30 +531,119 @@ def parse_cell(model, column: str, text: str, *, lookups: Lookups):
 
 
 def column_help(model, column: str) -> str:
-    """What a column holds and how to write it, for the template and the import page."""
+    """What a column holds and how to write it, for the template and the import page (the values
+    it accepts are listed beside it: ``accepted_values``)."""
     if column == KEY:
         return _(
-            "Leave empty to add a new record. To update one of your records, give its key: the "
-            "last part of its address (…/testbeds/KEY/ or …/services/KEY/)."
+            "Optional. Leave empty to add a new record. To update one of your records, give its "
+            "key: the last part of its address (…/testbeds/KEY/ or …/services/KEY/)."
         )
     kind, model_field = _column(model, column)
     if model_field is None:
         return kind.help(model_field)
     label = str(model_field.verbose_name)
     how = kind.help(model_field)
-    return " ".join(part for part in (f"{label}.", how, str(model_field.help_text)) if part)
+    # A JSON field's help text shows its stored shape, which a cell is not written in.
+    note = "" if isinstance(model_field, models.JSONField) else str(model_field.help_text)
+    return " ".join(part for part in (f"{label}.", how, note) if part)
 
 
-def template_csv(column_names) -> bytes:
-    """The CSV template: the header row, UTF-8 with a BOM so spreadsheets read accents right."""
+def _choices(model_field) -> list[tuple[str, str]]:
+    base = getattr(model_field, "base_field", model_field)
+    return [(str(value), str(label)) for value, label in base.choices or ()]
+
+
+def accepted_values(model, column: str, lookups: Lookups) -> list[tuple[str, str]]:
+    """(what to write, what it means) for each value ``column`` accepts, from the live choices
+    and tables (``lookups``: the technology areas and readiness levels); [] for free text."""
+    if column == "technology_areas":
+        return [(slug, translated(area, "name")) for slug, area in lookups.areas.items()]
+    if column == "readiness":
+        scales: dict = {}
+        for (scale, number), level in sorted(lookups.readiness.items()):
+            scales.setdefault(scale, []).append((number, level))
+        return [
+            (
+                f"{scale.upper()} {levels[0][0]}\u2026{levels[-1][0]}",
+                translated(levels[0][1].scale, "name"),
+            )
+            for scale, levels in scales.items()
+        ]
+    if column in RANGE_DIMENSIONS:
+        dimension = RANGE_DIMENSIONS[column]
+        return [(symbol, "") for _from, _factor, symbol in reversed(DISPLAY_UNITS[dimension])]
+    if column in RELATION_COLUMNS or column == KEY:
+        return []
+    model_field = model._meta.get_field(column)
+    if isinstance(model_field, models.BooleanField):
+        return [(str(_("yes")), ""), (str(_("no")), "")]
+    return _choices(model_field)
+
+
+#: An example cell for columns whose field does not give one (its first choice, "yes").
+EXAMPLES = {
+    "name": gettext_lazy("Cryogenic microwave test bench"),
+    "summary": gettext_lazy("Characterises superconducting devices at millikelvin temperatures."),
+    "quantities": gettext_lazy("noise temperature; T1"),
+    "city": "Teddington",
+    "latitude": "51.4256",
+    "longitude": "-0.3405",
+    "links": gettext_lazy("Laboratory page | https://example.org/lab"),
+    "temperature_min_k": "20 mK",
+    "temperature_max_k": "4 K",
+    "frequency_min_hz": "4 GHz",
+    "frequency_max_hz": "8 GHz",
+    "quantity": gettext_lazy("Optical power in single-mode fibre"),
+    "range_lower": "0.1",
+    "range_upper": "10",
+    "range_unit": "mW",
+    "uncertainty_mode": "relative",
+    "uncertainty_lower": "0.5",
+    "uncertainty_unit": "%",
+    "coverage_factor": "2",
+    "confidence_level": "95",
+    "parameters": gettext_lazy("wavelength = 1550 nm"),
+    "lead_time": gettext_lazy("4 to 6 weeks"),
+}
+#: Columns the example row leaves empty: they name the institute's own rows, or would make the
+#: example say something odd (a service's KCDB classification, a testbed's other ranges).
+EXAMPLE_EMPTY = {KEY, "contacts", "testbed", "description", "metrology_area", "status"}
+
+
+def example_row(model, column_names, lookups: Lookups) -> list[str]:
+    """One filled-in row for the template, each cell written as the import reads it."""
+    row = []
+    for column in column_names:
+        accepted = [] if column in EXAMPLE_EMPTY else accepted_values(model, column, lookups)
+        if column in EXAMPLE_EMPTY or column.startswith("wavelength"):
+            cell = ""
+        elif column in EXAMPLES:
+            cell = str(EXAMPLES[column])
+        elif column == "technology_areas":
+            cell = f"{SEPARATOR} ".join(value for value, _label in accepted[:2])
+        elif column == "readiness":
+            cell = " ".join(map(str, min(lookups.readiness))).upper() if lookups.readiness else ""
+        elif accepted:
+            cell = accepted[0][0]
+        else:
+            cell = ""
+        row.append(cell)
+    return row
+
+
+def template_csv(column_names, example: list[str]) -> bytes:
+    """The CSV template: the header row and an example row, UTF-8 with a BOM so spreadsheets
+    read accents right."""
     out = io.StringIO()
-    csv.writer(out).writerow(column_names)
+    writer = csv.writer(out)
+    writer.writerow(column_names)
+    writer.writerow(example)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def template_xlsx(column_names, help_rows, *, title: str) -> bytes:
-    """The XLSX template: the header row on the first sheet, what each column holds on a
-    second one (the import reads only the first)."""
+def template_xlsx(column_names, example: list[str], help_rows, *, title: str) -> bytes:
+    """The XLSX template: the header row and an example row on the first sheet, what each
+    column holds and accepts on a second one (the import reads only the first)."""
     import openpyxl
     from openpyxl.styles import Font
 
@@ -568,15 +653,24 @@ def template_xlsx(column_names, help_rows, *, title: str) -> bytes:
     sheet.append(list(column_names))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    sheet.append(list(example))
     sheet.freeze_panes = "A2"
     guide = workbook.create_sheet(_("Help")[:31])
-    guide.append([_("Column"), _("Required"), _("What to write")])
+    guide.append([_("Column"), _("Required"), _("What to write"), _("Accepted values")])
     for cell in guide[1]:
         cell.font = Font(bold=True)
-    for row in help_rows:
-        guide.append(list(row))
+    for column, required, how, accepted in help_rows:
+        guide.append([column, _("yes") if required else _("no"), how, accepted_text(accepted)])
     guide.column_dimensions["A"].width = 24
-    guide.column_dimensions["C"].width = 100
+    guide.column_dimensions["C"].width = 80
+    guide.column_dimensions["D"].width = 80
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def accepted_text(accepted: list[tuple[str, str]]) -> str:
+    """Accepted values on one line: "cryogenics (Cryogenics); qkd (Quantum key distribution)"."""
+    return "; ".join(
+        f"{value} ({label})" if label and label != value else value for value, label in accepted
+    )

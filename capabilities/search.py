@@ -16,6 +16,8 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from nmiq_portal.core import markdown
+
 from . import synonyms
 
 CONFIG = "english"
@@ -238,9 +240,6 @@ def headline(body, raw: str) -> SearchHeadline:
     )
 
 
-MARKDOWN_MARKS = re.compile(r"\*\*|__|`|^#{1,6}\s", re.MULTILINE)
-
-
 def highlighted(queryset, body, text: str):
     """``queryset`` with the ``headline`` of where ``text`` matched ``body``, when anything
     searchable is typed (``snippet`` shows it)."""
@@ -248,10 +247,18 @@ def highlighted(queryset, body, text: str):
     return queryset.annotate(headline=headline(body, raw)) if raw else queryset
 
 
-def snippet(marked: str | None, fallback: str) -> str:
-    """Escape a ``headline`` and turn its marks into <mark>; ``fallback`` (escaped) without one."""
-    # The text is Markdown: its emphasis and heading marks are noise in a one-line snippet.
+def snippet(marked: str | None, fallback: str, *, body: str | None = None) -> str:
+    """A one-line snippet of Markdown text, escaped, with no Markdown marks: a ``headline`` with
+    its marks turned into <mark> and an ellipsis where it cuts ``body`` (the text it was taken
+    from, ``fallback`` unless given); without one, the start of ``fallback``."""
     if not marked:
-        return conditional_escape(MARKDOWN_MARKS.sub("", fallback))
-    html = conditional_escape(MARKDOWN_MARKS.sub("", marked))
+        return conditional_escape(markdown.excerpt(fallback))
+    words = markdown.strip_marks(marked)
+    whole = markdown.strip_marks(fallback if body is None else body).split()
+    shown = words.replace("\x02", "").replace("\x03", "").split()
+    if shown and whole and shown[:1] != whole[:1]:
+        words = f"{markdown.ELLIPSIS} {words}"
+    if shown and whole and shown[-1:] != whole[-1:]:
+        words = f"{words} {markdown.ELLIPSIS}"
+    html = conditional_escape(words)
     return mark_safe(html.replace("\x02", "<mark>").replace("\x03", "</mark>"))  # noqa: S308 - escaped above

@@ -4,8 +4,9 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 
+from nmiq_portal.api.docs import ApiDocsView
 from nmiq_portal.core import sitemaps
 from nmiq_portal.core import views as core_views
 
@@ -27,9 +28,7 @@ urlpatterns = [
     path(
         "api/docs/",
         # Swagger UI sets inline styles; scripts stay 'self' only.
-        csp_update({"style-src": [UNSAFE_INLINE]})(
-            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
-        ),
+        csp_update({"style-src": [UNSAFE_INLINE]})(ApiDocsView.as_view()),
         name="api-docs",
     ),
     path("admin/", admin.site.urls),

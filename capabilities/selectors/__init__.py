@@ -12,11 +12,12 @@ from .directory import (
     DirectorySearch,
     Facet,
     FacetValue,
+    MapPoints,
     directory_errors,
     directory_matches,
     directory_page_records,
     directory_search,
-    map_testbeds,
+    map_points,
     search_params,
     searched_types,
 )

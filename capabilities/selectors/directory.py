@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import FloatField, TextField, Value
+from django.db.models import FloatField, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -163,8 +163,12 @@ def directory_page_records(*, rows: list, text: str) -> list:
             qs = qs.annotate(headline=search.headline(body, raw))
         for record in qs:
             record.record_type = kind
-            fallback = record.description if model is Institute else record.summary
-            record.snippet = search.snippet(getattr(record, "headline", None), fallback)
+            if model is Institute:
+                fallback = body = record.description
+            else:
+                fallback = record.summary or record.description
+                body = f"{record.summary} {record.description}"
+            record.snippet = search.snippet(getattr(record, "headline", None), fallback, body=body)
             loaded[kind, record.pk] = record
     return [loaded[kind, pk] for kind, pk, *_rest in rows if (kind, pk) in loaded]
 
@@ -421,11 +425,31 @@ def directory_search(*, user, params, sort: str = "relevance") -> DirectorySearc
     return DirectorySearch(rows=rows, facets=facets)
 
 
-def map_testbeds(*, user, params):
-    """The testbeds with a location among those the directory search ``params`` finds."""
-    testbeds = directory_matches(user=user, params=params)["testbed"]
-    return (
-        testbeds.filter(latitude__isnull=False, longitude__isnull=False)
-        .select_related("institute")
+@dataclass
+class MapPoints:
+    """What the directory map shows: the testbeds with a location, the services placed at their
+    testbed's, and how many records the search found without one."""
+
+    testbeds: list
+    services: list
+    without: int
+
+
+def map_points(*, user, params) -> MapPoints:
+    """The testbeds and services among those the directory search ``params`` finds for ``user``
+    that have a place on the map. A service is placed at its testbed's location, and only when
+    the testbed is one ``user`` may see (a hidden testbed's location never shows)."""
+    matches = directory_matches(user=user, params=params)
+    located = Q(latitude__isnull=False, longitude__isnull=False)
+    sites = Testbed.objects.visible_to(user).filter(located)
+    testbeds = list(
+        matches["testbed"].filter(located).select_related("institute").order_by("name", "pk")
+    )
+    services = list(
+        matches["service"]
+        .filter(testbed__in=sites)
+        .select_related("institute", "testbed")
         .order_by("name", "pk")
     )
+    found = matches["testbed"].count() + matches["service"].count()
+    return MapPoints(testbeds, services, found - len(testbeds) - len(services))

@@ -56,14 +56,16 @@ def _differences(fields, before, after) -> list[tuple]:
     return [
         (field_, getattr(before, field_.attname), getattr(after, field_.attname))
         for field_ in fields
-        if getattr(before, field_.attname) != getattr(after, field_.attname)
+        if not formatting.history_same(
+            field_, getattr(before, field_.attname), getattr(after, field_.attname)
+        )
     ]
 
 
 def _related_labels(diffs) -> dict:
     """{(field name, pk): label} of the related rows the differences name, one query a field."""
     wanted: dict = {}
-    for _snapshot, changed in diffs:
+    for _before, _after, changed in diffs:
         for field_, old, new in changed:
             if field_.is_relation:
                 wanted.setdefault(field_, set()).update(v for v in (old, new) if v)
@@ -86,7 +88,7 @@ def record_history(record, *, limit: int = 50) -> list[HistoryEntry]:
     fields = _history_fields(type(record))
     authors = _authors(snapshots)
     diffs = [
-        (after, _differences(fields, before, after))
+        (before, after, _differences(fields, before, after))
         for before, after in itertools.pairwise(snapshots)
     ]
     labels = _related_labels(diffs)
@@ -103,14 +105,14 @@ def record_history(record, *, limit: int = 50) -> list[HistoryEntry]:
             created=False,
             changes=[
                 (
-                    str(field_.verbose_name),
-                    formatting.history_value(field_, old, labels),
-                    formatting.history_value(field_, new, labels),
+                    formatting.history_label(field_),
+                    formatting.history_value(field_, old, labels, before),
+                    formatting.history_value(field_, new, labels, snapshot),
                 )
                 for field_, old, new in changed
             ],
         )
-        for snapshot, changed in diffs
+        for before, snapshot, changed in diffs
         if changed
     ]
     entries.reverse()

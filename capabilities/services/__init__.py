@@ -24,6 +24,7 @@ from .imports import (
     import_apply,
     import_check,
     import_columns,
+    import_example,
     import_help,
     import_queue,
     import_sweep,

@@ -45,24 +45,43 @@ def import_columns(kind: str) -> tuple[str, ...]:
     return imports.columns(RECORDS[IMPORT_MODELS[kind]][0])
 
 
-def import_help(kind: str) -> list[tuple[str, bool, str]]:
-    """(column, required, what to write) for every column of an import file of ``kind``."""
-    model = IMPORT_MODELS[kind]
-    required = imports.required_columns(model)
-    return [
-        (column, column in required, imports.column_help(model, column))
-        for column in import_columns(kind)
-    ]
-
-
-def _import_lookups(institute: Institute, model) -> imports.Lookups:
-    lookups = imports.Lookups(
+def _help_lookups() -> imports.Lookups:
+    """The technology areas and readiness levels a file may name, which the help lists."""
+    return imports.Lookups(
         areas={area.slug: area for area in TechnologyArea.objects.all()},
         readiness={
             (level.scale.slug, level.level): level
             for level in ReadinessLevel.objects.select_related("scale")
         },
     )
+
+
+def import_help(kind: str) -> list[tuple[str, bool, str, list[tuple[str, str]]]]:
+    """(column, required, what to write, accepted values) for every column of an import file of
+    ``kind``; the accepted values come from the live choices and tables."""
+    model = IMPORT_MODELS[kind]
+    required = imports.required_columns(model)
+    lookups = _help_lookups()
+    return [
+        (
+            column,
+            column in required,
+            imports.column_help(model, column),
+            imports.accepted_values(model, column, lookups),
+        )
+        for column in import_columns(kind)
+    ]
+
+
+def import_example(kind: str) -> list[str]:
+    """The template's example row for ``kind``, naming values that exist (its areas, its
+    readiness scale), so that it passes the check as it stands."""
+    model = IMPORT_MODELS[kind]
+    return imports.example_row(model, import_columns(kind), _help_lookups())
+
+
+def _import_lookups(institute: Institute, model) -> imports.Lookups:
+    lookups = _help_lookups()
     for contact in Contact.objects.filter(institute=institute):
         lookups.contacts.setdefault(contact.email.lower(), []).append(contact)
     if model is Service:
@@ -455,7 +474,7 @@ def import_queue(*, actor, job: ImportJob, retire_absent: bool = False) -> Impor
     job.status = ImportStatus.QUEUED
     job.retire_absent = retire_absent and job.to_retire > 0
     job.save(update_fields=["status", "retire_absent"])
-    enqueue_on_commit(tasks.apply_import, job.pk)
+    enqueue_on_commit(tasks.apply_import, job.pk, background=True)
     return job
 
 
@@ -603,13 +622,14 @@ def import_apply(*, job: ImportJob) -> ImportJob:
 
 
 def import_sweep() -> int:
-    """Queue again the imports that waited too long (the broker was down when they were queued);
-    a job that is already running or done is left alone by import_apply."""
+    """Queue again the imports that waited too long (the broker was down when they were
+    queued), or were left running by a process that stopped (a web process running it without a
+    broker, a worker that died); import_apply leaves alone a job another run holds or finished."""
     stale = timezone.now() - timedelta(minutes=10)
     ids = list(
-        ImportJob.objects.filter(status=ImportStatus.QUEUED, created_at__lt=stale).values_list(
-            "pk", flat=True
-        )
+        ImportJob.objects.filter(
+            status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING), created_at__lt=stale
+        ).values_list("pk", flat=True)
     )
     for pk in ids:
         enqueue_on_commit(tasks.apply_import, pk)

@@ -60,14 +60,15 @@ def import_start(request, slug):
 
 
 def import_template(request, kind, fmt):
-    """The empty file to fill in: one column per importable field, plus the key."""
+    """The file to fill in: one column per importable field, plus the key, and an example row."""
     columns = services.import_columns(kind)
+    example = services.import_example(kind)
     if fmt == "xlsx":
         content = imports.template_xlsx(
-            columns, services.import_help(kind), title=str(ImportKind(kind).label)
+            columns, example, services.import_help(kind), title=str(ImportKind(kind).label)
         )
     else:
-        content = imports.template_csv(columns)
+        content = imports.template_csv(columns, example)
     response = HttpResponse(content, content_type=IMPORT_FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="nmiq-{kind}s-template.{fmt}"'
     return response
@@ -143,4 +144,6 @@ def import_bulk(request, uuid):
 def import_progress(request, uuid):
     """The progress bar alone, for htmx to poll while the import runs."""
     job = _import_job(request, uuid, with_rows=False)  # a file's rows can weigh megabytes
-    return render(request, "capabilities/_import_progress.html", _import_progress(job))
+    return render(
+        request, "capabilities/_import_progress.html", {**_import_progress(job), "oob": True}
+    )

@@ -8,7 +8,7 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .. import exports, formatting, selectors
 
@@ -176,14 +176,38 @@ def _tile_origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
+def _map_caption(points) -> str:
+    """The map's caption: "12 testbeds and 30 services with a location match this search. 4
+    without one are listed in the directory only."."""
+    testbeds = ngettext("%(count)s testbed", "%(count)s testbeds", len(points.testbeds)) % {
+        "count": len(points.testbeds)
+    }
+    services = ngettext("%(count)s service", "%(count)s services", len(points.services)) % {
+        "count": len(points.services)
+    }
+    caption = _("%(testbeds)s and %(services)s with a location match this search.") % {
+        "testbeds": testbeds,
+        "services": services,
+    }
+    if points.without:
+        caption += " " + ngettext(
+            "%(count)s without one is listed in the directory only.",
+            "%(count)s without one are listed in the directory only.",
+            points.without,
+        ) % {"count": points.without}
+    return caption
+
+
 def directory_map(request):
-    """Testbeds of the current search on a map, and in a table that works without JavaScript."""
-    testbeds = selectors.map_testbeds(user=request.user, params=request.GET)
+    """Testbeds and services of the current search on a map, and in a table that works without
+    JavaScript."""
+    points = selectors.map_points(user=request.user, params=request.GET)
     response = render(
         request,
         "capabilities/directory_map.html",
         {
-            "testbeds": testbeds,
+            "points": points,
+            "caption": _map_caption(points),
             "query": request.GET.urlencode(),
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
@@ -195,21 +219,28 @@ def directory_map(request):
     return response
 
 
+def _feature(record, kind: str, site) -> dict:
+    return {
+        "type": "Feature",
+        "id": str(record.uuid),
+        "geometry": {"type": "Point", "coordinates": [site.longitude, site.latitude]},
+        "properties": {
+            "kind": kind,
+            "name": record.name,
+            "url": record.get_absolute_url(),
+            "institute": record.institute.acronym,
+            "city": site.city,
+            "testbed": site.name if site is not record else "",
+        },
+    }
+
+
 def directory_map_data(request):
-    """The same testbeds as GeoJSON, for the map's markers."""
-    features = [
-        {
-            "type": "Feature",
-            "id": str(testbed.uuid),
-            "geometry": {"type": "Point", "coordinates": [testbed.longitude, testbed.latitude]},
-            "properties": {
-                "name": testbed.name,
-                "url": testbed.get_absolute_url(),
-                "institute": testbed.institute.acronym,
-                "city": testbed.city,
-            },
-        }
-        for testbed in selectors.map_testbeds(user=request.user, params=request.GET)
+    """The same testbeds and services as GeoJSON, for the map's markers; a service is placed at
+    its testbed."""
+    points = selectors.map_points(user=request.user, params=request.GET)
+    features = [_feature(testbed, "testbed", testbed) for testbed in points.testbeds] + [
+        _feature(service, "service", service.testbed) for service in points.services
     ]
     return JsonResponse(
         {"type": "FeatureCollection", "features": features},

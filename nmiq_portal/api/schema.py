@@ -5,6 +5,7 @@ from django.db import models
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework import permissions
 from rest_framework.serializers import ListSerializer
 
 from .fields import FIELDS_PARAM, FieldsMixin
@@ -62,6 +63,17 @@ LINK = {
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def get_auth(self):
+        """No security requirement on a read anyone may make, so the docs show a padlock only
+        on writes and on operations that need a token or a session."""
+        anyone = (permissions.AllowAny, permissions.IsAuthenticatedOrReadOnly)
+        views_permissions = self.view.get_permissions()
+        if self.method in permissions.SAFE_METHODS and all(
+            isinstance(permission, anyone) for permission in views_permissions
+        ):
+            return []
+        return [auth for auth in super().get_auth() if auth]
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         ref = {"$ref": "#/components/schemas/Problem"}

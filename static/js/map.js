@@ -1,6 +1,7 @@
-// The directory map: a Leaflet marker per testbed, read from the GeoJSON the page points to.
-// The table under the map lists the same testbeds, so the page works without this script,
-// without tiles (MAP_TILE_URL empty) and offline.
+// The directory map: a Leaflet marker per testbed and per service (at its testbed), read from
+// the GeoJSON the page points to; markers at the same site gather in a cluster
+// (leaflet.markercluster) that opens on a click. The table under the map lists the same records,
+// so the page works without this script, without tiles (MAP_TILE_URL empty) and offline.
 document.addEventListener("DOMContentLoaded", () => {
   const element = document.querySelector("[data-directory-map]");
   if (!element || typeof window.L === "undefined") {
@@ -39,7 +40,9 @@ document.addEventListener("DOMContentLoaded", () => {
     link.textContent = properties.name;
     name.append(link);
     box.append(name);
-    const where = [properties.institute, properties.city].filter(Boolean).join(", ");
+    const where = [properties.testbed, properties.institute, properties.city]
+      .filter(Boolean)
+      .join(", ");
     if (where) {
       box.append(document.createElement("br"), where);
     }
@@ -72,10 +75,16 @@ document.addEventListener("DOMContentLoaded", () => {
             alt: feature.properties.name,
           }),
         onEachFeature: (feature, marker) => marker.bindPopup(popup(feature.properties)),
-      }).addTo(map);
+      });
+      // Without the cluster plugin (a stale static build), the markers still show, one each.
+      const group =
+        typeof L.markerClusterGroup === "function"
+          ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 })
+          : L.featureGroup();
+      group.addLayer(layer).addTo(map);
       const count = layer.getLayers().length;
       if (count) {
-        map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 9 });
+        map.fitBounds(group.getBounds(), { padding: [30, 30], maxZoom: 9 });
       }
       element.dataset.markers = String(count);
     })

@@ -1,6 +1,8 @@
 """The history of institutes, testbeds and services: who changed which field, from what to what,
 shown to the institute's members and to staff only."""
 
+import re
+
 import pghistory
 import pytest
 
@@ -160,3 +162,61 @@ def test_a_change_of_technology_areas_is_in_the_history():
         "Cryogenics (dilution refrigerators)",
         "Cryogenics (dilution refrigerators), Shielding (magnetic, thermal, radiation)",
     ) in [(str(name).capitalize(), old, new) for name, old, new in latest.changes]
+
+
+def _changes(record, **changes) -> list[tuple[str, str, str]]:
+    """The history rows of one update of ``record``, made by a member of its institute."""
+    editor = MembershipFactory(institute=record.institute).user
+    record = services.record_update(actor=editor, record=record, version=record.version, **changes)
+    return selectors.record_history(record)[0].changes
+
+
+def test_ranges_show_as_typed_with_their_units_never_base_unit_floats():
+    testbed = TestbedFactory(temperature_min_k=0.01, frequency_max_hz=8e9)
+    changes = _changes(testbed, temperature_min_k=0.02, frequency_max_hz=1.2e10)
+    assert ("lowest temperature", "10\u00a0mK", "20\u00a0mK") in changes
+    assert ("highest frequency", "8\u00a0GHz", "12\u00a0GHz") in changes
+    assert not any("0.01" in old or "e+" in new for _label, old, new in changes)
+
+
+def test_a_services_range_shows_in_the_unit_it_was_given():
+    service = ServiceFactory(range_lower=1.0, range_upper=8.0, range_unit="GHz")
+    changes = _changes(service, range_upper=10.0)
+    assert ("range to", "8\u00a0GHz", "10\u00a0GHz") in changes
+
+
+def test_a_reordered_list_is_no_change():
+    testbed = TestbedFactory(access_modes=["on_site", "remote"], quantities=["T1", "T2"])
+    changes = _changes(
+        testbed, access_modes=["remote", "on_site"], quantities=["T2", "T1"], summary="New."
+    )
+    assert [label for label, _old, _new in changes] == ["summary"]
+
+
+def test_a_list_that_gains_a_value_shows_its_labels():
+    testbed = TestbedFactory(access_modes=["on_site"])
+    changes = _changes(testbed, access_modes=["remote", "on_site"])
+    assert ("access modes", "On site", "Remote, On site") in changes
+
+
+def test_links_show_as_text_not_as_python_or_json():
+    testbed = TestbedFactory(links=[])
+    changes = _changes(testbed, links=[{"title": "Lab page", "url": "https://lab.example.org"}])
+    (row,) = [change for change in changes if change[0] == "links"]
+    assert row == ("links", "\u2014", "Lab page (https://lab.example.org)")
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", r"[A-Z][a-z]+\.? \d{1,2}, \d{4}, [^<]+\xa0UTC"),  # Jan. 5, 2026, 2:30 p.m. UTC
+        ("fr", r"\d{1,2} [a-zéû]+ \d{4} \d{2}:\d{2}\xa0UTC"),  # 5 janvier 2026 14:30 UTC
+    ],
+)
+def test_the_history_dates_name_their_time_zone_in_the_readers_format(client, language, shown):
+    testbed = TestbedFactory()
+    client.force_login(MembershipFactory(institute=testbed.institute).user)
+    page = client.get(testbed.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    times = re.findall(r'<time datetime="[^"]+">([^<]+)</time>', page)
+    assert times
+    assert all(re.fullmatch(shown, time) for time in times), times

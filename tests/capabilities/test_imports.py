@@ -1,5 +1,6 @@
 """Bulk import of testbeds and services from CSV and XLSX: check, preview, apply, progress."""
 
+import csv
 import io
 import time
 import zipfile
@@ -98,7 +99,7 @@ def test_template_has_the_key_and_one_column_per_importable_field(client, kind, 
     fields = services.TESTBED_FIELDS if kind == "testbed" else services.SERVICE_FIELDS
     expected = ["key", *fields, "technology_areas", "contacts"]
     if fmt == "csv":
-        header = response.content.decode("utf-8-sig").strip().split(",")
+        header, _example = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
         assert header == expected
     else:
         workbook = openpyxl.load_workbook(io.BytesIO(response.content))

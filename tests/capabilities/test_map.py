@@ -13,6 +13,7 @@ from capabilities.enums import Visibility
 from tests.factories import (
     InstituteFactory,
     MembershipFactory,
+    ServiceFactory,
     StaffFactory,
     TestbedFactory,
     UserFactory,
@@ -108,10 +109,16 @@ def test_map_page_lists_the_same_testbeds_without_javascript(client, testbeds):
     )
 
 
-def test_leaflet_is_served_from_our_static_files():
+def test_leaflet_and_its_cluster_plugin_are_served_from_our_static_files(client):
     for name in ("leaflet.js", "leaflet.css", "images/marker-icon.png", "images/marker-shadow.png"):
         assert finders.find(f"vendor/leaflet/{name}"), name
+    for name in ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"):
+        assert finders.find(f"vendor/leaflet.markercluster/{name}"), name
     assert finders.find("js/map.js")
+    page = client.get(MAP_URL).content.decode()
+    assert "vendor/leaflet.markercluster/leaflet.markercluster.js" in page
+    assert "//unpkg" not in page
+    assert "cdn" not in page.lower()
 
 
 def test_the_tile_server_is_a_setting_allowed_by_the_csp_of_the_map_only(client, settings):
@@ -153,12 +160,73 @@ def _queries(client, url) -> int:
 @pytest.mark.parametrize("url", [MAP_URL, DATA_URL])
 def test_map_makes_the_same_number_of_queries_at_two_sizes(client, url):
     small, large = InstituteFactory(economy="FR"), InstituteFactory(economy="JP")
-    TestbedFactory(institute=small, **HERE)
+    ServiceFactory(institute=small, testbed=TestbedFactory(institute=small, **HERE))
     for _ in range(6):
-        TestbedFactory(institute=large, **HERE)
+        site = TestbedFactory(institute=large, **HERE)
+        ServiceFactory(institute=large, testbed=site)
+        ServiceFactory(institute=large)
     assert _queries(client, f"{url}?economy=FR") == _queries(client, f"{url}?economy=JP")
 
 
 def test_input_the_search_cannot_use_is_no_500(client, testbeds):
     assert client.get(DATA_URL, {"temperature_min": "hot"}).status_code == 200
     assert client.get(MAP_URL, {"temperature_min": "hot", "area": "nope"}).status_code == 200
+
+
+# --- Services, placed at their testbed ----------------------------------------------------------
+
+
+@pytest.fixture
+def services_and_sites(testbeds):
+    institute = testbeds["public"].institute
+    return {
+        "at public": ServiceFactory(
+            institute=institute, name="at public", testbed=testbeds["public"]
+        ),
+        "at members": ServiceFactory(
+            institute=institute, name="at members", testbed=testbeds["members"]
+        ),
+        "nowhere": ServiceFactory(institute=institute, name="nowhere"),
+        "hidden": ServiceFactory(
+            institute=institute,
+            name="hidden",
+            testbed=testbeds["public"],
+            visibility=Visibility.MEMBERS,
+        ),
+    }
+
+
+def test_a_service_appears_at_its_testbeds_location(client, testbeds, services_and_sites):
+    found = features(client)
+    assert set(found) == {"public", "at public"}
+    service = found["at public"]
+    assert service["geometry"] == found["public"]["geometry"], "the same site: one cluster"
+    assert service["properties"]["kind"] == "service"
+    assert service["properties"]["testbed"] == "public"
+    assert service["properties"]["url"] == services_and_sites["at public"].get_absolute_url()
+    assert found["public"]["properties"]["kind"] == "testbed"
+
+
+def test_a_members_only_testbeds_marker_never_shows_to_anyone_anonymous(
+    client, testbeds, services_and_sites
+):
+    anonymous = features(client)
+    assert "members" not in anonymous
+    assert "at members" not in anonymous, "a public service must not reveal a hidden site"
+    page = client.get(MAP_URL).content.decode()
+    assert testbeds["members"].get_absolute_url() not in page
+    client.force_login(MembershipFactory().user)
+    assert {"members", "at members", "hidden"} <= set(features(client))
+
+
+def test_the_caption_counts_what_has_a_location_and_what_has_not(
+    client, testbeds, services_and_sites
+):
+    page = client.get(MAP_URL).content.decode()
+    # Anonymous: "public" and "at public" are placed; "no location", "at members" (its site is
+    # hidden) and "nowhere" are found without a place.
+    caption = page.split('data-testid="map-caption">', 1)[1].split("</span>", 1)[0]
+    assert caption == (
+        "1 testbed and 1 service with a location match this search. "
+        "3 without one are listed in the directory only."
+    )
