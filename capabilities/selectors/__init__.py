@@ -64,11 +64,11 @@ from .requests import (
 )
 from .suggestions import (
     FEW_RESULTS,
-    RangeChip,
+    SearchChip,
     Suggestion,
     Unranged,
     did_you_mean,
-    range_chips,
+    search_chips,
     unranged,
 )
 from .table import (
