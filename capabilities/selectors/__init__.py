@@ -77,3 +77,4 @@ from .table import (
     parse_table_sort,
     table_rows,
 )
+from .work import WORK_LIST_SIZE, CapabilitiesWork, capabilities_work_of
