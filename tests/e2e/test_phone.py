@@ -212,3 +212,19 @@ def test_a_refused_form_puts_its_errors_where_the_eye_is(open_as, size):
     assert_accessible(page)
     link.click()
     assert page.evaluate("() => document.activeElement.id") == "id_temperature_min_k"
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_an_editor_lands_on_my_work_and_the_home_page_starts_with_the_search(open_as, size):
+    ptb, _testbed, _service = _catalogue()
+    TestbedFactory(institute=ptb, name="Unfinished cryostat", published=False)
+    page = open_as(member(ptb))
+    page.wait_for_url("**/work/")
+    page.set_viewport_size(size)
+    assert page.get_by_role("link", name="Unfinished cryostat").is_visible()
+    assert_accessible(page)
+    page.goto("/")
+    search = page.get_by_label("Find a testbed or a service")
+    assert search.bounding_box()["y"] < page.get_by_role("heading", level=1).bounding_box()["y"]
+    assert search.bounding_box()["y"] < size["height"] / 3
+    assert_accessible(page)
