@@ -19,7 +19,7 @@ from .enums import (
     TestbedStatus,
     Visibility,
 )
-from .fields import QuantityField
+from .fields import NumberField, QuantityField
 from .models import (
     CapabilityRecord,
     Contact,
@@ -310,6 +310,9 @@ class ServiceForm(CapabilityRecordForm):
     class Meta:
         model = Service
         fields = [*SERVICE_FIELDS, *RELATIONS]
+        field_classes = dict.fromkeys(
+            ("range_lower", "range_upper", "uncertainty_lower", "uncertainty_upper"), NumberField
+        )
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
             "traceability": forms.Textarea(attrs={"rows": 3}),

@@ -24,7 +24,7 @@ from nmiq_portal.core.i18n import translated
 
 from . import kcdb
 from .models import CapabilityRecord
-from .units import DISPLAY_UNITS, parse_quantity
+from .units import DISPLAY_UNITS, parse_quantity, plain_number
 
 #: The column that names an existing record (its slug) to update; empty adds a new record.
 KEY = "key"
@@ -295,7 +295,7 @@ def _choice(text: str, choices) -> str:
 
 def _number(text: str) -> float:
     try:
-        value = float(text.replace(",", ".").replace(" ", ""))
+        value = float(plain_number(text).replace(" ", ""))
     except ValueError as error:
         raise ValidationError(
             _("“%(value)s” is not a number.") % {"value": text}, code="number"
@@ -424,7 +424,7 @@ def _decimal(text, model_field, lookups):
     if not text:
         return None
     try:
-        value = Decimal(text.replace(",", "."))
+        value = Decimal(plain_number(text))
     except InvalidOperation as error:
         raise ValidationError(
             _("“%(value)s” is not a number.") % {"value": text}, code="number"

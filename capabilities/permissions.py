@@ -111,10 +111,21 @@ for _model in ("testbed", "service", "contact"):
 rules.add_perm("capabilities.view_institute_history", is_institute_member | is_staff)
 rules.add_perm("capabilities.import_records", is_institute_member | is_staff)
 rules.add_perm("capabilities.view_import", is_record_member | is_staff)
-rules.add_perm("capabilities.request_access", rules.is_authenticated)
+# Nobody asks their own institute for access: they are among those who answer.
+rules.add_perm("capabilities.request_access", rules.is_authenticated & ~is_record_member)
 rules.add_perm("capabilities.view_access_request", is_requester | is_record_member | is_staff)
 rules.add_perm("capabilities.answer_access_request", is_record_member | is_staff)
 rules.add_perm("capabilities.add_saved_search", rules.is_authenticated)
 rules.add_perm("capabilities.change_saved_search", is_own_saved_search)
 for _model in ("testbed", "service", "contact"):
     rules.add_perm(f"capabilities.delete_{_model}", is_record_member | is_staff)
+
+
+@rules.predicate
+def belongs_to_an_institute(user) -> bool:
+    return bool(institute_roles(user))
+
+
+# The core asks where a person lands after signing in; an institute's member starts at the
+# "my work" page, where their institutes' drafts, requests and imports wait.
+rules.add_perm("accounts.start_at_my_work", belongs_to_an_institute)

@@ -6,10 +6,28 @@ from . import selectors
 
 register(
     Section(
+        page="home_lead",
+        key="capabilities.search",
+        template="capabilities/_home_search.html",
+        context=lambda request: {},
+        order=10,
+    )
+)
+register(
+    Section(
         page="home",
         key="capabilities.directory_counts",
         template="capabilities/_home.html",
         context=lambda request: {"counts": selectors.directory_counts()},
+        order=10,
+    )
+)
+register(
+    Section(
+        page="work",
+        key="capabilities.work",
+        template="capabilities/_work.html",
+        context=lambda request: {"work": selectors.capabilities_work_of(user=request.user)},
         order=10,
     )
 )

@@ -51,7 +51,11 @@ def scaled(value: float, dimension: str) -> tuple[float, str]:
     return value / factor, symbol
 
 
-_NUMBER = r"[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?"
+#: Signs people type for "minus" besides the hyphen: U+2212 (as the SI Brochure prints it) and
+#: its small and full-width forms. The en dash (U+2013) is a range ("1-300 K"), never a sign.
+MINUS_SIGNS = "\u2212\ufe63\uff0d"
+_SIGN = rf"[-+{MINUS_SIGNS}]"
+_NUMBER = rf"{_SIGN}?\d+(?:[.,]\d+)?(?:[eE]{_SIGN}?\d+)?"
 #: "4 K", "20 mK", "1550 nm", "193.4 THz", "1-300 K", "2 to 8 GHz" inside free text.
 QUANTITY_IN_TEXT = re.compile(
     rf"(?<![\w.])(?P<low>{_NUMBER})\s*(?:(?:-|\u2013|to|\.\.)\s*(?P<high>{_NUMBER}))?\s*"
@@ -64,8 +68,67 @@ def registry() -> pint.UnitRegistry:
     return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 
 
+_AS_HYPHEN = str.maketrans(dict.fromkeys(MINUS_SIGNS, "-"))
+
+
+def plain_number(text: str) -> str:
+    """``text`` with a typographic minus as a hyphen and a decimal comma as a point, as
+    ``float()`` reads numbers: U+2212 then "4,5" is "-4.5"."""
+    return text.translate(_AS_HYPHEN).replace(",", ".")
+
+
 def _number(text: str) -> float:
-    return float(text.replace(",", "."))
+    return float(plain_number(text))
+
+
+#: Unit symbols a suggestion may offer, each with the prefixes people use with it: the units of
+#: ranges and uncertainties, not pint's whole registry (in which "mk" and "MK" are units too, and
+#: a megakelvin would make "mk" ambiguous).
+_SI = ("p", "n", "µ", "m", "k", "M", "G")
+_KNOWN_UNITS = {
+    "K": ("", "m", "µ", "n"),
+    "Hz": ("", "m", "k", "M", "G", "T"),
+    "m": ("", "p", "n", "µ", "m", "c", "k"),
+    "s": ("", "f", "p", "n", "µ", "m"),
+    "A": _SI, "V": _SI, "W": _SI, "T": ("", "p", "n", "µ", "m"), "Ω": ("", "m", "k", "M", "G"),
+    "F": ("", "f", "p", "n", "µ", "m"), "H": ("", "n", "µ", "m"), "Pa": ("", "m", "k", "M"),
+    "J": _SI, "g": ("", "µ", "m", "k"), "N": _SI, "C": ("", "p", "n", "µ", "m"), "S": _SI,
+    "eV": ("", "µ", "m", "k", "M", "G"), "rad": ("", "µ", "m"), "L": ("", "µ", "m"),
+    "°C": ("",), "°F": ("",), "min": ("",), "h": ("",), "ppm": ("",), "dB": ("",), "dBm": ("",),
+}  # fmt: skip
+
+
+@cache
+def _known_symbols() -> dict[str, list[str]]:
+    """{case-folded symbol: the symbols spelled so}, e.g. "mhz": ["mHz", "MHz"]."""
+    folded: dict[str, list[str]] = {}
+    for unit, prefixes in _KNOWN_UNITS.items():
+        for prefix in prefixes:
+            folded.setdefault((prefix + unit).casefold(), []).append(prefix + unit)
+    return folded
+
+
+def unit_suggestion(text: str, dimension: str | None = None) -> str | None:
+    """The one known unit spelled like ``text`` but for case ("mk" is "mK"), of ``dimension``
+    when one is asked for; None when there is none or more than one."""
+    text = (text or "").strip().replace("μ", "µ")
+    candidates = [
+        symbol
+        for symbol in _known_symbols().get(text.casefold(), [])
+        if symbol != text
+        and (dimension is None or dimension_of(registry().Unit(symbol)) == dimension)
+    ]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _suggesting(message: str, text: str, dimension: str | None = None) -> str:
+    suggestion = unit_suggestion(text, dimension)
+    if suggestion is None:
+        return message
+    return _("%(message)s Did you mean “%(suggestion)s”?") % {
+        "message": message,
+        "suggestion": suggestion,
+    }
 
 
 def parse_unit(text: str):
@@ -85,7 +148,8 @@ def parse_unit(text: str):
         tokenize.TokenError,  # "(" : pint tokenizes the text as Python
     ) as error:
         raise ValidationError(
-            _("“%(unit)s” is not a unit we know.") % {"unit": text}, code="unit"
+            _suggesting(_("“%(unit)s” is not a unit we know.") % {"unit": text}, text),
+            code="unit",
         ) from error
 
 
@@ -143,8 +207,12 @@ def parse_quantity(text: str, dimension: str) -> float | None:
     unit = parse_unit(match["unit"]) if match["unit"].strip() else CANONICAL[dimension]
     if dimension_of(unit) != dimension:
         raise ValidationError(
-            _("%(unit)s is not a unit of %(dimension)s.")
-            % {"unit": match["unit"], "dimension": DIMENSION_NAMES[dimension]},
+            _suggesting(
+                _("%(unit)s is not a unit of %(dimension)s.")
+                % {"unit": match["unit"], "dimension": DIMENSION_NAMES[dimension]},
+                match["unit"],
+                dimension,
+            ),
             code="dimension",
         )
     return convert(value, unit, dimension)

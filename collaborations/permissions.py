@@ -137,11 +137,26 @@ def is_participation_institute_member(user, participation) -> bool:
 
 is_staff = rules.is_staff
 
+
+@rules.predicate
+def coordinates_a_twa(user) -> bool:
+    """``user`` coordinates at least one working area (read once per user object)."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_coordinates_a_twa", None)
+    if cached is None:
+        cached = user._coordinates_a_twa = user.coordinated_twas.exists()
+    return cached
+
+
 can_view_project = (
     is_public_project | is_staff | is_involved_member | (is_coordinator & is_past_draft)
 )
 
 rules.add_perm("collaborations.add_project", can_propose)
+# What the menu asks on every page, as a rule rather than a permission: a refused permission
+# falls through to the model backend, two queries more on every page.
+rules.add_rule("collaborations.reviews", is_staff | coordinates_a_twa)
 rules.add_perm("collaborations.view_project", can_view_project)
 rules.add_perm("collaborations.change_project", is_lead_member & is_editable)
 rules.add_perm("collaborations.view_project_audit", is_involved_member | is_coordinator | is_staff)

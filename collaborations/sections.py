@@ -17,6 +17,17 @@ register(
 )
 register(
     Section(
+        page="work",
+        key="collaborations.proposals",
+        template="collaborations/_work_proposals.html",
+        context=lambda request: {
+            "proposals": selectors.proposals_in_progress_of(user=request.user)
+        },
+        order=20,
+    )
+)
+register(
+    Section(
         page="profile",
         key="collaborations.projects",
         template="collaborations/_profile_projects.html",

@@ -358,6 +358,29 @@ def projects_of(*, user) -> list[Project]:
     )
 
 
+#: The states of a proposal still on its way to a decision.
+IN_PROGRESS = (
+    ProjectStatus.DRAFT,
+    ProjectStatus.SUBMITTED,
+    ProjectStatus.IN_REVIEW,
+    ProjectStatus.CHANGES_REQUESTED,
+)
+
+
+def proposals_in_progress_of(*, user, limit: int = 5) -> list[Project]:
+    """The proposals an institute of ``user`` leads that wait for a decision or for the lead,
+    most recently changed first, for their "my work" page. One query."""
+    if not user.is_authenticated:
+        return []
+    mine = Membership.objects.filter(user=user).values("institute_id")
+    return list(
+        Project.objects.visible_to(user)
+        .filter(lead_institute__in=mine, status__in=IN_PROGRESS)
+        .select_related("twa", "lead_institute")
+        .order_by("-updated_at", "-pk")[:limit]
+    )
+
+
 # --- What the API, the change feed and the snapshot show ---------------------------------------
 
 

@@ -15,6 +15,7 @@ admin.site.site_title = "NMI-Q Portal"
 
 urlpatterns = [
     path("", core_views.home_page, name="home"),
+    path("work/", core_views.my_work, name="my_work"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("robots.txt", sitemaps.robots, name="robots"),

@@ -65,11 +65,11 @@ from .requests import (
 )
 from .suggestions import (
     FEW_RESULTS,
-    RangeChip,
+    SearchChip,
     Suggestion,
     Unranged,
     did_you_mean,
-    range_chips,
+    search_chips,
     unranged,
 )
 from .table import (
@@ -78,3 +78,4 @@ from .table import (
     parse_table_sort,
     table_rows,
 )
+from .work import WORK_LIST_SIZE, CapabilitiesWork, capabilities_work_of

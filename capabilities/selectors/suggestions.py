@@ -1,7 +1,9 @@
-"""What the directory search says about the search itself: the ranges read from the typed
-text (as chips that remove them), what those ranges left out, and spelling suggestions."""
+"""What the directory search says about the search itself: the filters chosen and the ranges
+read from the typed text (as chips that remove them), what those ranges left out, and spelling
+suggestions."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
@@ -10,19 +12,18 @@ from django.utils.translation import gettext as _
 
 from .. import search, synonyms, units
 from ..models import SearchWord
-from .directory import directory_matches, search_params
+from .directory import FACETS, _facet_labels, directory_matches, search_params
 
 #: The kinds that state ranges.
 RANGED = ("testbed", "service")
 
 
 @dataclass
-class RangeChip:
-    """A range read from the typed text: "temperature includes 20 mK", with the search
-    without it."""
+class SearchChip:
+    """One thing that narrows the search, with the search without it: a range read from the
+    typed text ("temperature includes 20 mK"), a range field ("temperature from 4 K") or a
+    facet's value ("Economy: Germany")."""
 
-    dimension: str
-    typed: str
     label: str
     remove_query: str
 
@@ -46,22 +47,56 @@ def _query(params, **changes) -> str:
     return urlencode(changed, doseq=True)
 
 
-def range_chips(*, params) -> list[RangeChip]:
-    """The ranges the search's text names, each with the search without it. No query."""
+def search_chips(*, params, facets) -> list[SearchChip]:
+    """Everything that narrows the search, each with the search without it: the ranges its
+    text names, its range fields, then each facet's chosen values, labelled as ``facets`` (the
+    search's own) show them. No query, unless a value chosen is one no facet shows."""
     params = search_params(params)
     text = params.get("q", "")
     chips = []
     for span in units.quantity_spans(text, strict=False):
         dimension, _low, _high, start, end = span
         chips.append(
-            RangeChip(
-                dimension=dimension,
-                typed=text[start:end],
+            SearchChip(
                 label=_("%(dimension)s includes %(value)s")
                 % {"dimension": units.DIMENSION_NAMES[dimension], "value": text[start:end]},
                 remove_query=_query(params, q=[units.without_spans(text, [span])]),
             )
         )
+    for dimension, name in units.DIMENSION_NAMES.items():
+        for end, label in (("min", _("%(dimension)s from %(value)s")),
+                           ("max", _("%(dimension)s up to %(value)s"))):  # fmt: skip
+            value = params.get(f"{dimension}_{end}", "").strip()
+            if value:
+                chips.append(
+                    SearchChip(
+                        label=label % {"dimension": name, "value": value},
+                        remove_query=_query(params, **{f"{dimension}_{end}": []}),
+                    )
+                )
+    shown = {facet.key: {option.value: option.label for option in facet.values} for facet in facets}
+    for key, facet_label in FACETS:
+        chosen = [value for value in params.getlist(key) if value.strip()]
+        labels = shown.get(key, {})
+        unshown = set(chosen) - set(labels)
+        if unshown:
+            # A value chosen that matches nothing now is not among the facet's values; its
+            # chip still says what it is.
+            counts = Counter(dict.fromkeys(unshown, 1))
+            labels = {
+                **labels,
+                **{v: label for v, label, _depth in _facet_labels(key, counts, unshown)},
+            }
+        for value in chosen:
+            chips.append(
+                SearchChip(
+                    label=_("%(facet)s: %(value)s")
+                    % {"facet": facet_label, "value": labels.get(value, value)},
+                    remove_query=_query(
+                        params, **{key: [kept for kept in chosen if kept != value]}
+                    ),
+                )
+            )
     return chips
 
 

@@ -29,6 +29,8 @@ def _request_access(request, model, slug):
     target = get_object_or_404(
         model.objects.visible_to(request.user).select_related("institute"), slug=slug
     )
+    if not request.user.has_perm("capabilities.request_access", target):
+        raise PermissionDenied("capabilities.request_access")
     form = AccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

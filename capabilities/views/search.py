@@ -55,7 +55,7 @@ def directory(request):
         "view": "table" if table else "cards",
         "cards_query": _directory_query(request, drop=("page", "view", "cols")),
         "table_query": _directory_query(request, drop=("page", "view")),
-        "range_chips": selectors.range_chips(params=params),
+        "chips": selectors.search_chips(params=params, facets=search.facets),
         "unranged": selectors.unranged(user=request.user, params=params),
         "suggestion": (
             selectors.did_you_mean(params=params)

@@ -3,6 +3,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.urls import reverse
 from django.utils import translation
 
 from nmiq_portal.notifications.services import email_enqueue
@@ -28,6 +29,13 @@ class AccountAdapter(DefaultAccountAdapter):
             "",
         )
         email_enqueue(to=email, subject=message.subject, body=message.body, html_body=html_body)
+
+    def get_login_redirect_url(self, request):
+        """Where sign-in leads when no ``next`` says: an institute's member (as the apps'
+        ``accounts.start_at_my_work`` rule decides) to their "my work" page."""
+        if request.user.has_perm("accounts.start_at_my_work"):
+            return reverse("my_work")
+        return super().get_login_redirect_url(request)
 
     def save_user(self, request, user, form, commit=True):
         user.name = form.cleaned_data.get("name", "")

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Section:
-    page: str  # "home", "profile", "review" (a coordinator's queue), "institute" (context also
-    # takes ``institute``) or "record" (a testbed's or service's page; context takes ``record``)
+    # "home_lead" (first on the home page, above all else), "home", "work" (the signed-in
+    # person's "my work" page), "profile", "review" (a coordinator's queue), "institute"
+    # (context also takes ``institute``) or "record" (a testbed's or service's page; context
+    # takes ``record``)
+    page: str
     key: str
     template: str
     context: Callable  # (request, **objects of the page) -> dict

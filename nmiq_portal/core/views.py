@@ -2,6 +2,7 @@
 
 from http import HTTPStatus
 
+from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -60,9 +61,26 @@ def error(request):
     return server_error(request)
 
 
+@login_required
+def my_work(request):
+    """What waits for the signed-in person, a short list from each app that has one: where an
+    institute's editor lands after signing in."""
+    return render(
+        request, "core/my_work.html", {"sections": sections.render_context("work", request)}
+    )
+
+
 def home_page(request):
-    """The landing page: what NMI-Q is, and a section from each app that has one."""
-    return render(request, "core/home.html", {"sections": sections.render_context("home", request)})
+    """The landing page: what comes first (the search, on every screen), what NMI-Q is, and a
+    section from each app that has one."""
+    return render(
+        request,
+        "core/home.html",
+        {
+            "lead_sections": sections.render_context("home_lead", request),
+            "sections": sections.render_context("home", request),
+        },
+    )
 
 
 def favicon(request):

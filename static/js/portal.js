@@ -9,3 +9,9 @@ document.addEventListener("DOMContentLoaded", () => {
     select.addEventListener("change", () => form.requestSubmit());
   });
 });
+// A refused form's error summary takes the focus (autofocus does without JavaScript, but not
+// after a field of the form claimed it first).
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+});

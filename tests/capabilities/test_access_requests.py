@@ -280,9 +280,7 @@ FORM = {"organisation": "Qubit Devices Ltd", "purpose": "Measure T1 at 10 mK."}
 
 
 @pytest.mark.parametrize("kind", ["testbed", "service"])
-@pytest.mark.parametrize(
-    "role", ["plain user", "member of another institute", "own member", "staff"]
-)
+@pytest.mark.parametrize("role", ["plain user", "member of another institute", "staff"])
 def test_signed_in_people_request_access_from_the_page(client, institute, contact, kind, role):
     record = (TestbedFactory if kind == "testbed" else ServiceFactory)(institute=institute)
     client.force_login(role_user(role, institute))
@@ -292,6 +290,15 @@ def test_signed_in_people_request_access_from_the_page(client, institute, contac
     assert response.status_code == 302
     assert response.url == access_request.get_absolute_url()
     assert access_request.target == record
+
+
+@pytest.mark.parametrize("kind", ["testbed", "service"])
+def test_nobody_requests_access_from_their_own_institute(client, institute, contact, kind):
+    record = (TestbedFactory if kind == "testbed" else ServiceFactory)(institute=institute)
+    client.force_login(role_user("own member", institute))
+    assert client.get(request_url(kind, record)).status_code == 403
+    assert client.post(request_url(kind, record), FORM).status_code == 403
+    assert not AccessRequest.objects.exists()
 
 
 def test_anonymous_is_sent_to_sign_in_and_nothing_is_created(client, testbed):

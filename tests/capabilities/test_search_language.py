@@ -293,7 +293,7 @@ def detectors():
 def test_a_typed_range_filters_and_shows_as_a_removable_chip(client, detectors):
     response = client.get(DIRECTORY, {"q": "single photon detector 1550 nm"})
     assert [r.name for r in response.context["records"]] == ["SPD at telecom", "SPD measurand"]
-    [chip] = response.context["range_chips"]
+    [chip] = response.context["chips"]
     assert chip.label == "wavelength includes 1550 nm"
     assert chip.remove_query == "q=single+photon+detector"
     html = response.content.decode()
@@ -311,9 +311,9 @@ def test_the_records_that_state_no_such_range_are_counted_and_listed(client, det
     assert listed.context["unranged"] == []  # no range left to leave records out
 
 
-def test_without_a_typed_range_there_is_no_chip_and_no_extra_query(client, detectors):
+def test_without_a_typed_range_there_is_no_chip_of_the_text_and_no_extra_query(client, detectors):
     response = client.get(DIRECTORY, {"q": "SPD", "wavelength_min": "1500 nm"})
-    assert response.context["range_chips"] == []
+    assert [chip.label for chip in response.context["chips"]] == ["wavelength from 1500 nm"]
     assert response.context["unranged"] == []
 
 

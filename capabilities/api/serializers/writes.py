@@ -18,7 +18,7 @@ from ...models import (
     TechnologyArea,
     Testbed,
 )
-from ...units import parse_quantity
+from ...units import parse_quantity, plain_number
 
 #
 # Input has the shape of the representation, so a client may send back what it read, changed.
@@ -172,7 +172,7 @@ class OperatingRangeWriteSerializer(GroupSerializer):
 
 def _is_number(text: str) -> bool:
     try:
-        float(text.replace(",", "."))
+        float(plain_number(text))
     except ValueError:
         return False
     return True
