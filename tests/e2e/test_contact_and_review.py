@@ -89,7 +89,7 @@ def test_requester_and_institute_talk_on_the_request_thread(open_as, size):
     ada = sized(open_as(answerer), size)
     ada.goto(institute.get_absolute_url())
     ada.get_by_role("heading", name="Requests to PTB").wait_for()
-    ada.get_by_role("link", name="Dilution fridge").first.click()
+    ada.locator(".received-requests").get_by_role("link", name="Dilution fridge").click()
     ada.get_by_text("Can we bring our own sample holder?").wait_for()
     ada.get_by_label("Your message").fill("Yes, an OFHC copper one.")
     ada.get_by_role("button", name="Add to the thread").click()
