@@ -11,6 +11,7 @@ from nmiq_portal import workflow
 
 from ..enums import AccessRequestStatus, MemberRole
 from ..models import AccessRequest, Contact, Institute, Membership, SavedSearch
+from ..permissions import institute_roles
 
 #: The states in which a request still waits for something (its workflow's OPEN_REQUEST).
 OPEN_STATES = (
@@ -104,36 +105,38 @@ RECEIVED_SHOWN = 10
 
 
 def requests_to_institutes(*, user, institute: Institute | None = None) -> list[dict]:
-    """For each institute whose requests ``user`` may answer (one, or all of theirs), its
-    newest open requests (at most ``RECEIVED_SHOWN``) and how many are new:
-    [{"institute", "requests", "new"}]."""
+    """For each institute whose requests ``user`` may answer (``institute``, or all of theirs),
+    its newest open requests (at most ``RECEIVED_SHOWN``) and how many are new:
+    [{"institute", "requests", "new"}]. One query for the requests (their new count rides
+    along) and, for all of theirs, one for the institutes; an institute's page asks none of
+    someone who is not its member (their roles are read once per request)."""
     if not user.is_authenticated:
         return []
-    institutes = Institute.objects.filter(memberships__user=user).order_by("acronym")
     if institute is not None:
-        institutes = institutes.filter(pk=institute.pk)
-    institutes = list(
-        institutes.annotate(
-            new=Count("access_requests", filter=Q(access_requests__status=AccessRequestStatus.NEW))
-        )
-    )
+        institutes = [institute] if institute.pk in institute_roles(user) else []
+    else:
+        institutes = list(Institute.objects.filter(memberships__user=user).order_by("acronym"))
+    if not institutes:
+        return []
+    partition = {"partition_by": [F("institute_id")]}
     requests = (
         AccessRequest.objects.filter(institute__in=institutes, status__in=OPEN_STATES)
         .annotate(
             rank=Window(
-                RowNumber(), partition_by=[F("institute_id")], order_by=[F("created_at").desc()]
-            )
+                RowNumber(), order_by=[F("created_at").desc(), F("pk").desc()], **partition
+            ),
+            new=Window(Count("pk", filter=Q(status=AccessRequestStatus.NEW)), **partition),
         )
         .filter(rank__lte=RECEIVED_SHOWN)
         .select_related("requester", "testbed", "service")
         .order_by("-created_at", "-pk")
     )
-    by_institute = {one.pk: [] for one in institutes}
+    received = {one.pk: {"institute": one, "requests": [], "new": 0} for one in institutes}
     for access_request in requests:
-        by_institute[access_request.institute_id].append(access_request)
-    return [
-        {"institute": one, "requests": by_institute[one.pk], "new": one.new} for one in institutes
-    ]
+        entry = received[access_request.institute_id]
+        entry["requests"].append(access_request)
+        entry["new"] = access_request.new
+    return list(received.values())
 
 
 def contactable_records(*, user, model):

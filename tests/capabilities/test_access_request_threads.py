@@ -8,6 +8,7 @@ from django.urls import reverse
 from capabilities import selectors, services
 from capabilities.enums import AccessRequestStatus, MemberRole
 from capabilities.models import AccessRequestMessage
+from capabilities.permissions import institute_roles
 from nmiq_portal import workflow
 from nmiq_portal.notifications.models import Notification, OutgoingEmail
 from tests.factories import (
@@ -327,8 +328,21 @@ def test_received_requests_take_constant_queries(
         services.access_request_create(
             actor=UserFactory(), target=testbed, organisation="O", purpose="P"
         )
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(2):  # the institutes, their requests with the new count
         (received,) = selectors.requests_to_institutes(user=answerer)
         assert len(received["requests"]) == min(count, selectors.RECEIVED_SHOWN)
         [r.target.name for r in received["requests"]]
         [str(r.requester) for r in received["requests"]]
+
+
+def test_the_institute_page_adds_no_query_for_outsiders_and_one_for_members(
+    django_assert_num_queries, access_request, institute, answerer
+):
+    outsider = MembershipFactory().user
+    institute_roles(outsider)
+    with django_assert_num_queries(0):
+        assert selectors.requests_to_institutes(user=outsider, institute=institute) == []
+    institute_roles(answerer)
+    with django_assert_num_queries(1):
+        (received,) = selectors.requests_to_institutes(user=answerer, institute=institute)
+    assert (received["new"], received["requests"]) == (1, [access_request])
