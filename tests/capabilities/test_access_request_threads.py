@@ -1,6 +1,8 @@
 """The thread of an access request: messages both ways, withdrawal, who reads and who writes,
 and the "Requests to <institute>" lists of those who answer."""
 
+import json
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -10,6 +12,7 @@ from capabilities.enums import AccessRequestStatus, MemberRole
 from capabilities.models import AccessRequestMessage
 from capabilities.permissions import institute_roles
 from nmiq_portal import workflow
+from nmiq_portal.accounts import services as account_services
 from nmiq_portal.notifications.models import Notification, OutgoingEmail
 from tests.factories import (
     ContactFactory,
@@ -346,3 +349,15 @@ def test_the_institute_page_adds_no_query_for_outsiders_and_one_for_members(
     with django_assert_num_queries(1):
         (received,) = selectors.requests_to_institutes(user=answerer, institute=institute)
     assert (received["new"], received["requests"]) == (1, [access_request])
+
+
+def test_my_messages_are_in_my_data_and_stay_on_the_thread_when_i_leave(
+    client, access_request, requester
+):
+    services.access_request_comment(actor=requester, request=access_request, body="My question.")
+    client.force_login(requester)
+    data = json.loads(client.get(reverse("accounts:personal_data")).content)
+    assert [m["message"] for m in data["access_request_messages"]] == ["My question."]
+    account_services.account_delete(actor=requester, user=requester, confirmation=requester.email)
+    message = AccessRequestMessage.objects.get()
+    assert str(message.author) == "Removed user"
