@@ -40,7 +40,7 @@ def _access_request_recipients(access_request: AccessRequest) -> tuple[list, lis
 
     The target's contacts, else the institute's listed contacts; a contact whose address belongs
     to a verified account that may open the request gets it in the inbox, any other an e-mail
-    with the request itself. An institute without any contact: its administrators.
+    with the request itself. When none of them has such an account: the administrators too.
     """
     target = access_request.target
     emails = list(target.contacts.public().values_list("email", flat=True))
@@ -63,7 +63,9 @@ def _access_request_recipients(access_request: AccessRequest) -> tuple[list, lis
                 users.append(user)
         else:
             addresses.append(email)
-    if not emails:
+    if not users:
+        # Nobody listed answers on the portal: the administrators get it in their inbox, so a
+        # member of the institute always has it there (contacts keep their e-mail).
         users = list(
             get_user_model().objects.filter(
                 is_active=True,

@@ -361,3 +361,14 @@ def test_my_messages_are_in_my_data_and_stay_on_the_thread_when_i_leave(
     account_services.account_delete(actor=requester, user=requester, confirmation=requester.email)
     message = AccessRequestMessage.objects.get()
     assert str(message.author) == "Removed user"
+
+
+def test_admins_get_the_request_in_their_inbox_when_no_contact_has_an_account(requester, institute):
+    admin = MembershipFactory(institute=institute, role=MemberRole.ADMIN).user
+    ContactFactory(institute=institute, email="desk@ptb.example")  # no account
+    testbed = TestbedFactory(institute=institute)
+    services.access_request_create(
+        actor=requester, target=testbed, organisation="Q Ltd", purpose="Test."
+    )
+    assert told(admin, "access_requested").count() == 1
+    assert OutgoingEmail.objects.filter(to="desk@ptb.example").count() == 1
