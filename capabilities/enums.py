@@ -108,6 +108,7 @@ class AccessRequestStatus(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     IN_DISCUSSION = "in_discussion", _("In discussion")
     CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class RecordType(models.TextChoices):

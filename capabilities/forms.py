@@ -391,6 +391,68 @@ class AccessRequestAnswerForm(forms.Form):
     )
 
 
+class AccessRequestMessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class AccessRequestWithdrawForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Why (optional)"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ContactMessageForm(forms.Form):
+    """A visitor's message to a record's contact. ``website`` is a honeypot: hidden from
+    people, filled by robots; a message that fills it is dropped."""
+
+    HONEYPOT = "website"
+
+    contact = forms.TypedChoiceField(label=_("To"), coerce=str)
+    name = forms.CharField(label=_("Your name"), max_length=120)
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("The contact answers you there; they see it, nobody else does."),
+    )
+    message = forms.CharField(
+        label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contacts = {str(contact.uuid): contact for contact in contacts}
+        self.fields["contact"].choices = [
+            (key, f"{contact.name} — {contact.function}" if contact.function else contact.name)
+            for key, contact in self.contacts.items()
+        ]
+        if len(self.contacts) == 1:
+            self.fields["contact"].initial = next(iter(self.contacts))
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.cleaned_data.get(self.HONEYPOT))
+
+    def message_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "contact": self.contacts[data["contact"]],
+            "name": data["name"],
+            "email": data["email"],
+            "message": data["message"],
+        }
+
+
 class AccessRequestFilterForm(forms.Form):
     box = forms.ChoiceField(
         label=_("Show"),

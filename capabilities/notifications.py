@@ -84,6 +84,20 @@ ACCESS_REQUEST_ANSWERED = register(
         prepare=_access_request_labels,
     )
 )
+ACCESS_REQUEST_MESSAGE = register(
+    NotificationType(
+        key="capabilities.access_request_message",
+        title=_("%(author)s wrote on the access request for %(target)s"),
+        body="%(body)s",
+    )
+)
+ACCESS_REQUEST_WITHDRAWN = register(
+    NotificationType(
+        key="capabilities.access_request_withdrawn",
+        title=_("%(requester)s withdrew the access request for %(target)s"),
+        body="%(comment)s",
+    )
+)
 
 
 # --- Hooks of the workflows (capabilities/workflows.py), called as each move is written ------

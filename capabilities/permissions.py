@@ -115,6 +115,9 @@ rules.add_perm("capabilities.view_import", is_record_member | is_staff)
 rules.add_perm("capabilities.request_access", rules.is_authenticated & ~is_record_member)
 rules.add_perm("capabilities.view_access_request", is_requester | is_record_member | is_staff)
 rules.add_perm("capabilities.answer_access_request", is_record_member | is_staff)
+rules.add_perm("capabilities.withdraw_access_request", is_requester)
+# The thread of a request: its requester and the institute write there, nobody else.
+rules.add_perm("capabilities.comment_access_request", is_requester | is_record_member | is_staff)
 rules.add_perm("capabilities.add_saved_search", rules.is_authenticated)
 rules.add_perm("capabilities.change_saved_search", is_own_saved_search)
 for _model in ("testbed", "service", "contact"):

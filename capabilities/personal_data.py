@@ -3,7 +3,7 @@ searches (the access requests stay with the institute they were sent to)."""
 
 from nmiq_portal.accounts.personal_data import PersonalData, register
 
-from .models import AccessRequest, Membership, SavedSearch
+from .models import AccessRequest, AccessRequestMessage, Membership, SavedSearch
 
 
 def _memberships(user) -> list[dict]:
@@ -38,6 +38,21 @@ def _access_requests(user) -> list[dict]:
     ]
 
 
+def _access_request_messages(user) -> list[dict]:
+    """What the person wrote on access-request threads (theirs, or their institute's); the
+    messages stay with the thread when the account is removed, as "Removed user"."""
+    return [
+        {
+            "access_request": str(message.access_request.uuid),
+            "message": message.body,
+            "sent": message.created_at.isoformat(),
+        }
+        for message in AccessRequestMessage.objects.filter(author=user)
+        .select_related("access_request")
+        .order_by("created_at", "pk")
+    ]
+
+
 def _saved_searches(user) -> list[dict]:
     return [
         {"name": saved.name, "query": saved.query, "alerts": saved.alerts}
@@ -51,4 +66,5 @@ def _erase_saved_searches(user) -> None:
 
 register(PersonalData("memberships", export=_memberships, erase=_erase_memberships))
 register(PersonalData("access_requests", export=_access_requests))
+register(PersonalData("access_request_messages", export=_access_request_messages))
 register(PersonalData("saved_searches", export=_saved_searches, erase=_erase_saved_searches))

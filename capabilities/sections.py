@@ -51,3 +51,26 @@ register(
         order=20,
     )
 )
+register(
+    Section(
+        page="profile",
+        key="capabilities.received_requests",
+        template="capabilities/_received_requests.html",
+        context=lambda request: {
+            "received": selectors.requests_to_institutes(user=request.user),
+            "card": True,
+        },
+        order=15,
+    )
+)
+register(
+    Section(
+        page="institute",
+        key="capabilities.received_requests",
+        template="capabilities/_received_requests.html",
+        context=lambda request, institute: {
+            "received": selectors.requests_to_institutes(user=request.user, institute=institute)
+        },
+        order=5,
+    )
+)

@@ -101,8 +101,20 @@ urlpatterns = [
         views.service_request_access,
         name="service_request_access",
     ),
+    path("testbeds/<slug:slug>/contact/", views.testbed_contact, name="testbed_contact"),
+    path("services/<slug:slug>/contact/", views.service_contact, name="service_contact"),
     path("access-requests/", views.access_request_list, name="access_request_list"),
     path("access-requests/<uuid:uuid>/", views.access_request, name="access_request"),
+    path(
+        "access-requests/<uuid:uuid>/message/",
+        views.access_request_comment,
+        name="access_request_comment",
+    ),
+    path(
+        "access-requests/<uuid:uuid>/withdraw/",
+        views.access_request_withdraw,
+        name="access_request_withdraw",
+    ),
     path(
         "access-requests/<uuid:uuid>/<slug:action>/",
         views.access_request_answer,

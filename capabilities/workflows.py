@@ -45,6 +45,14 @@ ACCESS_REQUEST = register(
                 pgettext_lazy("access request", "Close"),
                 stamp="updated_at",
             ),
+            Transition(
+                "withdraw",
+                OPEN_REQUEST,
+                A.WITHDRAWN,
+                "capabilities.withdraw_access_request",
+                _("Withdraw the request"),
+                stamp="updated_at",
+            ),
         ],
     )
 )

@@ -24,6 +24,8 @@ class TechnicalWorkingAreaAdmin(admin.ModelAdmin):
         "coordinators",
         "min_institutes",
         "min_economies",
+        "review_scale_max",
+        "reviews_required",
     ]
 
 

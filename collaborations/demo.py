@@ -255,7 +255,7 @@ PROJECTS = [
         "moves": [
             ("admin.npl", "submit", ""),
             ("coordinator.nist", "start_review", ""),
-            ("coordinator.nist", "approve", ""),
+            ("coordinator.nist", "approve", "A school the single-photon community asked for."),
             ("admin.npl", "activate", ""),
             ("admin.npl", "complete", ""),
         ],

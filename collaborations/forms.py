@@ -132,6 +132,24 @@ class TransitionForm(forms.Form):
     )
 
 
+class ReviewForm(forms.Form):
+    """A coordinator's review: a score on the working area's scale and what it rests on."""
+
+    score = forms.TypedChoiceField(label=_("Score"), coerce=int, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Your review"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the score rests on; the other coordinators read it."),
+    )
+
+    def __init__(self, *args, scale: range, **kwargs):
+        super().__init__(*args, **kwargs)
+        top = scale[-1]
+        self.fields["score"].choices = [(n, str(n)) for n in scale]
+        self.fields["score"].help_text = _("1 is the lowest, %(top)d the highest.") % {"top": top}
+
+
 class InstituteChoiceForm(forms.Form):
     """An institute chosen among those offered (``institutes``)."""
 

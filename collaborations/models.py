@@ -5,6 +5,7 @@ import uuid
 import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -81,6 +82,21 @@ class TechnicalWorkingArea(models.Model):
         _("minimum economies"),
         default=2,
         help_text=_("Economies those institutes must come from before submission."),
+    )
+    review_scale_max = models.PositiveSmallIntegerField(
+        _("top of the review scale"),
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(10)],
+        help_text=_("Coordinators score a proposal from 1 to this number."),
+    )
+    reviews_required = models.PositiveSmallIntegerField(
+        _("reviews before a decision"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Coordinators who must have reviewed a proposal before it is decided; the one who "
+            "decides counts as a reviewer."
+        ),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -206,6 +222,37 @@ class Project(WorkflowModel):
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The project cannot end before it starts.")})
+
+
+class ProjectReview(models.Model):
+    """A coordinator's score and comment on a proposal, for one review round (submission)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="project_reviews"
+    )
+    round_submitted_at = models.DateTimeField(
+        editable=False, help_text=_("The submission this review is about.")
+    )
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(1)])
+    comment = models.TextField(_("comment"), max_length=4000)
+    created_at = models.DateTimeField(_("written"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("proposal review")
+        verbose_name_plural = _("proposal reviews")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "reviewer", "round_submitted_at"],
+                name="project_review_one_per_round",
+            ),
+            models.CheckConstraint(condition=Q(score__gte=1), name="project_review_score_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} on {self.project_id}: {self.score}"
 
 
 class Deliverable(models.Model):

@@ -235,7 +235,10 @@ def submission_readiness(*, project: Project, participations: list[Participation
     institutes = len(accepted)
     economies = len({p.institute.economy.code for p in accepted})
     twa = project.twa
+    partners = sum(1 for p in accepted if p.institute_id != project.lead_institute_id)
     return {
+        "partners": partners,
+        "partners_needed": max(twa.min_institutes - 1, 0),
         "institutes": institutes,
         "economies": economies,
         "min_institutes": twa.min_institutes,

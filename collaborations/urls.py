@@ -14,6 +14,7 @@ urlpatterns = [
     path("projects/<slug:slug>/", views.project_detail, name="project_detail"),
     path("projects/<slug:slug>/edit/", views.project_edit, name="project_edit"),
     path("projects/<slug:slug>/transition/", views.project_transition, name="project_transition"),
+    path("projects/<slug:slug>/review/", views.project_review, name="project_review"),
     path(
         "projects/<slug:slug>/final-report/",
         views.project_final_report,

@@ -14,7 +14,7 @@ from .enums import (
     ParticipationStatus,
 )
 from .enums import ProjectStatus as S
-from .models import IndustryNeed, NeedAnswer, Participation, Project
+from .models import IndustryNeed, NeedAnswer, Participation, Project, ProjectReview
 
 # Guards: each returns why the move cannot happen now, or None.
 
@@ -50,6 +50,26 @@ def twa_takes_proposals(project, actor):
     if not project.twa.active:
         return _("%(twa)s no longer takes proposals.") % {"twa": project.twa}
     return None
+
+
+def enough_reviews(project, actor):
+    """The working area's number of coordinators have reviewed this round; the one deciding
+    counts as a reviewer, so with the default of one a coordinator decides alone."""
+    reviewers = set(
+        ProjectReview.objects.filter(
+            project=project, round_submitted_at=project.submitted_at
+        ).values_list("reviewer_id", flat=True)
+    )
+    if actor is not None:
+        reviewers.add(actor.pk)
+    needed = project.twa.reviews_required
+    if len(reviewers) >= needed:
+        return None
+    return ngettext(
+        "A decision needs %(needed)d review; %(count)d so far, counting yours.",
+        "A decision needs %(needed)d reviews; %(count)d so far, counting yours.",
+        needed,
+    ) % {"needed": needed, "count": len(reviewers)}
 
 
 def final_report_linked(project, actor):
@@ -115,7 +135,8 @@ PROJECT = register(
                 S.APPROVED,
                 "collaborations.review_project",
                 _("Approve"),
-                guards=(enough_partners,),
+                guards=(enough_partners, enough_reviews),
+                comment_required=True,
                 stamp="decided_at",
             ),
             Transition(
@@ -124,6 +145,7 @@ PROJECT = register(
                 S.REJECTED,
                 "collaborations.review_project",
                 _("Reject"),
+                guards=(enough_reviews,),
                 comment_required=True,
                 stamp="decided_at",
             ),
@@ -133,6 +155,7 @@ PROJECT = register(
                 S.CHANGES_REQUESTED,
                 "collaborations.review_project",
                 _("Request changes"),
+                guards=(enough_reviews,),
                 comment_required=True,
             ),
             Transition(

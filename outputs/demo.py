@@ -510,8 +510,11 @@ def _comparison(spec: dict, twa, institutes: dict, users: dict) -> Comparison:
     collaborations.participation_transition(
         actor=partner, participation=participation, action="accept"
     )
-    for actor, action in ((lead, "submit"), (staff, "start_review"), (staff, "approve")):
-        project = collaborations.project_transition(actor=actor, project=project, action=action)
+    moves = ((lead, "submit", ""), (staff, "start_review", ""), (staff, "approve", "Approved."))
+    for actor, action, comment in moves:
+        project = collaborations.project_transition(
+            actor=actor, project=project, action=action, comment=comment
+        )
     project = collaborations.project_transition(actor=lead, project=project, action="activate")
     project = collaborations.project_link_final_report(
         actor=lead, project=project, final_report_url=spec["final_report_url"]

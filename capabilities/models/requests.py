@@ -79,6 +79,27 @@ class AccessRequest(WorkflowModel):
         return self.testbed or self.service
 
 
+class AccessRequestMessage(models.Model):
+    """A message of an access request's thread, from the requester or the institute."""
+
+    access_request = models.ForeignKey(
+        AccessRequest, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("message"), max_length=4000)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("access request message")
+        verbose_name_plural = _("access request messages")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.author} on {self.access_request_id}"
+
+
 class SavedSearch(models.Model):
     """A search someone saved; a daily job e-mails them what newly matches it."""
 

@@ -56,10 +56,19 @@ from .registered import (
 )
 from .requests import (
     ACCESS_REQUEST_BOXES,
+    OPEN_STATES,
+    RECEIVED_SHOWN,
+    ThreadEntry,
     access_request_events,
+    access_request_thread,
     access_requests_for,
     access_requests_for_page,
+    contactable_records,
+    nobody_receives_requests,
     open_access_requests_of,
+    open_request_for,
+    record_contact_choices,
+    requests_to_institutes,
     saved_searches_for_page,
     saved_searches_of,
 )

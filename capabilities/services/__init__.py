@@ -5,11 +5,14 @@ from .access_requests import (
     ACCESS_REQUEST_REMINDER_WORKING_DAYS,
     SATURDAY,
     access_request_answer,
+    access_request_comment,
     access_request_create,
     access_request_remind_all,
+    access_request_withdraw,
     access_requests_to_remind,
     nth_working_day_back,
 )
+from .contact_messages import contact_message_send
 from .evidence import (
     EVIDENCE_FIELDS,
     evidence_add,

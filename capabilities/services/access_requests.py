@@ -17,7 +17,7 @@ from nmiq_portal.notifications.services import email_render_enqueue, notify
 
 from .. import notifications
 from ..enums import AccessRequestStatus, MemberRole
-from ..models import AccessRequest, Contact, Service, Testbed
+from ..models import AccessRequest, AccessRequestMessage, Contact, Service, Testbed
 from ..workflows import OPEN_REQUEST
 from .records import RECORDS
 
@@ -40,7 +40,7 @@ def _access_request_recipients(access_request: AccessRequest) -> tuple[list, lis
 
     The target's contacts, else the institute's listed contacts; a contact whose address belongs
     to a verified account that may open the request gets it in the inbox, any other an e-mail
-    with the request itself. An institute without any contact: its administrators.
+    with the request itself. When none of them has such an account: the administrators too.
     """
     target = access_request.target
     emails = list(target.contacts.public().values_list("email", flat=True))
@@ -63,7 +63,9 @@ def _access_request_recipients(access_request: AccessRequest) -> tuple[list, lis
                 users.append(user)
         else:
             addresses.append(email)
-    if not emails:
+    if not users:
+        # Nobody listed answers on the portal: the administrators get it in their inbox, so a
+        # member of the institute always has it there (contacts keep their e-mail).
         users = list(
             get_user_model().objects.filter(
                 is_active=True,
@@ -158,7 +160,90 @@ def access_request_answer(
     *, actor, request: AccessRequest, action: str, comment: str = ""
 ) -> AccessRequest:
     """The institute moves a request along the state table; the requester is told."""
+    if action == "withdraw":
+        return access_request_withdraw(actor=actor, request=request, comment=comment)
     return workflow.transition(request, action, actor=actor, comment=comment)
+
+
+def _institute_side(access_request: AccessRequest, *, actor) -> list:
+    """Who hears, on the institute's side, of what the requester writes or does: those told of
+    the request who have an account, the members who took part in the thread or moved the
+    request, else the institute's administrators; never the actor."""
+    users, _addresses = _access_request_recipients(access_request)
+    taking_part = {
+        *access_request.messages.values_list("author", flat=True),
+        *workflow.events_for(access_request).values_list("actor", flat=True),
+    }
+    members = list(
+        get_user_model().objects.filter(
+            is_active=True,
+            pk__in=taking_part - {None},
+            memberships__institute=access_request.institute_id,
+        )
+    )
+    chosen = {user.pk: user for user in [*users, *members]}
+    if not chosen:
+        chosen = {
+            user.pk: user
+            for user in get_user_model().objects.filter(
+                is_active=True,
+                memberships__institute=access_request.institute_id,
+                memberships__role=MemberRole.ADMIN,
+            )
+        }
+    chosen.pop(actor.pk, None)
+    return list(chosen.values())
+
+
+def _other_side(access_request: AccessRequest, *, actor) -> list:
+    """The people a thread message or a withdrawal of ``actor`` is for."""
+    if actor.pk == access_request.requester_id:
+        return _institute_side(access_request, actor=actor)
+    requester = access_request.requester
+    return [requester] if requester.is_active else []
+
+
+@transaction.atomic
+def access_request_comment(*, actor, request: AccessRequest, body: str) -> AccessRequestMessage:
+    """The requester or the institute writes on a request's thread; the other side is told."""
+    require(actor, "capabilities.comment_access_request", request)
+    locked = AccessRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status not in OPEN_REQUEST:
+        raise ValidationError(_("This request is closed: nothing more can be written on it."))
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write a message first.")})
+    message = AccessRequestMessage(access_request=locked, author=actor, body=body)
+    message.full_clean()
+    message.save()
+    data = {**notifications.access_request_data(request), "author": str(actor), "body": body}
+    for recipient in _other_side(request, actor=actor):
+        notify(
+            recipient=recipient,
+            verb=notifications.ACCESS_REQUEST_MESSAGE.key,
+            actor=actor,
+            target=request,
+            data=data,
+            url=f"{request.get_absolute_url()}#message-{message.pk}",
+        )
+    return message
+
+
+@transaction.atomic
+def access_request_withdraw(*, actor, request: AccessRequest, comment: str = "") -> AccessRequest:
+    """The requester takes back an open request; the institute's side is told."""
+    moved = workflow.transition(request, "withdraw", actor=actor, comment=comment.strip())
+    data = {**notifications.access_request_data(moved), "comment": comment.strip()}
+    for recipient in _institute_side(moved, actor=actor):
+        notify(
+            recipient=recipient,
+            verb=notifications.ACCESS_REQUEST_WITHDRAWN.key,
+            actor=actor,
+            target=moved,
+            data=data,
+            url=moved.get_absolute_url(),
+        )
+    return moved
 
 
 SATURDAY = 5

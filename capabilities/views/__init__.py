@@ -43,12 +43,16 @@ from .records import (
 from .requests import (
     access_request,
     access_request_answer,
+    access_request_comment,
     access_request_list,
+    access_request_withdraw,
     saved_search_alerts,
     saved_search_create,
     saved_search_delete,
     saved_search_list,
+    service_contact,
     service_request_access,
+    testbed_contact,
     testbed_request_access,
 )
 from .search import (

@@ -172,6 +172,19 @@ def _record_state(request, kind, action, **lookup):
         message_service_errors(request, error)
     else:
         messages.success(request, message % {"record": record.name})
+        if (
+            action == "publish"
+            and kind != "contact"
+            and selectors.nobody_receives_requests(record=record)
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Nobody would receive access requests or messages for %(record)s: "
+                    "%(institute)s lists no contact and has no administrator. Add a contact."
+                )
+                % {"record": record.name, "institute": record.institute.acronym},
+            )
     return redirect(_record_url(record))
 
 

@@ -1,4 +1,4 @@
-"""Access requests and saved searches."""
+"""Access requests, their threads, messages to a record's contact, and saved searches."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nmiq_portal import workflow
+from nmiq_portal.core import ratelimit
 from nmiq_portal.core.forms import add_service_errors, message_service_errors
 
 from .. import selectors, services
@@ -16,6 +17,9 @@ from ..forms import (
     AccessRequestAnswerForm,
     AccessRequestFilterForm,
     AccessRequestForm,
+    AccessRequestMessageForm,
+    AccessRequestWithdrawForm,
+    ContactMessageForm,
     SavedSearchAlertsForm,
     SavedSearchForm,
 )
@@ -23,16 +27,74 @@ from ..models import SavedSearch, Service, Testbed
 
 PAGE_SIZE = 30
 
+#: Messages to contacts: per client IP, and per contact whatever the IP (allauth's syntax).
+CONTACT_MESSAGE_RATES = "5/1h/ip,20/1d/key"
+
+
+def _contact_message(request, model, slug):
+    """A visitor writes to a record's contact; the address is never shown, the e-mail goes
+    through the outbox. Only for records open to contact: a draft or a record hidden from
+    the visitor answers 404."""
+    record = get_object_or_404(
+        selectors.contactable_records(user=request.user, model=model), slug=slug
+    )
+    contacts = selectors.record_contact_choices(record=record)
+    initial = {}
+    if request.user.is_authenticated:
+        initial = {"name": request.user.name, "email": request.user.email}
+    form = ContactMessageForm(request.POST or None, contacts=contacts, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.message_data()
+        if form.is_robot:
+            # A robot filled the honeypot: say what a person would read, send nothing.
+            messages.success(request, _("Your message was sent."))
+            return redirect(record.get_absolute_url())
+        if not ratelimit.consume(
+            request,
+            action="contact_message",
+            rates=CONTACT_MESSAGE_RATES,
+            key=str(data["contact"].uuid),
+        ):
+            form.add_error(
+                None, _("Too many messages were sent from here or to this contact; try later.")
+            )
+            status = 429
+        else:
+            try:
+                services.contact_message_send(actor=request.user, record=record, **data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Your message was sent."))
+                return redirect(record.get_absolute_url())
+    return render(
+        request,
+        "capabilities/contact_message_form.html",
+        {"form": form, "record": record, "contacts": contacts},
+        status=status,
+    )
+
+
+def testbed_contact(request, slug):
+    return _contact_message(request, Testbed, slug)
+
+
+def service_contact(request, slug):
+    return _contact_message(request, Service, slug)
+
 
 def _request_access(request, model, slug):
-    """The form asking for access to a testbed or service the person may see."""
+    """The form asking for access to a testbed or service the person may see; someone who
+    already has an open request for it is sent to that request's page first."""
     target = get_object_or_404(
         model.objects.visible_to(request.user).select_related("institute"), slug=slug
     )
     if not request.user.has_perm("capabilities.request_access", target):
         raise PermissionDenied("capabilities.request_access")
+    open_request = selectors.open_request_for(user=request.user, target=target)
     form = AccessRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if open_request is None and request.method == "POST" and form.is_valid():
         try:
             access_request = services.access_request_create(
                 actor=request.user, target=target, **form.cleaned_data
@@ -52,7 +114,12 @@ def _request_access(request, model, slug):
     return render(
         request,
         "capabilities/access_request_form.html",
-        {"form": form, "target": target, "kind": model._meta.model_name},
+        {
+            "form": form,
+            "target": target,
+            "kind": model._meta.model_name,
+            "open_request": open_request,
+        },
     )
 
 
@@ -89,15 +156,25 @@ def access_request_list(request):
     )
 
 
-def _access_request_page(request, access_request, answer_form=None):
-    can_answer = request.user.has_perm("capabilities.answer_access_request", access_request)
+def _access_request_page(
+    request, access_request, answer_form=None, message_form=None, withdraw_form=None, status=200
+):
+    user = request.user
+    can_answer = user.has_perm("capabilities.answer_access_request", access_request)
+    is_open = access_request.status in selectors.OPEN_STATES
     return render(
         request,
         "capabilities/access_request_detail.html",
         {
             "access_request": access_request,
             "target": access_request.target,
-            "events": selectors.access_request_events(access_request=access_request),
+            "thread": selectors.access_request_thread(access_request=access_request),
+            "can_comment": is_open
+            and user.has_perm("capabilities.comment_access_request", access_request),
+            "can_withdraw": is_open
+            and user.has_perm("capabilities.withdraw_access_request", access_request),
+            "message_form": message_form or AccessRequestMessageForm(),
+            "withdraw_form": withdraw_form or AccessRequestWithdrawForm(),
             "can_answer": can_answer,
             "actions": [
                 action
@@ -108,6 +185,7 @@ def _access_request_page(request, access_request, answer_form=None):
             else [],
             "answer_form": answer_form or AccessRequestAnswerForm(),
         },
+        status=status,
     )
 
 
@@ -141,6 +219,48 @@ def access_request_answer(request, uuid, action):
     if not request.user.has_perm("capabilities.view_access_request", access_request):
         raise PermissionDenied
     return _access_request_page(request, access_request, answer_form=form)
+
+
+@login_required
+@require_POST
+def access_request_comment(request, uuid):
+    """A message on a request's thread, from its requester or its institute."""
+    access_request = get_object_or_404(selectors.access_requests_for_page(), uuid=uuid)
+    if not request.user.has_perm("capabilities.view_access_request", access_request):
+        raise PermissionDenied
+    form = AccessRequestMessageForm(request.POST)
+    if form.is_valid():
+        try:
+            message = services.access_request_comment(
+                actor=request.user, request=access_request, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your message was added to the thread."))
+            return redirect(f"{access_request.get_absolute_url()}#message-{message.pk}")
+    return _access_request_page(request, access_request, message_form=form, status=400)
+
+
+@login_required
+@require_POST
+def access_request_withdraw(request, uuid):
+    """The requester takes their request back."""
+    access_request = get_object_or_404(selectors.access_requests_for_page(), uuid=uuid)
+    if not request.user.has_perm("capabilities.view_access_request", access_request):
+        raise PermissionDenied
+    form = AccessRequestWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.access_request_withdraw(
+                actor=request.user, request=access_request, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your request is withdrawn; the institute was told."))
+            return redirect(access_request.get_absolute_url())
+    return _access_request_page(request, access_request, withdraw_form=form, status=400)
 
 
 # --- Saved searches ----------------------------------------------------------------------------

@@ -31,10 +31,12 @@ from ..forms import (
     FinalReportForm,
     InstituteChoiceForm,
     ProjectForm,
+    ReviewForm,
     TransitionForm,
     deliverable_formset,
 )
 from ..models import Deliverable, Participation, Project
+from ..reviews import review_record, reviews_for
 
 PAGE_SIZE = 30
 #: States in which the lead ticks deliverables off and links the final report.
@@ -126,6 +128,14 @@ def project_detail(request, slug):
         if audit and project.status in EDITABLE_PROJECT_STATUSES
         else None,
     }
+    context.update(_next_steps(project, context["actions"], context["readiness"]))
+    reviews = reviews_for(user=user, project=project)
+    context["reviews"] = reviews
+    if reviews is not None and reviews.may_review:
+        initial = (
+            {"score": reviews.own.score, "comment": reviews.own.comment} if reviews.own else {}
+        )
+        context["review_form"] = ReviewForm(scale=reviews.scale, initial=initial)
     for participation in participations:
         participation.actions = (
             [move for move in available_actions(participation, user) if move.allowed]
@@ -141,6 +151,27 @@ def project_detail(request, slug):
                 auto_id="invite_%s",
             )
     return render(request, "collaborations/project_detail.html", context)
+
+
+#: Actions the proposal's task list offers itself, so the actions card leaves them out.
+TASK_ACTIONS = ("submit", "withdraw")
+
+
+def _next_steps(project, actions, readiness) -> dict:
+    """A draft's next steps (invite partners, then submit) and its secondary withdrawal, for
+    those who prepare it; the other moves stay in the actions card."""
+    if readiness is None:
+        return {"tasks": None}
+    by_name = {action.name: action for action in actions}
+    submit = by_name.get("submit")
+    return {
+        "tasks": {
+            "submit": submit,
+            "withdraw": by_name.get("withdraw"),
+            "partners_done": readiness["ready"],
+        },
+        "actions": [action for action in actions if action.name not in TASK_ACTIONS],
+    }
 
 
 def _render_form(request, *, form, formset, project=None, conflict=None, status=200, need=None):
@@ -276,6 +307,30 @@ def project_transition(request, slug):
             % {"project": project.acronym, "status": ProjectStatus(project.status).label},
         )
     return redirect(project.get_absolute_url())
+
+
+@login_required
+@require_POST
+def project_review(request, slug):
+    """A coordinator records (or revises) their review of a proposal in review."""
+    project = _visible_project(request, slug)
+    reviews = reviews_for(user=request.user, project=project)
+    if reviews is None:
+        raise PermissionDenied
+    form = ReviewForm(request.POST, scale=reviews.scale)
+    if form.is_valid():
+        try:
+            review_record(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            message_service_errors(request, error)
+        else:
+            messages.success(request, _("Your review is recorded."))
+            return redirect(f"{project.get_absolute_url()}#reviews-heading")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect(f"{project.get_absolute_url()}#reviews-heading")
 
 
 @login_required

@@ -206,7 +206,8 @@ ALLOWED = {
 def test_state_table(requester, testbed, member, status, action):
     access_request = ask(requester, testbed)
     for step in workflow_for(AccessRequest).path(S.NEW, status):
-        services.access_request_answer(actor=member, request=access_request, action=step)
+        actor = requester if step == "withdraw" else member
+        services.access_request_answer(actor=actor, request=access_request, action=step)
     access_request.refresh_from_db()
     Notification.objects.filter(recipient=requester).delete()
     OutgoingEmail.objects.all().delete()
@@ -264,9 +265,15 @@ def test_who_may_answer(requester, testbed, institute, role, allowed):
 
 
 def test_the_transition_table_is_declared_in_one_place():
-    answers = [row for row in workflow_for(AccessRequest).transitions if not row.creates]
+    rows = workflow_for(AccessRequest).transitions
+    answers = [row for row in rows if not row.creates and row.action != "withdraw"]
     assert {row.action for row in answers} == {"acknowledge", "discuss", "close"}
     assert {(s, row.action): row.target for row in answers for s in row.sources} == ALLOWED
+    (withdraw,) = [row for row in rows if row.action == "withdraw"]
+    assert (set(withdraw.sources), withdraw.target) == (
+        {S.NEW, S.ACKNOWLEDGED, S.IN_DISCUSSION},
+        S.WITHDRAWN,
+    )
 
 
 # --- Pages -------------------------------------------------------------------------------------
@@ -328,13 +335,27 @@ def test_invalid_form_shows_the_field_and_creates_nothing(client, requester, tes
     assert not AccessRequest.objects.exists()
 
 
-def test_service_refusal_is_shown_on_the_form(client, requester, testbed):
+def test_an_open_request_is_said_before_the_form_with_its_link(client, requester, testbed):
     client.force_login(requester)
     client.post(request_url("testbed", testbed), FORM)
+    sent = AccessRequest.objects.get()
+    page = client.get(request_url("testbed", testbed))
+    assert "You already have an open request" in page.text
+    assert f'href="{sent.get_absolute_url()}"' in page.text
+    assert 'name="purpose"' not in page.text
     response = client.post(request_url("testbed", testbed), FORM)
     assert response.status_code == 200
-    assert "already have an open request" in str(response.context["form"].non_field_errors())
     assert AccessRequest.objects.count() == 1
+
+
+def test_service_refusal_is_shown_on_the_form(client, requester, testbed):
+    client.force_login(requester)
+    response = client.post(
+        request_url("testbed", testbed), {**FORM, "preferred_start": "2020-01-01"}
+    )
+    assert response.status_code == 200
+    assert "preferred_start" in response.context["form"].errors
+    assert not AccessRequest.objects.exists()
 
 
 def test_testbed_page_offers_the_request_button(client, requester, testbed):
@@ -430,7 +451,10 @@ def test_detail_page_shows_the_timeline(client, requester, testbed, member):
     response = client.get(access_request.get_absolute_url())
     assert "Which sample holder?" in response.text
     assert "In discussion" in response.text
-    assert [e.to_state for e in response.context["events"]] == [S.NEW, S.IN_DISCUSSION]
+    assert [(e.sent, e.body) for e in response.context["thread"]] == [
+        (True, ""),
+        (False, "Which sample holder?"),
+    ]
 
 
 LIST_URL = reverse("capabilities:access_request_list")

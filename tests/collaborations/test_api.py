@@ -198,7 +198,9 @@ def test_the_audit_is_shown_to_participants_coordinators_and_staff_only(role, au
     )
     for action, actor in (("submit", scene["proposer"]), ("start_review", coordinator)):
         project = services.project_transition(actor=actor, project=project, action=action)
-    project = services.project_transition(actor=coordinator, project=project, action="approve")
+    project = services.project_transition(
+        actor=coordinator, project=project, action="approve", comment="Approved."
+    )
     invited = InstituteFactory(acronym="INVITED")
     services.participation_invite(actor=scene["proposer"], project=project, institute=invited)
     data = as_(APIClient(), scene[role]).get(detail(project)).json()
@@ -648,7 +650,7 @@ def test_the_change_feed_carries_public_projects_only_as_the_anonymous_api_shows
     assert not [event for event in events if event["type"] == "project"]
 
     project = services.project_transition(
-        actor=scene["coordinator"], project=scene.project, action="approve"
+        actor=scene["coordinator"], project=scene.project, action="approve", comment="Approved."
     )
     services.participation_invite(
         actor=scene["proposer"], project=project, institute=InstituteFactory()
@@ -681,7 +683,9 @@ def test_the_change_feed_carries_working_areas_and_what_they_show(api):
         return mine[-1], cursor
 
     # Its count of public projects, and its coordinators' names, are part of it.
-    services.project_transition(actor=coordinator, project=scene.project, action="approve")
+    services.project_transition(
+        actor=coordinator, project=scene.project, action="approve", comment="Approved."
+    )
     event, cursor = latest(cursor)
     assert event["data"]["public_projects"] == 1
     coordinator.name = "Ada Lovelace"

@@ -37,7 +37,7 @@ def test_a_decision_is_emailed_by_the_worker_after_commit(scene, celery_worker, 
     start = last_email_pk()
     with transaction.atomic():
         services.project_transition(
-            actor=scene["coordinator"], project=scene.project, action="approve"
+            actor=scene["coordinator"], project=scene.project, action="approve", comment="Approved."
         )
         queued = list(emails_since(start))
         assert queued
@@ -72,7 +72,10 @@ def test_a_rolled_back_move_sends_nothing_through_the_worker(scene, celery_worke
     def failing_decision():
         with transaction.atomic():
             services.project_transition(
-                actor=scene["coordinator"], project=scene.project, action="approve"
+                actor=scene["coordinator"],
+                project=scene.project,
+                action="approve",
+                comment="Approved.",
             )
             raise RuntimeError("what followed the decision failed")
 

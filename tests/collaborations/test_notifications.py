@@ -119,7 +119,7 @@ def test_inactive_people_are_not_notified():
     world["lead_editor"].is_active = False
     world["lead_editor"].save()
     Notification.objects.all().delete()
-    workflow.transition(world.project, "approve", actor=world["coordinator"])
+    workflow.transition(world.project, "approve", actor=world["coordinator"], comment="Approved.")
     assert not Notification.objects.filter(recipient=world["lead_editor"]).exists()
 
 
@@ -197,5 +197,5 @@ def test_drafting_a_proposal_notifies_nobody():
 def test_staff_deciding_on_a_proposal_are_not_notified_of_their_own_decision():
     world = cast(S.IN_REVIEW)
     staff = StaffFactory()
-    workflow.transition(world.project, "approve", actor=staff)
+    workflow.transition(world.project, "approve", actor=staff, comment="Approved.")
     assert not Notification.objects.filter(recipient=staff).exists()

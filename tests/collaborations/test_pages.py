@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from collaborations import services
 from collaborations.enums import ProjectStatus
-from collaborations.models import Deliverable, Participation, Project
+from collaborations.models import Deliverable, Participation, Project, ProjectReview
 from nmiq_portal.workflow.models import WorkflowEvent
 from tests.collaborations.factories import (
     ProjectFactory,
@@ -265,7 +265,8 @@ def test_a_refused_submission_says_what_is_missing(client, world):
     )
     world.login(client, "lead")
     page = client.get(project.get_absolute_url()).content.decode()
-    assert "You cannot “Submit for review” yet" in page
+    assert page.count("Not ready yet:") == 1
+    assert "You cannot “Submit for review” yet" not in page
     assert "needs at least 2 accepted institutes from 2 economies" in page
     assert "it has 1 from 1 so far" in page
     response = client.post(
@@ -362,6 +363,7 @@ def _snapshot():
         "deliverables": list(Deliverable.objects.order_by("pk").values_list("pk", "done")),
         "events": WorkflowEvent.objects.count(),
         "final reports": list(Project.objects.order_by("pk").values_list("final_report_url")),
+        "reviews": list(ProjectReview.objects.order_by("pk").values_list("pk", "score")),
     }
 
 
@@ -471,6 +473,12 @@ def _deliverable(world, role):
     return url, {"done": "1"}, project
 
 
+def _review(world, role):
+    project = world.project(ProjectStatus.IN_REVIEW)
+    url = reverse("collaborations:project_review", args=[project.slug])
+    return url, {"score": "4", "comment": "Sound."}, project
+
+
 LEAD = {"lead"}
 DECIDERS = {"coordinator", "staff"}
 WRITE_VIEWS = {
@@ -479,7 +487,8 @@ WRITE_VIEWS = {
     "edit": (_edit, LEAD),
     "submit": (_transition(ProjectStatus.DRAFT, "submit"), LEAD),
     "start_review": (_transition(ProjectStatus.SUBMITTED, "start_review"), DECIDERS),
-    "approve": (_transition(ProjectStatus.IN_REVIEW, "approve"), DECIDERS),
+    "approve": (_transition(ProjectStatus.IN_REVIEW, "approve", "Welcome."), DECIDERS),
+    "review": (_review, DECIDERS),
     "reject": (_transition(ProjectStatus.IN_REVIEW, "reject", "Out of scope."), DECIDERS),
     "request_changes": (
         _transition(ProjectStatus.IN_REVIEW, "request_changes", "More detail."),

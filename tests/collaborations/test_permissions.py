@@ -190,7 +190,7 @@ def test_staff_whose_institute_takes_part_may_not_decide_either(institute):
     member(engaged, user=staff)
     assert not staff.has_perm("collaborations.review_project", world.project)
     with pytest.raises(PermissionDenied):
-        workflow.transition(world.project, "approve", actor=staff)
+        workflow.transition(world.project, "approve", actor=staff, comment="Approved.")
 
 
 def test_the_deciders_are_the_coordinators_without_a_conflict_else_such_staff():

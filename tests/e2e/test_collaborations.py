@@ -128,6 +128,7 @@ def test_a_proposal_goes_from_draft_through_changes_requested_to_approved(open_a
     coordinator.reload()
     coordinator.get_by_role("button", name="Start the review").click()
     coordinator.get_by_text("is now “In review”").wait_for()
+    coordinator.get_by_label("Comment").fill("The analysis code is named; welcome.")
     coordinator.get_by_role("button", name="Approve").click()
     coordinator.get_by_text("is now “Approved”").wait_for()
     assert _state() == ProjectStatus.APPROVED

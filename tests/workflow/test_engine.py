@@ -59,7 +59,7 @@ def test_a_transition_stamps_the_time_its_row_names():
     moment = datetime.datetime(2027, 4, 2, 12, 0, tzinfo=datetime.UTC)
     project = workflow.transition(world.project, "start_review", actor=world["staff"])
     with time_machine.travel(moment, tick=False):
-        project = workflow.transition(project, "approve", actor=world["staff"])
+        project = workflow.transition(project, "approve", actor=world["staff"], comment="Approved.")
     assert Project.objects.get(pk=project.pk).decided_at == moment
 
 
@@ -67,9 +67,9 @@ def test_the_state_is_read_from_the_locked_row_not_from_a_stale_copy():
     world = cast(S.SUBMITTED)
     stale = Project.objects.get(pk=world.project.pk)
     workflow.transition(world.project, "start_review", actor=world["coordinator"])
-    workflow.transition(stale, "approve", actor=world["coordinator"])
+    workflow.transition(stale, "approve", actor=world["coordinator"], comment="Approved.")
     with pytest.raises(ValidationError) as refused:
-        workflow.transition(stale, "approve", actor=world["coordinator"])
+        workflow.transition(stale, "approve", actor=world["coordinator"], comment="Approved.")
     assert refused.value.code == "invalid_transition"
     assert refused.value.messages == ["This project is approved; it cannot be moved by “Approve”."]
 
@@ -85,7 +85,9 @@ def test_a_refused_transition_changes_nothing():
     world = cast(S.IN_REVIEW)
     events = WorkflowEvent.objects.count()
     with pytest.raises(PermissionDenied):
-        workflow.transition(world.project, "approve", actor=world["conflicted_coordinator"])
+        workflow.transition(
+            world.project, "approve", actor=world["conflicted_coordinator"], comment="Approved."
+        )
     assert Project.objects.get(pk=world.project.pk).status == S.IN_REVIEW
     assert WorkflowEvent.objects.count() == events
 
@@ -106,11 +108,16 @@ def test_a_comment_longer_than_the_limit_is_refused():
     assert "comment" in refused.value.message_dict
 
 
-def test_approval_needs_no_comment_but_keeps_one():
+def test_approval_needs_a_comment_and_keeps_it():
     world = cast(S.IN_REVIEW)
-    project = workflow.transition(world.project, "approve", actor=world["coordinator"])
+    with pytest.raises(ValidationError) as refused:
+        workflow.transition(world.project, "approve", actor=world["coordinator"])
+    assert "comment" in refused.value.message_dict
+    project = workflow.transition(
+        world.project, "approve", actor=world["coordinator"], comment="Welcome."
+    )
     assert project.status == S.APPROVED
-    assert workflow.events_for(project).last().comment == ""
+    assert workflow.events_for(project).last().comment == "Welcome."
 
 
 def test_submission_needs_two_institutes_from_two_economies():
@@ -259,7 +266,9 @@ def test_notifications_are_written_in_the_transaction_and_mailed_after_commit(
     world = cast(S.IN_REVIEW)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        workflow.transition(world.project, "approve", actor=world["coordinator"])
+        workflow.transition(
+            world.project, "approve", actor=world["coordinator"], comment="Approved."
+        )
         assert Notification.objects.filter(verb="collaborations.project_approved").exists()
         assert mail.outbox == []
     for callback in callbacks:
@@ -277,7 +286,9 @@ def test_nothing_is_notified_or_mailed_when_the_transaction_rolls_back(
 
     def approve_then_fail():
         with transaction.atomic():
-            workflow.transition(world.project, "approve", actor=world["coordinator"])
+            workflow.transition(
+                world.project, "approve", actor=world["coordinator"], comment="Approved."
+            )
             raise RuntimeError("something after the move failed")
 
     with (
