@@ -59,6 +59,6 @@ RUN mkdir -p /app/var/media && chown app:app /app/var /app/var/media
 # Numeric, so that orchestrators enforcing "run as non-root" can verify it.
 USER 10001:10001
 EXPOSE 8000
-# /dev/shm: gunicorn's worker heartbeat files stall on overlay filesystems.
-CMD ["gunicorn", "nmiq_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]
+# Bind, workers (WEB_CONCURRENCY), heartbeat files on /dev/shm, the access log, the timeout the
+# snapshot needs and the garbage collector's tuning: all in gunicorn.conf.py.
+CMD ["gunicorn", "--config=gunicorn.conf.py", "nmiq_portal.wsgi:application"]

@@ -354,17 +354,20 @@ def search_text(queryset, text: str):
     if search.is_plain(text):
         name = search.Unaccent(Lower("name"))
         queryset = queryset.alias(folded_name=name)
-        each_word = Q()
+        each_word, raw_words = Q(), []
         for _kind, word in search.typed_terms(text):
             raw_word = search.tsquery(word)
             if raw_word is None:
                 continue
+            raw_words.append(raw_word)
             word_matches = Q(search_vector=search.search_query(raw_word))
             if len(word) >= FUZZY_MIN_LENGTH and re.fullmatch(r"\w+", word):
                 folded = search.Unaccent(Lower(Value(word)))
                 word_matches |= Q(folded_name__trigram_word_similar=folded)
             each_word &= word_matches
-        matches |= each_word
+        # One word: its own condition already holds the text's, which is then not written (and
+        # evaluated) a second time.
+        matches = each_word if raw_words == [raw] else matches | each_word
         folded_text = search.Unaccent(Lower(Value(text)))
         rank = rank + TrigramWordSimilarity(folded_text, name) * Value(0.5)
     return queryset.filter(matches).annotate(rank=rank)

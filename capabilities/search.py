@@ -12,7 +12,7 @@ from itertools import takewhile
 from django.contrib.postgres.indexes import OpClass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db.models import F, FloatField, Func, TextField, Value
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce, Collate, Lower
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -32,6 +32,9 @@ class Unaccent(Func):
 
 #: The expression the trigram indexes cover and the typo-tolerant match compares with.
 TRIGRAM_NAME = OpClass(Unaccent(Lower("name")), name="gin_trgm_ops")
+#: The name as the directory sorts it: case folded, in code point order (as Python's
+#: ``str.casefold`` orders it, whatever the database's collation); its indexes cover it.
+FOLDED_NAME = Collate(Lower("name"), "C")
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*")

@@ -150,7 +150,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 #: Web processes (nmiq_portal/wsgi.py marks them) run every statement, and every pause inside a
 #: transaction, under limits PostgreSQL enforces: a stuck request cannot hold locks, or the
-#: change feed's watermark, for longer. Workers, imports, migrations and commands have none.
+#: change feed's watermark, for longer; and without JIT compilation. Workers, imports,
+#: migrations and commands have none of these.
 DATABASE_WEB_STATEMENT_TIMEOUT_MS = env.int("DATABASE_WEB_STATEMENT_TIMEOUT_MS", default=30_000)
 DATABASE_WEB_IDLE_IN_TRANSACTION_TIMEOUT_MS = env.int(
     "DATABASE_WEB_IDLE_IN_TRANSACTION_TIMEOUT_MS", default=60_000
@@ -159,6 +160,10 @@ if env.str("NMIQ_PROCESS", default="") == "web":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={DATABASE_WEB_STATEMENT_TIMEOUT_MS}"
         f" -c idle_in_transaction_session_timeout={DATABASE_WEB_IDLE_IN_TRANSACTION_TIMEOUT_MS}"
+        # The directory's facet query costs more than jit_above_cost over 100,000 services, and
+        # compiling it took 0.5 s of a 2 s request (bench/README.md): a web request's queries
+        # are short, JIT never pays them back.
+        " -c jit=off"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -29,7 +29,7 @@ from ..enums import (
     UncertaintyMode,
     Visibility,
 )
-from ..search import TRIGRAM_NAME
+from ..search import FOLDED_NAME, TRIGRAM_NAME
 from .institutes import Institute, Membership
 from .taxonomy import ReadinessLevel, TechnologyArea
 
@@ -271,6 +271,9 @@ class Testbed(CapabilityRecord):
             # The API's sort orders, so that a cursor page is an index range scan.
             models.Index(fields=["name", "id"], name="testbed_by_name"),
             models.Index(fields=["-updated_at", "id"], name="testbed_by_update"),
+            # The directory's order by name (case folded, code point order), so that its first
+            # page is read from the index instead of sorting every visible record.
+            models.Index(FOLDED_NAME, "id", name="testbed_by_folded_name"),
         ]
         constraints = [
             *CapabilityRecord.range_constraints("testbed"),
@@ -414,6 +417,9 @@ class Service(CapabilityRecord):
             # The API's sort orders, so that a cursor page is an index range scan.
             models.Index(fields=["name", "id"], name="service_by_name"),
             models.Index(fields=["-updated_at", "id"], name="service_by_update"),
+            # The directory's order by name (case folded, code point order), so that its first
+            # page is read from the index instead of sorting every visible record.
+            models.Index(FOLDED_NAME, "id", name="service_by_folded_name"),
         ]
         constraints = [
             *CapabilityRecord.range_constraints("service"),

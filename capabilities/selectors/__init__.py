@@ -6,7 +6,6 @@ from .directory import (
     FACETS,
     INSTITUTE_FACET_SIZE,
     RECORD_FILTERS,
-    RESULT_COLUMNS,
     SEARCHED,
     SORTS,
     DirectorySearch,

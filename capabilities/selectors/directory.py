@@ -1,15 +1,31 @@
 """The directory search: what a search finds, its facets and page, and the map."""
 
+import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_, or_
+from types import SimpleNamespace
 
-from django.db.models import FloatField, Q, TextField, Value
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Concat
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
+from nmiq_portal.changes.models import ChangeEvent
 from nmiq_portal.core import search as registry
 
 from .. import search, units
@@ -221,48 +237,378 @@ FACET_COLUMNS[RecordType.SERVICE] = {
 LEAD_TIME_BUCKETS = (2, 4, 8, 12)
 
 
-#: The columns every read of a search starts with, before the facets' own.
-RESULT_COLUMNS = ("pk", "name", "updated_at", "rank")
+#: The chosen facets that filter the records' rows (``type`` picks the kinds instead).
+FILTERING_FACETS = ("area", *FACET_COLUMNS[RecordType.SERVICE])
+#: Facets of arrays: a record counts once for each distinct value it holds.
+ARRAY_FACETS = ("access", "audience")
+#: Facets of a flag: the records where it is true.
+FLAG_FACETS = ("si", "has_evidence")
 
 
-def _facet_rows(kind: str, qs) -> tuple[list[tuple], dict[int, set[str]]]:
-    """What a search finds of one kind, read once: per record its RESULT_COLUMNS then its
-    FACET_COLUMNS; and the technology areas of each with all their ancestors. Two queries,
-    whatever the number of facets."""
-    if "rank" not in qs.query.annotations:
-        qs = qs.annotate(rank=Value(0.0, output_field=FloatField()))
-    if kind != RecordType.INSTITUTE:
-        qs = qs.annotate(has_evidence=has_evidence(qs.model))
-    rows = list(qs.order_by().values_list(*RESULT_COLUMNS, *FACET_COLUMNS[kind].values()))
-    areas: dict[int, set[str]] = {}
-    if kind != RecordType.INSTITUTE and rows:
-        model = SEARCHED[kind][0]
-        column = f"{model._meta.model_name}_id"
-        pairs = model.technology_areas.through.objects.filter(
-            **{f"{column}__in": [row[0] for row in rows]}
-        ).values_list(column, "technologyarea__path")
-        for pk, path in pairs:
-            # Slugs are unique across the tree: a path's parts are the area and its ancestors.
-            areas.setdefault(pk, set()).update(path.split("/"))
-    return rows, areas
+def _counted_facets(kind: str) -> tuple[str, ...]:
+    """The facets a kind of record has a value for."""
+    return (*FACET_COLUMNS[kind], *(("area",) if kind != RecordType.INSTITUTE else ()))
 
 
-def _count_facet(key: str, kind: str, rows: list[tuple], areas: dict) -> Counter:
-    if key == "type":
-        return Counter({kind: len(rows)}) if rows else Counter()
+def _facet_condition(kind: str, key: str, value) -> Q | None:
+    """The condition a record of ``kind`` meets when facet ``key`` is chosen as ``value`` (the
+    form's cleaned value), as the FilterSets apply it; None when it filters nothing."""
+    if value in (None, False, "") or (isinstance(value, list | tuple) and not value):
+        return None
+    model = SEARCHED[kind][0]
+    if kind == RecordType.INSTITUTE:
+        column = {"economy": "economy", "rmo": "rmo", "institute": "pk"}[key]
+        values = [institute.pk for institute in value] if key == "institute" else list(value)
+        return Q(**{f"{column}__in": values})
+    if key in ("economy", "rmo"):
+        return Q(**{f"institute__{key}__in": list(value)})
+    if key == "institute":
+        return Q(institute__in=[institute.pk for institute in value])
     if key == "area":
-        return Counter(slug for slugs in areas.values() for slug in slugs)
-    if key not in FACET_COLUMNS[kind]:
-        return Counter()
-    index = len(RESULT_COLUMNS) + list(FACET_COLUMNS[kind]).index(key)
-    if key in ("si", "has_evidence"):
-        return Counter({"on": sum(1 for row in rows if row[index])})
-    if key in ("access", "audience"):
-        return Counter(value for row in rows for value in set(row[index]))
+        in_subtree = reduce(
+            or_, (Q(path=area.path) | Q(path__startswith=f"{area.path}/") for area in value)
+        )
+        through = model.technology_areas.through
+        tagged = through.objects.filter(
+            technologyarea__in=TechnologyArea.objects.filter(in_subtree)
+        ).values(f"{model._meta.model_name}_id")
+        return Q(pk__in=tagged)
+    if key in ARRAY_FACETS:
+        return Q(**{f"{FACET_COLUMNS[kind][key]}__overlap": list(value)})
+    if key == "si":
+        return Q(si_traceable=True)
+    if key == "has_evidence":
+        return Q(has_evidence(model))
     if key == "lead_time_max":
-        # By number of weeks, None for no number: _lead_time_counts makes the buckets.
-        return Counter(row[index] for row in rows)
-    return Counter(row[index] for row in rows if row[index])
+        if LEAD_TIME_ANY in value:
+            return Q(lead_time_weeks_max__isnull=False)
+        return Q(lead_time_weeks_max__lte=max(int(weeks) for weeks in value))
+    return Q(**{f"{key}__in": list(value)})
+
+
+def _cleaned(user, params: MultiValueDict):
+    """The search's input cleaned once for every kind (the services' form has every filter the
+    others have): each area and institute slug is looked up once per search."""
+    form = ServiceFilterSet(params, queryset=Service.objects.none(), request=_Viewer(user)).form
+    form.is_valid()
+    return form
+
+
+def _base(kind: str, user, params: MultiValueDict, form):
+    """The records of ``kind`` ``user`` may see that the search's text, ranges and other
+    filters that are not facets find, ranked."""
+    model, filterset_class = SEARCHED[kind]
+    filterset = filterset_class(
+        params, queryset=model.objects.visible_to(user), request=_Viewer(user)
+    )
+    chosen = {
+        key: value
+        for key, value in form.cleaned_data.items()
+        if key in filterset.filters and key not in FILTERING_FACETS
+    }
+    filterset._form = SimpleNamespace(cleaned_data=chosen, errors=form.errors)
+    qs = filterset.filter_queryset(filterset.queryset.all()).order_by()
+    if "rank" in qs.query.annotations:
+        return qs, True
+    return qs.annotate(rank=Value(0.0, output_field=FloatField())), False
+
+
+def _without(params: MultiValueDict, key: str) -> MultiValueDict:
+    others = params.copy()
+    others.pop(key, None)
+    return others
+
+
+@dataclass
+class _KindSearch:
+    """One kind's part of a search: its records before the facets, each chosen facet's
+    condition, the facets it is counted in, and whether it is listed and counted by type."""
+
+    kind: str
+    base: object
+    ranked: bool
+    conditions: dict
+    counted: tuple
+    listed: bool
+    typed: bool
+
+    def matching(self):
+        """The records the search as given finds."""
+        return self.base.filter(*self.conditions.values())
+
+
+def _kind_searches(user, params: MultiValueDict, form) -> list[_KindSearch]:
+    listed = searched_types(params)
+    typed = searched_types(_without(params, "type"))
+    searches = []
+    for kind in SEARCHED:
+        counted = tuple(
+            key for key in _counted_facets(kind) if kind in searched_types(_without(params, key))
+        )
+        if not counted and kind not in typed:
+            continue
+        conditions = {}
+        for key in FILTERING_FACETS:
+            if key in _counted_facets(kind) and _given(params, key):
+                condition = _facet_condition(kind, key, form.cleaned_data.get(key))
+                if condition is not None:
+                    conditions[key] = condition
+        base, ranked = _base(kind, user, params, form)
+        searches.append(
+            _KindSearch(
+                kind=kind,
+                base=base,
+                ranked=ranked,
+                conditions=conditions,
+                counted=counted,
+                listed=kind in listed,
+                typed=kind in typed,
+            )
+        )
+    return searches
+
+
+def _facet_sql(part: _KindSearch) -> tuple[str, list, list[str]]:
+    """(a CTE, its parameters, the SELECTs over it) counting one kind's facets: each facet over
+    the records that meet every chosen facet but its own, the total over those meeting all."""
+    kind, model = part.kind, SEARCHED[part.kind][0]
+    keys = list(part.conditions)
+    qs = part.base.annotate(
+        **{
+            f"m_{key}": ExpressionWrapper(condition, output_field=BooleanField())
+            for key, condition in part.conditions.items()
+        }
+    )
+    if len(keys) > 1:
+        # At most one chosen facet unmet: the only rows a count needs.
+        qs = qs.filter(
+            reduce(
+                or_,
+                (
+                    reduce(and_, (part.conditions[other] for other in keys if other != key))
+                    for key in keys
+                ),
+            )
+        )
+    columns = {"rid": F("pk")}
+    for key in part.counted:
+        if key == "has_evidence":
+            columns["f_has_evidence"] = has_evidence(model)
+        elif key != "area":
+            columns[f"f_{key}"] = F(FACET_COLUMNS[kind][key])
+    qs = qs.values(**columns, **{f"s_{key}": F(f"m_{key}") for key in keys})
+    sql, params = qs.query.sql_with_params()
+    cte = f"m_{kind}"
+
+    def met(but=None) -> str:
+        return " AND ".join(f'm."s_{key}"' for key in keys if key != but) or "TRUE"
+
+    # Only names from this module go into the text (kinds, facets, tables, aliases, choices);
+    # every value typed in the search is a parameter of the CTE.
+    head = f"SELECT '{kind}'"
+    selects = []
+    # The facets counted over the search as given, in two passes over the CTE: the columns'
+    # values grouped at once, then the flags, arrays and total as one row of aggregates.
+    shared = [key for key in part.counted if key not in keys and key != "area"]
+    grouped = [key for key in shared if key not in ARRAY_FACETS + FLAG_FACETS]
+    if grouped:
+        which = " ".join(f"WHEN GROUPING(m.\"f_{key}\") = 0 THEN '{key}'" for key in grouped)
+        value = ", ".join(f'm."f_{key}"::text' for key in grouped)
+        sets = ", ".join(f'(m."f_{key}")' for key in grouped)
+        selects.append(
+            f"{head}, CASE {which} END, COALESCE({value}), count(*) FROM {cte} m"
+            f" WHERE {met()} GROUP BY GROUPING SETS ({sets})"
+        )
+    aggregates = []
+    if part.typed or part.listed:
+        aggregates.append(("total", "NULL", "count(*)"))
+    for key in shared:
+        if key in FLAG_FACETS:
+            aggregates.append((key, "'on'", f'count(*) FILTER (WHERE m."f_{key}")'))
+        elif key in ARRAY_FACETS:
+            aggregates += _array_counts(key)
+    if aggregates:
+        selects.append(_one_row(head, cte, met(), aggregates))
+    # A chosen facet is counted over the records meeting every other choice.
+    for key in part.counted:
+        if key not in keys and key != "area":
+            continue
+        where = met(key)
+        if key == "area":
+            through = model.technology_areas.through._meta.db_table
+            column = f"{model._meta.model_name}_id"
+            selects.append(
+                f"{head}, 'area', tagged.slug, count(*) FROM (SELECT DISTINCT m.rid, s.slug"  # noqa: S608
+                f" FROM {cte} m JOIN {through} t ON t.{column} = m.rid"
+                f" JOIN {TechnologyArea._meta.db_table} a ON a.id = t.technologyarea_id"
+                " CROSS JOIN LATERAL unnest(string_to_array(a.path, '/')) s(slug)"
+                f" WHERE {where}) tagged GROUP BY tagged.slug"
+            )
+        elif key in FLAG_FACETS:
+            selects.append(
+                _one_row(head, cte, where, [(key, "'on'", f'count(*) FILTER (WHERE m."f_{key}")')])
+            )
+        elif key in ARRAY_FACETS:
+            selects.append(_one_row(head, cte, where, _array_counts(key)))
+        else:
+            selects.append(
+                f"{head}, '{key}', m.\"f_{key}\"::text, count(*) FROM {cte} m"
+                f' WHERE {where} GROUP BY m."f_{key}"'
+            )
+    return f"{cte} AS MATERIALIZED ({sql})", list(params), selects
+
+
+def _array_counts(key: str) -> list[tuple[str, str, str]]:
+    """(facet, value, aggregate) counting the records whose array holds each choice."""
+    choices = AccessMode if key == "access" else Audience
+    return [
+        (key, f"'{value}'", f"count(*) FILTER (WHERE m.\"f_{key}\" @> ARRAY['{value}']::varchar[])")
+        for value in choices.values
+    ]
+
+
+def _one_row(head: str, cte: str, where: str, aggregates: list) -> str:
+    """A SELECT of (kind, facet, value, count) rows from one pass of aggregates over ``cte``."""
+    columns = ", ".join(f"{aggregate} AS c{n}" for n, (_k, _v, aggregate) in enumerate(aggregates))
+    rows = ", ".join(
+        f"('{key}', {value}::text, c{n})" for n, (key, value, _a) in enumerate(aggregates)
+    )
+    return (
+        f"{head}, f.key, f.value, f.count FROM (SELECT {columns} FROM {cte} m"  # noqa: S608
+        f" WHERE {where}) counted CROSS JOIN LATERAL (VALUES {rows}) f(key, value, count)"
+    )
+
+
+#: How long the counts of a search of the public data are kept at most (seconds).
+FACET_CACHE_SECONDS = 300
+
+
+def _counted(sql: str, params: list, *, public: bool) -> list[tuple]:
+    """The rows of the facet query. Over the public data (an anonymous search) they are kept,
+    keyed by the query and the change feed's last event: every change to what is public
+    (a record, its institute, areas or evidence) adds an event, so a kept count is never
+    older than the data. The bound covers a change whose event committed after a later one
+    was read."""
+    if not public:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    last = ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    key = f"directory-facets:{last}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+        cache.set(key, found, FACET_CACHE_SECONDS)
+    return found
+
+
+def _facet_counts(
+    searches: list[_KindSearch], *, public: bool
+) -> tuple[dict[str, Counter], dict[str, int]]:
+    """Every facet's counts and each kind's number of results: one query, whatever the number
+    of facets, kinds and choices (and none for a public search counted before)."""
+    counts: dict[str, Counter] = {}
+    totals: dict[str, int] = {}
+    ctes, params, selects = [], [], []
+    for part in searches:
+        if part.base.query.is_empty():
+            continue  # a search no record of this kind can match (a range, for institutes)
+        cte, cte_params, kind_selects = _facet_sql(part)
+        ctes.append(cte)
+        params += cte_params
+        selects += kind_selects
+    if not selects:
+        return counts, totals
+    sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(f'({s})' for s in selects)}"
+    found = _counted(sql, params, public=public)
+    typed = {part.kind for part in searches if part.typed}
+    for kind, key, value, count in found:
+        if key == "total":
+            totals[kind] = count
+            if kind in typed:
+                counts.setdefault("type", Counter())[kind] += count
+        elif key == "lead_time_max":
+            counts.setdefault(key, Counter())[None if value is None else int(value)] += count
+        elif value:
+            counts.setdefault(key, Counter())[value] += count
+    return counts, totals
+
+
+#: How results are ordered in SQL, as SORTS orders them in Python. With no words searched,
+#: every rank is 0 and relevance is the order by name, which the folded-name indexes give.
+SQL_SORTS = {
+    "relevance": ("-rank", "sort_name", "rid"),
+    "name": ("sort_name", "rid"),
+    "updated": ("-updated_at", "sort_name", "rid"),
+}
+
+
+class SearchRows(Sequence):
+    """The results of a search, (kind, pk, name, rank, updated_at) each, in order. Its length
+    is known beforehand; a page is read from the database when it is asked for (one query for
+    the first ``stop`` rows). ``extra`` rows (other apps' results) are sorted in with them."""
+
+    def __init__(self, querysets: list, *, sort: str, order: tuple, total: int, extra=()):
+        self.querysets, self.sort, self.order = querysets, sort, order
+        self.total, self.extra = total, list(extra)
+
+    def with_extra(self, extra: list) -> "SearchRows":
+        return SearchRows(
+            self.querysets, sort=self.sort, order=self.order, total=self.total, extra=extra
+        )
+
+    def __len__(self) -> int:
+        return self.total + len(self.extra)
+
+    def _read(self, stop: int) -> list[tuple]:
+        if not self.querysets or stop <= 0:
+            return []
+        # Each kind's first ``stop`` rows, then theirs: each kind's are read from its index
+        # (PostgreSQL does not merge the ordered indexes through the UNION by itself).
+        first, *others = (qs.order_by(*self.order)[:stop] for qs in self.querysets)
+        if others:
+            first = first.union(*others, all=True).order_by(*self.order)[:stop]
+        return [row[:5] for row in first]
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            rows = self._read(stop)
+            if self.extra:
+                rows = sorted(rows + self.extra, key=SORTS.get(self.sort, SORTS["relevance"]))
+            return rows[start:stop:step]
+        index = index + len(self) if index < 0 else index
+        rows = self[index : index + 1]
+        if not rows:
+            raise IndexError(index)
+        return rows[0]
+
+    def __iter__(self):
+        return iter(self[0 : len(self)])
+
+
+def _result_rows(searches: list[_KindSearch], totals: dict, sort: str) -> SearchRows:
+    querysets = []
+    for part in searches:
+        if not part.listed or part.base.query.is_empty():
+            continue
+        querysets.append(
+            part.matching()
+            .annotate(
+                record_kind=Value(part.kind, output_field=TextField()),
+                rid=F("pk"),
+                sort_name=search.FOLDED_NAME,
+            )
+            .values_list("record_kind", "rid", "name", "rank", "updated_at", "sort_name")
+        )
+    total = sum(totals.get(part.kind, 0) for part in searches if part.listed)
+    ranked = any(part.ranked for part in searches if part.listed)
+    sort = sort if sort in SQL_SORTS else "relevance"
+    order = SQL_SORTS["name" if sort == "relevance" and not ranked else sort]
+    return SearchRows(querysets, sort=sort, order=order, total=total)
 
 
 #: The institute facet lists the institutes with the most results (and any chosen).
@@ -366,16 +712,14 @@ def _facet_note(key: str, counts: Counter) -> str:
     return ""
 
 
-def _search_key(params: MultiValueDict) -> tuple:
-    return tuple(sorted((key, tuple(params.getlist(key))) for key in params))
-
-
 @dataclass
 class DirectorySearch:
-    """One run of the directory search: the results, ordered, and the facets."""
+    """One run of the directory search: the results, ordered, the facets and what of the input
+    the search could not use (by field)."""
 
-    rows: list[tuple]  # (kind, pk, name, rank, updated_at)
+    rows: Sequence  # (kind, pk, name, rank, updated_at)
     facets: list[Facet]
+    errors: dict = field(default_factory=dict)
 
 
 def directory_search(*, user, params, sort: str = "relevance") -> DirectorySearch:
@@ -383,35 +727,16 @@ def directory_search(*, user, params, sort: str = "relevance") -> DirectorySearc
 
     A facet value's count is how many results choosing it would give, with the other facets'
     choices kept (so the counts of a single-valued facet add up to the results when nothing in
-    it is chosen). Each distinct search runs once: the results and the facets with no choice
-    share the search as it stands; each chosen facet adds the search without it.
+    it is chosen). All the facets are counted in SQL by one query, which also gives the number
+    of results; a page of results is one more query, when it is read.
     """
     params = search_params(params)
-    searched: dict[tuple, dict] = {}
-
-    def found(search: MultiValueDict) -> dict:
-        key = _search_key(search)
-        if key not in searched:
-            searched[key] = {
-                kind: _facet_rows(kind, filterset.qs)
-                for kind, filterset in _filtersets(user, search).items()
-            }
-        return searched[key]
-
-    rows = [
-        (kind, pk, name, rank, updated)
-        for kind, (kind_rows, _areas) in found(params).items()
-        for pk, name, updated, rank, *_facets in kind_rows
-    ]
-    rows.sort(key=SORTS.get(sort, SORTS["relevance"]))
-
+    form = _cleaned(user, params)
+    searches = _kind_searches(user, params, form)
+    counted, totals = _facet_counts(searches, public=not user.is_authenticated)
     facets = []
     for key, label in FACETS:
-        others = params.copy()
-        others.pop(key, None)
-        counts = Counter()
-        for kind, (kind_rows, areas) in found(others).items():
-            counts.update(_count_facet(key, kind, kind_rows, areas))
+        counts = counted.get(key, Counter())
         chosen = set(params.getlist(key))
         if key == "lead_time_max":
             counts = _lead_time_counts(counts, chosen)
@@ -422,7 +747,9 @@ def directory_search(*, user, params, sort: str = "relevance") -> DirectorySearc
         ]
         if values:
             facets.append(Facet(key, label, values, note=_facet_note(key, counts)))
-    return DirectorySearch(rows=rows, facets=facets)
+    return DirectorySearch(
+        rows=_result_rows(searches, totals, sort), facets=facets, errors=dict(form.errors)
+    )
 
 
 @dataclass

@@ -17,7 +17,6 @@ from ..enums import RecordType
 from .directory import (
     FACETS,
     SEARCHED,
-    SORTS,
     DirectorySearch,
     Facet,
     FacetValue,
@@ -48,7 +47,8 @@ def _words(typed: str) -> tuple[str, bool]:
 def site_search(*, user, params, sort: str = "relevance") -> DirectorySearch:
     """``directory_search`` with the registered kinds: their matches among the rows, sorted
     with the records, and each kind in the type facet (its rows when listed, else its count):
-    one query a registered kind."""
+    one query a registered kind. Its rows are read a page at a time (SearchRows), the other
+    kinds' results sorted in."""
     params = search_params(params)
     search = directory_search(user=user, params=params, sort=sort)
     text, plain = _words(params.get("q", ""))
@@ -59,15 +59,14 @@ def site_search(*, user, params, sort: str = "relevance") -> DirectorySearch:
         listed = {kind.key for kind in kinds if kind.key in chosen}
     else:
         listed = {kind.key for kind in kinds} if text else set()
-    rows, counts = list(search.rows), {}
+    found, counts = [], {}
     for kind in kinds if searchable else ():
         if kind.key in listed:
-            found = registry.found_rows(kind, text=text, user=user)
-            rows += found
-            counts[kind.key] = len(found)
+            rows = registry.found_rows(kind, text=text, user=user)
+            found += rows
+            counts[kind.key] = len(rows)
         else:
             counts[kind.key] = registry.found_count(kind, text=text, user=user)
-    rows.sort(key=SORTS.get(sort, SORTS["relevance"]))
 
     values = [
         FacetValue(kind.key, kind.label, counts.get(kind.key, 0), kind.key in chosen)
@@ -81,7 +80,8 @@ def site_search(*, user, params, sort: str = "relevance") -> DirectorySearch:
         facets.insert(0, types)
     if types is not None:
         types.values = [*types.values, *values]
-    return DirectorySearch(rows=rows, facets=facets)
+    rows = search.rows.with_extra(found) if found else search.rows
+    return DirectorySearch(rows=rows, facets=facets, errors=search.errors)
 
 
 def site_page_records(*, user, rows: list, text: str) -> list:

@@ -44,7 +44,7 @@ def directory(request):
         "page": page,
         "records": records,
         "facets": search.facets,
-        "errors": selectors.directory_errors(user=request.user, params=params),
+        "errors": search.errors,
         "params": params,
         "text": text,
         "sort": sort,

@@ -25,11 +25,11 @@ def _given(params):
     return given
 
 
-def _known(filterset, view) -> set[str]:
-    """The parameters a request to ``view`` may carry: its filters' (with the suffixes of a
-    range's two inputs), its paginator's and the ones every view reads."""
+def _known(filters: dict, view) -> set[str]:
+    """The parameters a request to ``view`` may carry: its ``filters``' (with the suffixes of
+    a range's two inputs), its paginator's and the ones every view reads."""
     known = set(ALWAYS_KNOWN)
-    for name, filter_ in filterset.filters.items():
+    for name, filter_ in filters.items():
         suffixes = getattr(filter_.field.widget, "suffixes", None)
         known.update(f"{name}_{suffix}" for suffix in suffixes) if suffixes else known.add(name)
     paginator = getattr(view, "paginator", None)
@@ -47,6 +47,17 @@ class FilterBackend(DjangoFilterBackend):
     ``si=yes``, ``root=null``. A page may be lenient; an API client wants to know its filter
     was not applied. A blank value is no filter, on the pages as here."""
 
+    def filter_queryset(self, request, queryset, view):
+        """Lists only: a detail request (one object by its key) builds no FilterSet, whose
+        forms and querysets cost a list's worth of work for nothing; its parameters are still
+        checked against the filters' names."""
+        if getattr(view, "detail", False):
+            filterset_class = self.get_filterset_class(view, queryset)
+            filters = filterset_class.base_filters if filterset_class else {}
+            _refuse_unknown(request, _known(filters, view))
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         kwargs["data"] = _given(request.query_params)
@@ -56,12 +67,7 @@ class FilterBackend(DjangoFilterBackend):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is None:
             return None
-        known = _known(filterset, view)
-        choices = ", ".join(sorted(known))
-        errors = {
-            name: [f"Unknown parameter; choose from: {choices}."]
-            for name in sorted(set(request.query_params) - known)
-        }
+        errors = _unknown(request, _known(filterset.filters, view))
         errors.update(
             {
                 name: ["Must be true or false."]
@@ -73,3 +79,17 @@ class FilterBackend(DjangoFilterBackend):
         if errors:
             raise ValidationError(errors, code="invalid")
         return filterset
+
+
+def _unknown(request, known: set[str]) -> dict:
+    choices = ", ".join(sorted(known))
+    return {
+        name: [f"Unknown parameter; choose from: {choices}."]
+        for name in sorted(set(request.query_params) - known)
+    }
+
+
+def _refuse_unknown(request, known: set[str]) -> None:
+    errors = _unknown(request, known)
+    if errors:
+        raise ValidationError(errors, code="invalid")

@@ -604,3 +604,22 @@ def test_schema_documents_the_directory_endpoints(api):
     assert {"range", "uncertainty", "parameters", "testbed", "kcdb_code"} <= set(service)
     assert "email" not in components["Contact"].get("required", []), "absent for anonymous"
     assert "email" in components["Contact"]["properties"]
+
+
+@pytest.mark.parametrize("kind", ["testbed", "service"])
+def test_a_detail_request_builds_no_list_filterset(api, monkeypatch, kind):
+    from capabilities import filters
+
+    record = FACTORIES[kind]()
+    built = []
+    filterset = filters.TestbedFilterSet if kind == "testbed" else filters.ServiceFilterSet
+    original = filterset.__init__
+    monkeypatch.setattr(
+        filterset,
+        "__init__",
+        lambda self, *args, **kwargs: built.append(1) or original(self, *args, **kwargs),
+    )
+    assert api.get(f"{ENDPOINTS[kind]}{record.uuid}/").status_code == 200
+    assert built == []
+    assert api.get(ENDPOINTS[kind]).status_code == 200
+    assert built == [1]  # the list still filters

@@ -5,8 +5,10 @@
 
 import ast
 import fnmatch
+import gc
 import json
 import re
+import runpy
 import shlex
 from functools import cache
 from pathlib import Path
@@ -370,7 +372,34 @@ def test_web_is_published_on_port_8000_where_gunicorn_listens():
         for port in ports
     }
     assert ("8000", "8000") in published
-    assert re.search(r"(?:--bind|-b)[ =]0\.0\.0\.0:8000\b", " ".join(_command("web")))
+    assert _gunicorn_settings(_command("web"))["bind"] == "0.0.0.0:8000"
+
+
+def _gunicorn_settings(argv: list[str]) -> dict:
+    """The settings of the configuration file a gunicorn command line names (its --config)."""
+    named = re.search(r"(?:--config|-c)[ =](\S+)", " ".join(argv))
+    assert named, f"{argv} names no configuration file"
+    source = ROOT / named.group(1)
+    assert not _dockerignored(named.group(1)), f"{source} is not sent to the image"
+    return runpy.run_path(str(source))
+
+
+@pytest.mark.parametrize("label", ["web", "Dockerfile CMD"])
+def test_gunicorn_runs_the_production_settings_file(label):
+    settings = _gunicorn_settings(_every_command()[label])
+    assert settings["bind"] == "0.0.0.0:8000"
+    assert settings["accesslog"] == "-"
+    # The snapshot streams for about a minute at 100,000 services; gunicorn's default is 30 s.
+    assert settings["timeout"] >= 120
+    # Long-lived workers: the objects loaded at start-up are frozen out of the collector's walk.
+    assert callable(settings["post_worker_init"])
+
+
+def test_gunicorn_settings_take_the_worker_count_from_web_concurrency(monkeypatch):
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"] == 3
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"] == 5
 
 
 def test_web_healthcheck_asks_the_health_page_about_the_database_only():
@@ -435,3 +464,15 @@ def test_local_state_stays_out_of_the_image(path):
     # var/ holds this machine's secret key and embedded database; the image installs its own
     # packages from the locks.
     assert _dockerignored(path)
+
+
+def test_gunicorn_worker_freezes_what_it_loaded_and_collects_less_often():
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    threshold = gc.get_threshold()
+    try:
+        settings["post_worker_init"](None)
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] > threshold[0]
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)

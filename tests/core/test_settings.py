@@ -167,15 +167,16 @@ def test_a_list_of_processes_cut_short_by_a_kill_does_not_stop_the_next_start(tm
 SHOW_LIMITS = (
     "from django.db import connection; c = connection.cursor(); "
     "c.execute('SHOW statement_timeout'); a = c.fetchone()[0]; "
-    "c.execute('SHOW idle_in_transaction_session_timeout'); b = c.fetchone()[0]; print(a, b)"
+    "c.execute('SHOW idle_in_transaction_session_timeout'); b = c.fetchone()[0]; "
+    "c.execute('SHOW jit'); j = c.fetchone()[0]; print(a, b, j)"
 )
 
 
 @pytest.mark.parametrize(
     ("process", "expected"),
     [
-        ("import nmiq_portal.wsgi", "30s 1min"),  # what gunicorn and runserver load
-        ("import django; django.setup()", "0 0"),  # a worker, a command, a migration
+        ("import nmiq_portal.wsgi", "30s 1min off"),  # what gunicorn and runserver load
+        ("import django; django.setup()", "0 0 on"),  # a worker, a command, a migration
     ],
 )
 def test_web_processes_and_only_they_run_under_database_time_limits(process, expected):

@@ -1,0 +1,44 @@
+"""gunicorn's settings for the web process: the Docker image, docker-compose.yml and bench/run.py
+all start `gunicorn -c gunicorn.conf.py nmiq_portal.wsgi:application` with these.
+
+Every value can be overridden from the environment (gunicorn's own GUNICORN_CMD_ARGS, or the
+variables below), so an orchestrator sizes the workers without editing this file.
+"""
+
+import gc
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+#: Sync workers, one request at a time each: 2-4 per core. The Docker image used 3.
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+#: The heartbeat files on tmpfs: on overlay filesystems (containers) they stall the workers.
+SHM = "/dev/shm"  # noqa: S108 - gunicorn's own heartbeat files, as its documentation advises
+worker_tmp_dir = SHM if os.path.isdir(SHM) else None
+accesslog = "-"
+errorlog = "-"
+#: A sync worker that does not answer its heartbeat for this long is killed. The longest request
+#: is the snapshot (/api/v1/snapshot/), streamed: at 100,000 services it takes about a minute, so
+#: the limit leaves it room; every other request ends in well under a second, and PostgreSQL's
+#: statement_timeout (settings.DATABASE_WEB_STATEMENT_TIMEOUT_MS) still stops a stuck query.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "300"))
+graceful_timeout = 30
+#: Fewer reconnects behind a proxy that keeps connections open.
+keepalive = 5
+
+#: Collect the youngest generation less often: a request allocates tens of thousands of
+#: short-lived objects (querysets, template nodes), and the default threshold of 700 runs a
+#: collection many times per request. Measured in bench/README.md.
+GC_THRESHOLD = (50_000, 20, 100)
+
+
+def post_worker_init(worker):
+    """After the worker has imported Django and the whole project: move every object alive now
+    (modules, classes, URL patterns, templates' compiled nodes) out of the collector's reach, so
+    the full collections of a long-lived worker walk only what requests left behind. The URL
+    configuration (and with it every view module) is imported first, as the first request would."""
+    from django.urls import get_resolver
+
+    get_resolver().check()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
