@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("capabilities", "0020_search_words"),
+        ("capabilities", "0021_access_request_messages"),
     ]
 
     operations = [
