@@ -782,9 +782,6 @@ def drop_secondary_indexes() -> list[str]:
 
 def create_indexes(definitions: list[str]) -> None:
     with connection.cursor() as cursor:
-        # The foreign keys are checked at commit; an index cannot be built on a table with
-        # checks pending, so they run now.
-        cursor.execute("set constraints all immediate")
         # More memory for the sorts of the index builds (this session only).
         cursor.execute("set local maintenance_work_mem = '256MB'")
         for definition in definitions:
@@ -804,6 +801,10 @@ def generate(args) -> None:
 
     # One transaction: a failed load leaves nothing behind, the dropped indexes included.
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Foreign keys checked at the end of each statement, not at commit: a table with
+            # checks pending can neither be altered (bulk.copy's triggers) nor indexed.
+            cursor.execute("set constraints all immediate")
         definitions = drop_secondary_indexes()
         institutes = bulk.copy(Institute, build_institutes(rng, args.institutes))
         # Hashing is deliberately slow (hundreds of ms): hash once and share it.
