@@ -793,6 +793,13 @@ def main() -> int:
     if not os.environ.get("DATABASE_URL"):
         parser.error("set DATABASE_URL to the bench database (never the embedded one)")
 
+    # The code measured: taken now, since the working tree may move during a long run.
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     port = free_port()
     env = server_environment(port)
     os.environ.update(env)
@@ -839,12 +846,7 @@ def main() -> int:
         "load_after": round(os.getloadavg()[0], 1),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
-        "commit": subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        ).stdout.strip(),
+        "commit": commit,
     }
     args.out.mkdir(parents=True, exist_ok=True)
     stem = args.out / f"{args.scale}-{now.strftime('%Y-%m-%d')}"
