@@ -84,8 +84,8 @@ def main() -> int:
     parser.add_argument(
         "--backfill",
         action="store_true",
-        help="first write the feed's events for public rows that have none (generate.py "
-        "inserts in bulk, without the signals), then also walk the feed",
+        help="first write the feed's events for public rows that have none (rows loaded "
+        "without the signals; generate.py writes its own), then also walk the feed",
     )
     args = parser.parse_args()
     client = Client()
