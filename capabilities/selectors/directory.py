@@ -489,7 +489,9 @@ def _counted(sql: str, params: list, *, public: bool) -> list[tuple]:
     (a record, its institute, areas or evidence) adds an event, so a kept count is never
     older than the data. The bound covers a change whose event committed after a later one
     was read."""
-    if not public:
+    # Inside a transaction the search may have written what it counts, and an event it
+    # relabels keeps its id: counts are kept only for a search made outside one.
+    if not public or connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()

@@ -9,7 +9,8 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   const L = window.L;
   element.hidden = false;
-  const map = L.map(element, { worldCopyJump: true }).setView([30, 10], 2);
+  // The cluster plugin needs the map's own maxZoom: without tiles no layer gives one.
+  const map = L.map(element, { worldCopyJump: true, maxZoom: 18 }).setView([30, 10], 2);
   const tileUrl = element.dataset.tileUrl;
   if (tileUrl) {
     L.tileLayer(tileUrl, {

@@ -102,8 +102,9 @@ def test_detail_page_for_a_member_uses_few_queries(client, django_assert_max_num
     membership = MembershipFactory()
     client.force_login(membership.user)
     # session, user, institute, its testbeds, services and contacts, roles, history, inbox count,
-    # the requests it received, and its projects (the collaborations section)
-    with django_assert_max_num_queries(11):
+    # the requests it received, its projects (the collaborations section), and the menu's "do
+    # they coordinate a working area?"
+    with django_assert_max_num_queries(12):
         assert client.get(membership.institute.get_absolute_url()).status_code == 200
 
 

@@ -102,12 +102,13 @@ def _is_page(route: str) -> bool:
     return not route.startswith(NOT_PAGES) and not route.endswith(NOT_PAGE_ENDINGS)
 
 
-def _walk(client: Client) -> dict[str, tuple[str, set[str]]]:
-    """{route: (a real path of it, the names its GET forms send)} for every page reached.
+def _walk(client: Client, first: tuple[str, ...] = ()) -> dict[str, tuple[str, set[str]]]:
+    """{route: (a real path of it, the names its GET forms send)} for every page reached,
+    starting from the pages ``first``.
 
     A link to a pattern not reached yet goes first, depth first: an editor's own records (and
     their edit pages) are a few links deep behind many others'."""
-    fresh = ["/" + route for route in ROUTES if not set("<^(") & set(route)]
+    fresh = ["/" + route for route in ROUTES if not set("<^(") & set(route)] + list(first)
     rest: list[str] = []
     found, followed, queued = {}, {}, set(fresh)
     routes = {}
@@ -150,7 +151,8 @@ def pages(django_db_setup, django_db_blocker):
         admin = User.objects.get(email=demo_email("admin.ptb"))
         signed_in = Client()
         signed_in.force_login(admin)
-        by_admin = _walk(signed_in)
+        # From their institute's page: its records, with the edit pages only its editors see.
+        by_admin = _walk(signed_in, first=(admin.memberships.get().institute.get_absolute_url(),))
         # Anonymously, only what the admin does not see (sign-in and sign-up pages): the
         # others are the same views, and the module keeps to about a minute.
         anonymous = {r: p for r, p in _walk(Client()).items() if r not in by_admin}

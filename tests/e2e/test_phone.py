@@ -124,11 +124,11 @@ def test_a_proposals_actions_come_before_its_timeline_on_a_phone(open_as):
     page = open_as(world["proposer"])
     page.set_viewport_size(PHONE)
     page.goto(world["proposal"].get_absolute_url())
-    actions = page.get_by_role("heading", name="What you can do").bounding_box()
+    actions = page.get_by_role("heading", name="Next steps").bounding_box()
     timeline = page.get_by_role("heading", name="Timeline").bounding_box()
     assert actions["y"] < timeline["y"]
     page.set_viewport_size(DESKTOP)
-    actions = page.get_by_role("heading", name="What you can do").bounding_box()
+    actions = page.get_by_role("heading", name="Next steps").bounding_box()
     assert actions["x"] > timeline["x"]  # beside it, on the right
     assert_accessible(page)
 

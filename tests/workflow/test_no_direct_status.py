@@ -18,6 +18,9 @@ from nmiq_portal.workflow.registry import workflows
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "nmiq_portal" / "workflow"
 SKIPPED_DIRS = {".venv", "node_modules", "migrations", "var", "__pycache__", ".git"}
+#: Files that load rows in their final states by design, as a migration seeds them: the bench
+#: generator writes 100,000 synthetic records with COPY and bulk_create, none of them reviewed.
+SKIPPED_FILES = {ROOT / "bench" / "generate.py"}
 
 #: Queryset and manager methods that write the keywords they are given.
 WRITING_METHODS = {"create", "update", "get_or_create", "update_or_create", "bulk_create"}
@@ -36,7 +39,11 @@ NOT_WORKFLOW_FIELDS = {
 def _python_files():
     for path in sorted(ROOT.rglob("*.py")):
         relative = path.relative_to(ROOT)
-        if SKIPPED_DIRS.intersection(relative.parts) or path.is_relative_to(ENGINE):
+        if (
+            SKIPPED_DIRS.intersection(relative.parts)
+            or path.is_relative_to(ENGINE)
+            or path in SKIPPED_FILES
+        ):
             continue
         yield path
 
