@@ -30,7 +30,11 @@ def _known(filters: dict, view) -> set[str]:
     a range's two inputs), its paginator's and the ones every view reads."""
     known = set(ALWAYS_KNOWN)
     for name, filter_ in filters.items():
-        suffixes = getattr(filter_.field.widget, "suffixes", None)
+        # The widget as declared, never ``filter_.field``: on a class's base filter that would
+        # build the field once, with the queryset of no viewer (an anonymous one), and every
+        # FilterSet copied from it later would keep that field.
+        widget = filter_.extra.get("widget") or filter_.field_class.widget
+        suffixes = getattr(widget, "suffixes", None)
         known.update(f"{name}_{suffix}" for suffix in suffixes) if suffixes else known.add(name)
     paginator = getattr(view, "paginator", None)
     for attribute in ("page_query_param", "page_size_query_param", "mode_query_param"):

@@ -69,3 +69,14 @@ def test_the_directory_treats_the_slug_as_unknown(world):
 )
 def test_no_page_offers_it_as_a_choice(client, world, page):
     assert "QSTART" not in client.get(reverse(page)).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_detail_request_leaves_the_list_filters_to_each_viewer(client, world):
+    """A detail request checks its parameters against the list's filters without building
+    them: built on the class, the institute filter would keep an anonymous viewer's choices
+    for every later request."""
+    testbed = TestbedFactory(institute=world["hidden"])
+    client.get(f"/api/v1/testbeds/{testbed.uuid}/")
+    client.force_login(world["member"])
+    assert client.get("/api/v1/testbeds/", {"institute": world["hidden"].slug}).status_code == 200
