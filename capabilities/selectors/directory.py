@@ -655,7 +655,10 @@ def _facet_labels(key: str, counts: Counter, chosen: set) -> list[tuple[str, str
         return [(value, label, 0) for value, label in RMO.choices]
     if key == "institute":
         shown = {slug for slug, _n in counts.most_common(INSTITUTE_FACET_SIZE)} | chosen
-        acronyms = dict(Institute.objects.filter(slug__in=shown).values_list("slug", "acronym"))
+        # Named only when counted, that is when a record the viewer may see is theirs: a chosen
+        # slug of an institute the viewer may not see keeps the label as typed.
+        named = shown & set(counts)
+        acronyms = dict(Institute.objects.filter(slug__in=named).values_list("slug", "acronym"))
         return sorted(((slug, acronyms.get(slug, slug), 0) for slug in shown), key=lambda v: v[1])
     if key == "area":
         areas = TechnologyArea.objects.filter(slug__in=list(counts)).order_by("path")

@@ -80,3 +80,11 @@ def test_a_detail_request_leaves_the_list_filters_to_each_viewer(client, world):
     client.get(f"/api/v1/testbeds/{testbed.uuid}/")
     client.force_login(world["member"])
     assert client.get("/api/v1/testbeds/", {"institute": world["hidden"].slug}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_directory_never_names_it_to_those_who_may_not_see_it(client, world):
+    """A chosen slug that no facet shows keeps the label as typed: looking it up among all
+    institutes would print an unverified institute's acronym for a stranger."""
+    page = client.get("/directory/", {"institute": world["hidden"].slug}).content.decode()
+    assert "QSTART" not in page
