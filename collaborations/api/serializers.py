@@ -5,7 +5,6 @@ from datetime import datetime
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
 
 from capabilities.api.serializers import (
     RANGE_UNITS,
@@ -15,6 +14,7 @@ from capabilities.api.serializers import (
     UUIDReferenceField,
 )
 from capabilities.models import Institute, Service, TechnologyArea, Testbed
+from nmiq_portal.api import serializers
 from nmiq_portal.core.markdown import render_markdown
 from nmiq_portal.workflow import available_actions, events_for
 

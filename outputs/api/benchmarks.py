@@ -10,12 +10,13 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.response import Response
 
 from capabilities.api.serializers import InstituteReferenceSerializer
+from nmiq_portal.api import serializers
 from nmiq_portal.api.fields import FieldsMixin
 
 from ..enums import ResultStatus, UncertaintyKind

@@ -5,11 +5,12 @@ outputs.services; results themselves are entered on the pages."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
 
 from capabilities.api.serializers import InstituteReferenceSerializer
+from nmiq_portal.api import serializers
 from nmiq_portal.api.conditional import WriteMixin, read_schema, write_schema
 from nmiq_portal.api.fields import FieldsMixin
 

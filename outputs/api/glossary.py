@@ -7,7 +7,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
 
@@ -15,6 +15,7 @@ from capabilities.api.serializers import UUIDReferenceField
 from capabilities.models import Institute, TechnologyArea
 from collaborations.api.serializers import TWAReferenceSerializer
 from collaborations.models import TechnicalWorkingArea
+from nmiq_portal.api import serializers
 from nmiq_portal.api.conditional import WriteMixin, read_schema, write_schema
 from nmiq_portal.api.fields import FieldsMixin
 from nmiq_portal.core.markdown import render_markdown

@@ -9,11 +9,12 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 from rest_framework.exceptions import MethodNotAllowed
 
 from capabilities.api.examples import API_URL, BASE_URL, PTB_REFERENCE, page, response
 from capabilities.api.serializers import InstituteReferenceSerializer
+from nmiq_portal.api import serializers
 from nmiq_portal.api.fields import FieldsMixin
 from nmiq_portal.core.markdown import render_markdown
 

@@ -9,12 +9,13 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
     extend_schema_view,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 
 from capabilities.api.serializers import InstituteReferenceSerializer
 from collaborations.api.serializers import TWAReferenceSerializer
+from nmiq_portal.api import serializers
 from nmiq_portal.api.fields import FieldsMixin
 from nmiq_portal.core.markdown import render_markdown
 

@@ -209,3 +209,14 @@ def test_list_queries_do_not_grow_with_the_page_size(
     with django_assert_num_queries(len(small.captured_queries)):
         response = api.get(URL, {"page_size": 9})
     assert len(response.json()["results"]) == 9
+
+
+def test_a_comment_longer_than_the_schema_allows_is_refused_though_it_is_blank(api, terms):
+    """U+001C is whitespace to Python: DRF trimmed 4,001 of them to nothing and accepted them."""
+    proposal = terms["proposal"]
+    api.force_authenticate(StaffFactory())
+    action = f"{URL}{proposal.uuid}/transition/"
+    response = api.post(action, {"action": "agree", "comment": "\x1c" * 4001}, format="json")
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == ["comment"]
+    assert Term.objects.get(pk=proposal.pk).status == TermStatus.PROPOSED

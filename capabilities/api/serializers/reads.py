@@ -3,8 +3,8 @@
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
 
+from nmiq_portal.api import serializers
 from nmiq_portal.core.markdown import render_markdown
 
 from ...enums import RMO, MetrologyArea, UncertaintyMode

@@ -5,7 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+
+from nmiq_portal.api import serializers
 
 from ...enums import AccessMode, Audience, UncertaintyMode
 from ...forms import ServiceForm, TestbedForm
