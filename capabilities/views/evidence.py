@@ -1,14 +1,14 @@
 """Evidence: what supports a testbed or service ("how we know")."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nmiq_portal.core.exceptions import StaleEdit
-from nmiq_portal.core.forms import add_service_errors, conflict_rows, stale_form
+from nmiq_portal.core.forms import save_page, saved_redirect
 from nmiq_portal.core.permissions import require
 
 from .. import services
@@ -19,14 +19,14 @@ from .records import visible_record
 EVIDENCE_RECORDS = {"testbed": Testbed, "service": Service}
 
 
-def _evidence_form_page(request, *, form, record, evidence=None, conflict=None, status=200):
+def _evidence_form_page(request, form, *, record, current=None, conflict=None, status=200):
     return render(
         request,
         "capabilities/evidence_form.html",
         {
             "form": form,
             "record": record,
-            "evidence": evidence,
+            "evidence": current,
             "institute": record.institute,
             "conflict": conflict,
         },
@@ -49,16 +49,17 @@ def evidence_add(request, slug, kind):
     """Link a testbed or service to a comparison, benchmark, guide or paper that supports it."""
     record = visible_record(request, EVIDENCE_RECORDS[kind], slug=slug)
     require(request.user, f"capabilities.change_{kind}", record)
-    form = EvidenceForm(request.POST or None, instance=Evidence(**{kind: record}))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evidence_add(actor=request.user, record=record, **form.evidence_data())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The evidence is added."))
-            return redirect(record.get_absolute_url() + "#how-we-know")
-    return _evidence_form_page(request, form=form, record=record)
+    return save_page(
+        request,
+        EvidenceForm(request.POST or None, instance=Evidence(**{kind: record})),
+        save=lambda form: services.evidence_add(
+            actor=request.user, record=record, **form.evidence_data()
+        ),
+        saved=lambda _evidence: saved_redirect(
+            request, _("The evidence is added."), record.get_absolute_url() + "#how-we-know"
+        ),
+        page=partial(_evidence_form_page, request, record=record),
+    )
 
 
 @login_required
@@ -66,30 +67,20 @@ def evidence_edit(request, uuid):
     evidence = _visible_evidence(request, uuid)
     record = evidence.record
     require(request.user, f"capabilities.change_{record._meta.model_name}", record)
-    form = EvidenceForm(request.POST or None, instance=evidence)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evidence_update(
-                actor=request.user,
-                evidence=evidence,
-                version=form.cleaned_data["version"],
-                **form.evidence_data(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StaleEdit as stale:
-            return _evidence_form_page(
-                request,
-                form=stale_form(request, EvidenceForm, stale),
-                record=record,
-                evidence=stale.current,
-                conflict=conflict_rows(stale),
-                status=409,
-            )
-        else:
-            messages.success(request, _("The evidence is saved."))
-            return redirect(record.get_absolute_url() + "#how-we-know")
-    return _evidence_form_page(request, form=form, record=record, evidence=evidence)
+    return save_page(
+        request,
+        EvidenceForm(request.POST or None, instance=evidence),
+        save=lambda form: services.evidence_update(
+            actor=request.user,
+            evidence=evidence,
+            version=form.cleaned_data["version"],
+            **form.evidence_data(),
+        ),
+        saved=lambda _evidence: saved_redirect(
+            request, _("The evidence is saved."), record.get_absolute_url() + "#how-we-know"
+        ),
+        page=partial(_evidence_form_page, request, record=record, current=evidence),
+    )
 
 
 @login_required

@@ -1,6 +1,8 @@
 """Pages of testbeds, services and contacts: their detail pages and editing, and the
 institute profile's editing."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,12 +12,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from nmiq_portal.core import sections
-from nmiq_portal.core.exceptions import StaleEdit
 from nmiq_portal.core.forms import (
-    add_service_errors,
-    conflict_rows,
     message_service_errors,
-    stale_form,
+    save_page,
+    saved_redirect,
 )
 from nmiq_portal.core.permissions import require
 
@@ -90,7 +90,7 @@ def visible_record(request, model, **lookup):
     )
 
 
-def _render_record_form(request, *, kind, form, institute, record=None, conflict=None, status=200):
+def _render_record_form(request, form, *, kind, institute, current=None, conflict=None, status=200):
     return render(
         request,
         "capabilities/record_form.html",
@@ -98,7 +98,7 @@ def _render_record_form(request, *, kind, form, institute, record=None, conflict
             "kind": kind,
             "form": form,
             "institute": institute,
-            "record": record,
+            "record": current,
             "conflict": conflict,
             "model_name": RECORD_KINDS[kind][0]._meta.verbose_name,
         },
@@ -110,24 +110,20 @@ def _record_create(request, slug, kind):
     model, form_class = RECORD_KINDS[kind]
     institute = visible_institute(request, slug)
     require(request.user, f"capabilities.add_{kind}", institute)
-    form = form_class(
-        request.POST or None, institute=institute, instance=model(institute=institute)
+    return save_page(
+        request,
+        form_class(request.POST or None, institute=institute, instance=model(institute=institute)),
+        save=lambda form: services.record_create(
+            actor=request.user, model=model, institute=institute, **form.record_data()
+        ),
+        saved=lambda record: saved_redirect(
+            request,
+            _("%(record)s is saved as a draft: publish it when it is ready.")
+            % {"record": record.name},
+            _record_url(record),
+        ),
+        page=partial(_render_record_form, request, kind=kind, institute=institute),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = services.record_create(
-                actor=request.user, model=model, institute=institute, **form.record_data()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(record)s is saved as a draft: publish it when it is ready.")
-                % {"record": record.name},
-            )
-            return redirect(_record_url(record))
-    return _render_record_form(request, kind=kind, form=form, institute=institute)
 
 
 def _record_edit(request, kind, **lookup):
@@ -135,31 +131,21 @@ def _record_edit(request, kind, **lookup):
     record = visible_record(request, model, **lookup)
     require(request.user, f"capabilities.change_{kind}", record)
     institute = record.institute
-    form = form_class(request.POST or None, instance=record, institute=institute)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = services.record_update(
-                actor=request.user,
-                record=record,
-                version=form.cleaned_data["version"],
-                **form.record_data(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StaleEdit as stale:
-            return _render_record_form(
-                request,
-                kind=kind,
-                form=stale_form(request, form_class, stale, institute=institute),
-                institute=institute,
-                record=stale.current,
-                conflict=conflict_rows(stale),
-                status=409,
-            )
-        else:
-            messages.success(request, _("%(record)s is saved.") % {"record": record.name})
-            return redirect(_record_url(record))
-    return _render_record_form(request, kind=kind, form=form, institute=institute, record=record)
+    return save_page(
+        request,
+        form_class(request.POST or None, instance=record, institute=institute),
+        save=lambda form: services.record_update(
+            actor=request.user,
+            record=record,
+            version=form.cleaned_data["version"],
+            **form.record_data(),
+        ),
+        saved=lambda record: saved_redirect(
+            request, _("%(record)s is saved.") % {"record": record.name}, _record_url(record)
+        ),
+        page=partial(_render_record_form, request, kind=kind, institute=institute, current=record),
+        institute=institute,
+    )
 
 
 def _record_state(request, kind, action, **lookup):
@@ -279,37 +265,35 @@ def institute_bulk(request, slug, kind):
     return record_bulk(request, records, institute.get_absolute_url())
 
 
+def _render_institute_form(request, form, *, current, conflict=None, status=200):
+    return render(
+        request,
+        "capabilities/institute_edit.html",
+        {"institute": current, "form": form, "conflict": conflict},
+        status=status,
+    )
+
+
 @login_required
 def institute_edit(request, slug):
     """An institute's admins keep its profile; an edit from a stale copy is refused."""
     institute = visible_institute(request, slug)
     require(request.user, "capabilities.change_institute", institute)
-    form = InstituteEditForm(request.POST or None, instance=institute)
-    conflict, status = None, 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            institute = services.institute_update(
-                actor=request.user,
-                institute=institute,
-                version=form.cleaned_data["version"],
-                **form.institute_data(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StaleEdit as stale:
-            form = stale_form(request, InstituteEditForm, stale)
-            conflict, status = conflict_rows(stale), 409
-        else:
-            messages.success(
-                request,
-                _("The profile of %(institute)s is saved.") % {"institute": institute.acronym},
-            )
-            return redirect(institute.get_absolute_url())
-    return render(
+    return save_page(
         request,
-        "capabilities/institute_edit.html",
-        {"institute": institute, "form": form, "conflict": conflict},
-        status=status,
+        InstituteEditForm(request.POST or None, instance=institute),
+        save=lambda form: services.institute_update(
+            actor=request.user,
+            institute=institute,
+            version=form.cleaned_data["version"],
+            **form.institute_data(),
+        ),
+        saved=lambda institute: saved_redirect(
+            request,
+            _("The profile of %(institute)s is saved.") % {"institute": institute.acronym},
+            institute.get_absolute_url(),
+        ),
+        page=partial(_render_institute_form, request, current=institute),
     )
 
 

@@ -2,6 +2,8 @@
 its table, a result with its samples, the forms of authors and coordinators, the review's
 buttons, and the Metriq import (check, preview, apply)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,12 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from collaborations.forms import TransitionForm
-from nmiq_portal.core.exceptions import StaleEdit
 from nmiq_portal.core.forms import (
     add_service_errors,
-    conflict_rows,
     message_service_errors,
-    stale_form,
+    save_page,
+    saved_redirect,
 )
 from nmiq_portal.core.permissions import require
 from nmiq_portal.workflow import available_actions
@@ -73,57 +74,52 @@ def _filtered(request, slug):
     return benchmark, filterset
 
 
-def _render_benchmark_form(request, form, *, benchmark=None, conflict=None, status=200):
+def _render_benchmark_form(request, form, *, current=None, conflict=None, status=200):
     return render(
         request,
         "outputs/benchmarks/benchmark_form.html",
-        {"form": form, "benchmark": benchmark, "conflict": conflict},
+        {"form": form, "benchmark": current, "conflict": conflict},
         status=status,
+    )
+
+
+def _benchmark_saved(request, benchmark):
+    return saved_redirect(
+        request,
+        _("The benchmark %(name)s is saved.") % {"name": benchmark},
+        benchmark.get_absolute_url(),
     )
 
 
 @login_required
 def benchmark_create(request):
     require(request.user, "outputs.add_benchmark")
-    form = BenchmarkForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            benchmark = services.benchmark_create(actor=request.user, **form.service_data())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The benchmark %(name)s is saved.") % {"name": benchmark})
-            return redirect(benchmark.get_absolute_url())
-    return _render_benchmark_form(request, form)
+    return save_page(
+        request,
+        BenchmarkForm(request.POST or None, user=request.user),
+        save=lambda form: services.benchmark_create(actor=request.user, **form.service_data()),
+        saved=partial(_benchmark_saved, request),
+        page=partial(_render_benchmark_form, request),
+    )
 
 
 @login_required
 def benchmark_edit(request, slug):
     benchmark = _visible(request, slug)
     require(request.user, "outputs.change_benchmark", benchmark)
-    form = BenchmarkForm(request.POST or None, instance=benchmark, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            benchmark = services.benchmark_update(
-                actor=request.user,
-                benchmark=benchmark,
-                version=form.cleaned_data["version"],
-                **form.service_data(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StaleEdit as stale:
-            return _render_benchmark_form(
-                request,
-                stale_form(request, BenchmarkForm, stale, user=request.user),
-                benchmark=stale.current,
-                conflict=conflict_rows(stale),
-                status=409,
-            )
-        else:
-            messages.success(request, _("The benchmark %(name)s is saved.") % {"name": benchmark})
-            return redirect(benchmark.get_absolute_url())
-    return _render_benchmark_form(request, form, benchmark=benchmark)
+    return save_page(
+        request,
+        BenchmarkForm(request.POST or None, instance=benchmark, user=request.user),
+        save=lambda form: services.benchmark_update(
+            actor=request.user,
+            benchmark=benchmark,
+            version=form.cleaned_data["version"],
+            **form.service_data(),
+        ),
+        saved=partial(_benchmark_saved, request),
+        page=partial(_render_benchmark_form, request, current=benchmark),
+        user=request.user,
+    )
 
 
 def benchmark_detail(request, slug):
@@ -192,11 +188,11 @@ def result_samples(request, slug, uuid):
     )
 
 
-def _render_result_form(request, form, benchmark, result=None, *, conflict=None, status=200):
+def _render_result_form(request, form, *, benchmark, current=None, conflict=None, status=200):
     return render(
         request,
         "outputs/benchmarks/result_form.html",
-        {"form": form, "benchmark": benchmark, "result": result, "conflict": conflict},
+        {"form": form, "benchmark": benchmark, "result": current, "conflict": conflict},
         status=status,
     )
 
@@ -205,23 +201,22 @@ def _render_result_form(request, form, benchmark, result=None, *, conflict=None,
 def result_create(request, slug):
     benchmark = _visible(request, slug)
     require(request.user, "outputs.add_benchmark_result")
-    form = ResultForm(
-        request.POST or None, request.FILES or None, user=request.user, benchmark=benchmark
+    return save_page(
+        request,
+        ResultForm(
+            request.POST or None, request.FILES or None, user=request.user, benchmark=benchmark
+        ),
+        save=lambda form: services.benchmark_result_create(
+            actor=request.user,
+            benchmark=benchmark,
+            institute=form.cleaned_data["institute"],
+            **form.service_data(),
+        ),
+        saved=lambda result: saved_redirect(
+            request, _("The result is saved as a draft."), result.get_absolute_url()
+        ),
+        page=partial(_render_result_form, request, benchmark=benchmark),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.benchmark_result_create(
-                actor=request.user,
-                benchmark=benchmark,
-                institute=form.cleaned_data["institute"],
-                **form.service_data(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The result is saved as a draft."))
-            return redirect(result.get_absolute_url())
-    return _render_result_form(request, form, benchmark)
 
 
 @login_required
@@ -229,40 +224,29 @@ def result_edit(request, slug, uuid):
     result = _visible_result(request, slug, uuid)
     require(request.user, "outputs.change_benchmark_result", result)
     benchmark = result.benchmark
-    form = ResultForm(
-        request.POST or None,
-        request.FILES or None,
+    return save_page(
+        request,
+        ResultForm(
+            request.POST or None,
+            request.FILES or None,
+            user=request.user,
+            benchmark=benchmark,
+            result=result,
+        ),
+        save=lambda form: services.benchmark_result_update(
+            actor=request.user,
+            result=result,
+            version=form.cleaned_data["version"],
+            **form.service_data(),
+        ),
+        saved=lambda result: saved_redirect(
+            request, _("The result is saved."), result.get_absolute_url()
+        ),
+        page=partial(_render_result_form, request, benchmark=benchmark, current=result),
+        bound_as="result",
         user=request.user,
         benchmark=benchmark,
-        result=result,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.benchmark_result_update(
-                actor=request.user,
-                result=result,
-                version=form.cleaned_data["version"],
-                **form.service_data(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StaleEdit as stale:
-            again = ResultForm(
-                request.POST, user=request.user, benchmark=benchmark, result=stale.current
-            )
-            again.is_valid()
-            return _render_result_form(
-                request,
-                again,
-                benchmark,
-                stale.current,
-                conflict=conflict_rows(stale),
-                status=409,
-            )
-        else:
-            messages.success(request, _("The result is saved."))
-            return redirect(result.get_absolute_url())
-    return _render_result_form(request, form, benchmark, result)
 
 
 @login_required

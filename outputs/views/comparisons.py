@@ -2,6 +2,7 @@
 and CSV, editing by the lead institute, and the review's buttons."""
 
 import csv
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,9 +17,9 @@ from collaborations.forms import TransitionForm
 from nmiq_portal.core.exceptions import StaleEdit
 from nmiq_portal.core.forms import (
     add_service_errors,
-    conflict_rows,
     message_service_errors,
-    stale_form,
+    save_page,
+    saved_redirect,
 )
 from nmiq_portal.core.permissions import require
 from nmiq_portal.workflow import available_actions, events_for
@@ -203,63 +204,56 @@ def comparison_csv(request, slug):
     return response
 
 
-def _render_form(request, form, *, comparison=None, conflict=None, status=200):
+def _render_form(request, form, *, current=None, conflict=None, status=200):
     return render(
         request,
         "outputs/comparisons/comparison_form.html",
-        {"form": form, "comparison": comparison, "conflict": conflict},
+        {"form": form, "comparison": current, "conflict": conflict},
         status=status,
     )
 
 
 @login_required
 def comparison_create(request):
-    form = ComparisonForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    def save(form):
         data = form.service_data()
-        try:
-            comparison = services.comparison_create(
-                actor=request.user, project=data.pop("project"), **data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(comparison)s is saved as a draft: enter its results.")
-                % {"comparison": comparison.identifier},
-            )
-            return redirect(comparison.get_absolute_url())
-    return _render_form(request, form)
+        return services.comparison_create(actor=request.user, project=data.pop("project"), **data)
+
+    return save_page(
+        request,
+        ComparisonForm(request.POST or None, user=request.user),
+        save=save,
+        saved=lambda comparison: saved_redirect(
+            request,
+            _("%(comparison)s is saved as a draft: enter its results.")
+            % {"comparison": comparison.identifier},
+            comparison.get_absolute_url(),
+        ),
+        page=partial(_render_form, request),
+    )
 
 
 @login_required
 def comparison_edit(request, slug):
     comparison = _visible(request, slug)
     require(request.user, "outputs.change_comparison", comparison)
-    form = ComparisonForm(request.POST or None, instance=comparison, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            comparison = services.comparison_update(
-                actor=request.user,
-                comparison=comparison,
-                version=form.cleaned_data["version"],
-                **form.service_data(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StaleEdit as stale:
-            return _render_form(
-                request,
-                stale_form(request, ComparisonForm, stale, user=request.user),
-                comparison=stale.current,
-                conflict=conflict_rows(stale),
-                status=409,
-            )
-        else:
-            messages.success(request, _("%(comparison)s is saved.") % {"comparison": comparison})
-            return redirect(comparison.get_absolute_url())
-    return _render_form(request, form, comparison=comparison)
+    return save_page(
+        request,
+        ComparisonForm(request.POST or None, instance=comparison, user=request.user),
+        save=lambda form: services.comparison_update(
+            actor=request.user,
+            comparison=comparison,
+            version=form.cleaned_data["version"],
+            **form.service_data(),
+        ),
+        saved=lambda comparison: saved_redirect(
+            request,
+            _("%(comparison)s is saved.") % {"comparison": comparison},
+            comparison.get_absolute_url(),
+        ),
+        page=partial(_render_form, request, current=comparison),
+        user=request.user,
+    )
 
 
 def _render_result_form(request, form, comparison, result=None, *, stale=False, status=200):

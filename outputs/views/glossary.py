@@ -1,6 +1,8 @@
 """Pages of the glossary: the A to Z, a term's stable page, proposing and revising a term, the
 decisions on it, and the coordinators' review list."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,13 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from collaborations.forms import TransitionForm
-from nmiq_portal.core.exceptions import StaleEdit
-from nmiq_portal.core.forms import (
-    add_service_errors,
-    conflict_rows,
-    message_service_errors,
-    stale_form,
-)
+from nmiq_portal.core.forms import message_service_errors, save_page, saved_redirect
 from nmiq_portal.core.permissions import require
 from nmiq_portal.workflow import available_actions
 
@@ -88,11 +84,11 @@ def term_detail(request, slug):
     )
 
 
-def _render_form(request, *, form, term=None, conflict=None, status=200):
+def _render_form(request, form, *, current=None, conflict=None, status=200):
     return render(
         request,
         "outputs/glossary/term_form.html",
-        {"form": form, "term": term, "conflict": conflict},
+        {"form": form, "term": current, "conflict": conflict},
         status=status,
     )
 
@@ -101,53 +97,41 @@ def _render_form(request, *, form, term=None, conflict=None, status=200):
 def term_propose(request):
     if not request.user.has_perm("outputs.add_term"):
         raise PermissionDenied
-    form = TermForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            term = services.term_propose(
-                actor=request.user,
-                institute=form.cleaned_data.get("institute"),
-                **form.term_data(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("“%(term)s” is proposed: the coordinators will agree it or reject it.")
-                % {"term": term.term},
-            )
-            return redirect(term.get_absolute_url())
-    return _render_form(request, form=form)
+    return save_page(
+        request,
+        TermForm(request.POST or None, user=request.user),
+        save=lambda form: services.term_propose(
+            actor=request.user, institute=form.cleaned_data.get("institute"), **form.term_data()
+        ),
+        saved=lambda term: saved_redirect(
+            request,
+            _("“%(term)s” is proposed: the coordinators will agree it or reject it.")
+            % {"term": term.term},
+            term.get_absolute_url(),
+        ),
+        page=partial(_render_form, request),
+    )
 
 
 @login_required
 def term_edit(request, slug):
     term = _visible_term(request, slug)
     require(request.user, "outputs.change_term", term)
-    form = TermForm(request.POST or None, instance=term, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            term = services.term_update(
-                actor=request.user,
-                entry=term,
-                version=form.cleaned_data["version"],
-                **form.term_data(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StaleEdit as stale:
-            return _render_form(
-                request,
-                form=stale_form(request, TermForm, stale, user=request.user),
-                term=stale.current,
-                conflict=conflict_rows(stale),
-                status=409,
-            )
-        else:
-            messages.success(request, _("“%(term)s” is saved.") % {"term": term.term})
-            return redirect(term.get_absolute_url())
-    return _render_form(request, form=form, term=term)
+    return save_page(
+        request,
+        TermForm(request.POST or None, instance=term, user=request.user),
+        save=lambda form: services.term_update(
+            actor=request.user,
+            entry=term,
+            version=form.cleaned_data["version"],
+            **form.term_data(),
+        ),
+        saved=lambda term: saved_redirect(
+            request, _("“%(term)s” is saved.") % {"term": term.term}, term.get_absolute_url()
+        ),
+        page=partial(_render_form, request, current=term),
+        user=request.user,
+    )
 
 
 @login_required

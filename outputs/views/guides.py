@@ -2,6 +2,7 @@
 the forms of authors and reviewers."""
 
 import logging
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,13 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nmiq_portal.core.exceptions import StaleEdit
-from nmiq_portal.core.forms import (
-    add_service_errors,
-    conflict_rows,
-    message_service_errors,
-    stale_form,
-)
+from nmiq_portal.core.forms import message_service_errors, save_page, saved_redirect
 from nmiq_portal.core.permissions import require
 from nmiq_portal.workflow import available_actions
 
@@ -180,11 +175,11 @@ def guide_latest_file(request, slug):
     return _send(request, latest)
 
 
-def _render_guide_form(request, *, form, guide=None, conflict=None, status=200):
+def _render_guide_form(request, form, *, current=None, conflict=None, status=200):
     return render(
         request,
         "outputs/guides/guide_form.html",
-        {"form": form, "guide": guide, "conflict": conflict},
+        {"form": form, "guide": current, "conflict": conflict},
         status=status,
     )
 
@@ -192,54 +187,45 @@ def _render_guide_form(request, *, form, guide=None, conflict=None, status=200):
 @login_required
 def guide_create(request):
     require(request.user, "outputs.add_guide")
-    form = GuideForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            guide = services.guide_create(actor=request.user, **form.guide_data())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("The guide is saved: upload its first version to have it reviewed.")
-            )
-            return redirect(guide.get_absolute_url())
-    return _render_guide_form(request, form=form)
+    return save_page(
+        request,
+        GuideForm(request.POST or None, user=request.user),
+        save=lambda form: services.guide_create(actor=request.user, **form.guide_data()),
+        saved=lambda guide: saved_redirect(
+            request,
+            _("The guide is saved: upload its first version to have it reviewed."),
+            guide.get_absolute_url(),
+        ),
+        page=partial(_render_guide_form, request),
+    )
 
 
 @login_required
 def guide_edit(request, slug):
     guide = _visible_guide(request, slug)
     require(request.user, "outputs.change_guide", guide)
-    form = GuideForm(request.POST or None, instance=guide, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            guide = services.guide_update(
-                actor=request.user,
-                guide=guide,
-                version=form.cleaned_data["version"],
-                **form.guide_data(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StaleEdit as stale:
-            return _render_guide_form(
-                request,
-                form=stale_form(request, GuideForm, stale, user=request.user),
-                guide=stale.current,
-                conflict=conflict_rows(stale),
-                status=409,
-            )
-        else:
-            messages.success(request, _("The guide is saved."))
-            return redirect(guide.get_absolute_url())
-    return _render_guide_form(request, form=form, guide=guide)
+    return save_page(
+        request,
+        GuideForm(request.POST or None, instance=guide, user=request.user),
+        save=lambda form: services.guide_update(
+            actor=request.user,
+            guide=guide,
+            version=form.cleaned_data["version"],
+            **form.guide_data(),
+        ),
+        saved=lambda guide: saved_redirect(
+            request, _("The guide is saved."), guide.get_absolute_url()
+        ),
+        page=partial(_render_guide_form, request, current=guide),
+        user=request.user,
+    )
 
 
-def _render_version_form(request, *, form, guide, version=None, conflict=None, status=200):
+def _render_version_form(request, form, *, guide, current=None, conflict=None, status=200):
     return render(
         request,
         "outputs/guides/version_form.html",
-        {"form": form, "guide": guide, "version": version, "conflict": conflict},
+        {"form": form, "guide": guide, "version": current, "conflict": conflict},
         status=status,
     )
 
@@ -249,73 +235,69 @@ def guide_version_create(request, slug):
     """An author uploads a version; it is a draft until submitted."""
     guide = _visible_guide(request, slug)
     require(request.user, "outputs.add_guide_version", GuideVersion(guide=guide))
-    form = GuideVersionForm(request.POST or None, request.FILES or None, guide=guide)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         data = form.cleaned_data
-        try:
-            version = services.guide_version_create(
-                actor=request.user,
-                guide=guide,
-                file=data["file"],
-                authors=data["authors"],
-                number=data["number"],
-                change_notes=data["change_notes"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Version %(number)s is saved as a draft: only its authors see it.")
-                % {"number": version.number},
-            )
-            if "submit" in request.POST:
-                _move(request, version, "submit", "")
-            return redirect(version.get_absolute_url())
-    return _render_version_form(request, form=form, guide=guide)
+        return services.guide_version_create(
+            actor=request.user,
+            guide=guide,
+            file=data["file"],
+            authors=data["authors"],
+            number=data["number"],
+            change_notes=data["change_notes"],
+        )
+
+    def saved(version):
+        messages.success(
+            request,
+            _("Version %(number)s is saved as a draft: only its authors see it.")
+            % {"number": version.number},
+        )
+        if "submit" in request.POST:
+            _move(request, version, "submit", "")
+        return redirect(version.get_absolute_url())
+
+    return save_page(
+        request,
+        GuideVersionForm(request.POST or None, request.FILES or None, guide=guide),
+        save=save,
+        saved=saved,
+        page=partial(_render_version_form, request, guide=guide),
+    )
 
 
 @login_required
 def guide_version_edit(request, slug, number):
     guide, _versions, version = _visible_version(request, slug, number)
     require(request.user, "outputs.change_guide_version", version)
-    form = GuideVersionForm(
-        request.POST or None, request.FILES or None, instance=version, guide=guide
-    )
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         data = form.cleaned_data
-        try:
-            version = services.guide_version_update(
-                actor=request.user,
-                guide_version=version,
-                version=data["version"],
-                file=data["file"] or None,
-                # An author editing stays one; staff fixing a draft do not become authors.
-                authors={
-                    *data["authors"],
-                    *[a for a in version.authors.all() if a == request.user],
-                },
-                number=data["number"],
-                change_notes=data["change_notes"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StaleEdit as stale:
-            stale_copy = stale_form(request, GuideVersionForm, stale, guide=guide)
-            return _render_version_form(
-                request,
-                form=stale_copy,
-                guide=guide,
-                version=stale.current,
-                conflict=conflict_rows(stale),
-                status=409,
-            )
-        else:
-            messages.success(
-                request, _("Version %(number)s is saved.") % {"number": version.number}
-            )
-            return redirect(version.get_absolute_url())
-    return _render_version_form(request, form=form, guide=guide, version=version)
+        return services.guide_version_update(
+            actor=request.user,
+            guide_version=version,
+            version=data["version"],
+            file=data["file"] or None,
+            # An author editing stays one; staff fixing a draft do not become authors.
+            authors={*data["authors"], *[a for a in version.authors.all() if a == request.user]},
+            number=data["number"],
+            change_notes=data["change_notes"],
+        )
+
+    return save_page(
+        request,
+        GuideVersionForm(
+            request.POST or None, request.FILES or None, instance=version, guide=guide
+        ),
+        save=save,
+        saved=lambda version: saved_redirect(
+            request,
+            _("Version %(number)s is saved.") % {"number": version.number},
+            version.get_absolute_url(),
+        ),
+        page=partial(_render_version_form, request, guide=guide, current=version),
+        guide=guide,
+    )
 
 
 def _move(request, version, action, comment):

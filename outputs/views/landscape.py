@@ -2,6 +2,7 @@
 one assessment with its history and its moves, recording and revising one."""
 
 import csv
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,13 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from collaborations.forms import TransitionForm
-from nmiq_portal.core.exceptions import StaleEdit
-from nmiq_portal.core.forms import (
-    add_service_errors,
-    conflict_rows,
-    message_service_errors,
-    stale_form,
-)
+from nmiq_portal.core.forms import message_service_errors, save_page, saved_redirect
 from nmiq_portal.core.permissions import require
 from nmiq_portal.workflow import available_actions, events_for
 
@@ -94,11 +89,11 @@ def assessment_detail(request, uuid):
     )
 
 
-def _render_form(request, *, form, assessment=None, conflict=None, status=200):
+def _render_form(request, form, *, current=None, conflict=None, status=200):
     return render(
         request,
         "outputs/landscape/assessment_form.html",
-        {"form": form, "assessment": assessment, "conflict": conflict},
+        {"form": form, "assessment": current, "conflict": conflict},
         status=status,
     )
 
@@ -107,49 +102,40 @@ def _render_form(request, *, form, assessment=None, conflict=None, status=200):
 def assessment_create(request):
     if not request.user.has_perm("outputs.add_readiness_assessment"):
         raise PermissionDenied
-    form = AssessmentForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.assessment_create(
-                actor=request.user,
-                institute=form.cleaned_data.get("institute"),
-                **form.assessment_data(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The assessment is saved as a draft."))
-            return redirect(assessment.get_absolute_url())
-    return _render_form(request, form=form)
+    return save_page(
+        request,
+        AssessmentForm(request.POST or None, user=request.user),
+        save=lambda form: services.assessment_create(
+            actor=request.user,
+            institute=form.cleaned_data.get("institute"),
+            **form.assessment_data(),
+        ),
+        saved=lambda assessment: saved_redirect(
+            request, _("The assessment is saved as a draft."), assessment.get_absolute_url()
+        ),
+        page=partial(_render_form, request),
+    )
 
 
 @login_required
 def assessment_edit(request, uuid):
     assessment = _visible(request, uuid)
     require(request.user, "outputs.change_readiness_assessment", assessment)
-    form = AssessmentForm(request.POST or None, instance=assessment, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.assessment_update(
-                actor=request.user,
-                assessment=assessment,
-                version=form.cleaned_data["version"],
-                **form.assessment_data(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StaleEdit as stale:
-            return _render_form(
-                request,
-                form=stale_form(request, AssessmentForm, stale, user=request.user),
-                assessment=stale.current,
-                conflict=conflict_rows(stale),
-                status=409,
-            )
-        else:
-            messages.success(request, _("The assessment is saved."))
-            return redirect(assessment.get_absolute_url())
-    return _render_form(request, form=form, assessment=assessment)
+    return save_page(
+        request,
+        AssessmentForm(request.POST or None, instance=assessment, user=request.user),
+        save=lambda form: services.assessment_update(
+            actor=request.user,
+            assessment=assessment,
+            version=form.cleaned_data["version"],
+            **form.assessment_data(),
+        ),
+        saved=lambda assessment: saved_redirect(
+            request, _("The assessment is saved."), assessment.get_absolute_url()
+        ),
+        page=partial(_render_form, request, current=assessment),
+        user=request.user,
+    )
 
 
 @login_required

@@ -124,8 +124,12 @@ def test_a_stale_edit_of_a_result_is_refused(client):
         "uncertainty": "",
         "measured_on": "2026-01-05",
     }
-    assert client.post(url, data).status_code == 409
-    data["version"] = world.result.version + 1
+    stale = client.post(url, data)
+    assert stale.status_code == 409
+    # The refusal carries the stored version, so saving again overwrites on purpose.
+    stored = BenchmarkResult.objects.get(pk=world.result.pk).version
+    assert stale.context["form"]["version"].value() == str(stored)
+    data["version"] = stored
     assert client.post(url, data).status_code == 302
     edited = BenchmarkResult.objects.get(pk=world.result.pk)
     assert (edited.value, edited.uncertainty) == (pytest.approx(200.0), None)
