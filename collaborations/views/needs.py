@@ -1,6 +1,8 @@
 """Pages of the industry needs board: the list, a need with its suggestions and answers, the
 forms to post, edit, answer and decide on a need, and subscriptions to new needs."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,13 +13,7 @@ from django.views.decorators.http import require_POST
 
 from capabilities.formatting import operating_ranges
 from capabilities.models import TechnologyArea
-from nmiq_portal.core.exceptions import StaleEdit
-from nmiq_portal.core.forms import (
-    add_service_errors,
-    conflict_rows,
-    message_service_errors,
-    stale_form,
-)
+from nmiq_portal.core.forms import message_service_errors, save_page, saved_redirect
 from nmiq_portal.core.permissions import require
 from nmiq_portal.workflow import available_actions, events_for
 from nmiq_portal.workflow.registry import workflow_for
@@ -96,11 +92,11 @@ def need_detail(request, slug):
     return render(request, "collaborations/need_detail.html", context)
 
 
-def _render_form(request, *, form, need=None, conflict=None, status=200):
+def _render_form(request, form, *, current=None, conflict=None, status=200):
     return render(
         request,
         "collaborations/need_form.html",
-        {"form": form, "need": need, "conflict": conflict},
+        {"form": form, "need": current, "conflict": conflict},
         status=status,
     )
 
@@ -110,46 +106,41 @@ def need_create(request):
     """Someone of an industry consortium, with a verified address, posts a need."""
     if not request.user.has_perm("collaborations.add_industry_need"):
         return render(request, "collaborations/need_not_industry.html", status=403)
-    form = NeedForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         data = form.need_data()
-        try:
-            need = services.need_create(actor=request.user, institute=data.pop("institute"), **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Your need is posted."))
-            return redirect(need.get_absolute_url())
-    return _render_form(request, form=form)
+        return services.need_create(actor=request.user, institute=data.pop("institute"), **data)
+
+    return save_page(
+        request,
+        NeedForm(request.POST or None, user=request.user),
+        save=save,
+        saved=lambda need: saved_redirect(
+            request, _("Your need is posted."), need.get_absolute_url()
+        ),
+        page=partial(_render_form, request),
+    )
 
 
 @login_required
 def need_edit(request, slug):
     need = _visible_need(request, slug)
     require(request.user, "collaborations.change_industry_need", need)
-    form = NeedForm(request.POST or None, instance=need, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            need = services.need_update(
-                actor=request.user,
-                need=need,
-                version=form.cleaned_data["version"],
-                **form.need_data(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StaleEdit as stale:
-            return _render_form(
-                request,
-                form=stale_form(request, NeedForm, stale, user=request.user),
-                need=stale.current,
-                conflict=conflict_rows(stale),
-                status=409,
-            )
-        else:
-            messages.success(request, _("The need is saved."))
-            return redirect(need.get_absolute_url())
-    return _render_form(request, form=form, need=need)
+    return save_page(
+        request,
+        NeedForm(request.POST or None, instance=need, user=request.user),
+        save=lambda form: services.need_update(
+            actor=request.user,
+            need=need,
+            version=form.cleaned_data["version"],
+            **form.need_data(),
+        ),
+        saved=lambda need: saved_redirect(
+            request, _("The need is saved."), need.get_absolute_url()
+        ),
+        page=partial(_render_form, request, current=need),
+        user=request.user,
+    )
 
 
 def _form_errors(request, form) -> None:
