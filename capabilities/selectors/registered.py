@@ -14,17 +14,9 @@ from nmiq_portal.core import search as registry
 
 from .. import units
 from ..enums import RecordType
-from .directory import (
-    FACETS,
-    SEARCHED,
-    DirectorySearch,
-    Facet,
-    FacetValue,
-    _given,
-    directory_page_records,
-    directory_search,
-    search_params,
-)
+from .directory import FACETS, DirectorySearch, Facet, FacetValue, directory_search
+from .results import directory_page_records
+from .searched import SEARCHED, given, search_params
 
 #: The directory's filters other than the search box: any of them set is a search of records.
 RECORD_ONLY = sorted(
@@ -52,7 +44,7 @@ def site_search(*, user, params, sort: str = "relevance") -> DirectorySearch:
     params = search_params(params)
     search = directory_search(user=user, params=params, sort=sort)
     text, plain = _words(params.get("q", ""))
-    searchable = plain and not any(_given(params, key) for key in RECORD_ONLY)
+    searchable = plain and not any(given(params, key) for key in RECORD_ONLY)
     kinds = registry.registered()
     chosen = set(params.getlist("type"))
     if chosen & ({*SEARCHED} | {kind.key for kind in kinds}):
