@@ -52,13 +52,14 @@ def site_search(*, user, params, sort: str = "relevance") -> DirectorySearch:
     else:
         listed = {kind.key for kind in kinds} if text else set()
     found, counts = [], {}
-    for kind in kinds if searchable else ():
+    searched = kinds if searchable else []
+    for kind in searched:
         if kind.key in listed:
             rows = registry.found_rows(kind, text=text, user=user)
             found += rows
             counts[kind.key] = len(rows)
-        else:
-            counts[kind.key] = registry.found_count(kind, text=text, user=user)
+    unlisted = [kind for kind in searched if kind.key not in listed]
+    counts.update(registry.found_counts(unlisted, text=text, user=user))
 
     values = [
         FacetValue(kind.key, kind.label, counts.get(kind.key, 0), kind.key in chosen)
