@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import FloatField, Value
+from django.db.models import CharField, FloatField, Value
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -13,7 +13,7 @@ from django_countries import countries
 
 from ..enums import RMO, AccessMode, Audience, Charging, MetrologyArea, RecordType, ServiceKind
 from ..filters import LEAD_TIME_ANY, LISTED_STATUSES, ServiceFilterSet
-from ..models import Institute, KcdbLabel, Service, TechnologyArea
+from ..models import Institute, KcdbLabel, Service, TechnologyArea, VisibilityScope
 from .facets import (
     FILTERING_FACETS,
     LEAD_TIME_BUCKETS,
@@ -62,13 +62,10 @@ def _cleaned(user, params: MultiValueDict):
     return form
 
 
-def _base(kind: str, user, params: MultiValueDict, form):
-    """The records of ``kind`` ``user`` may see that the search's text, ranges and other
+def _base(kind: str, user, params: MultiValueDict, form, queryset):
+    """The records of ``queryset`` (of ``kind``) that the search's text, ranges and other
     filters that are not facets find, ranked."""
-    model, filterset_class = SEARCHED[kind]
-    filterset = filterset_class(
-        params, queryset=model.objects.visible_to(user), request=Viewer(user)
-    )
+    filterset = SEARCHED[kind][1](params, queryset=queryset, request=Viewer(user))
     chosen = {
         key: value
         for key, value in form.cleaned_data.items()
@@ -82,6 +79,7 @@ def _base(kind: str, user, params: MultiValueDict, form):
 
 
 def _kind_searches(user, params: MultiValueDict, form) -> list[KindSearch]:
+    scope = VisibilityScope.of(user)
     listed = searched_types(params)
     typed = searched_types(without(params, "type"))
     searches = []
@@ -97,11 +95,14 @@ def _kind_searches(user, params: MultiValueDict, form) -> list[KindSearch]:
                 condition = facet_condition(kind, key, form.cleaned_data.get(key))
                 if condition is not None:
                     conditions[key] = condition
-        base, ranked = _base(kind, user, params, form)
+        records = SEARCHED[kind][0].objects
+        base, ranked = _base(kind, user, params, form, records.visible_to(user))
         searches.append(
             KindSearch(
                 kind=kind,
                 base=base,
+                shared=_base(kind, user, params, form, records.shared_in(scope))[0],
+                own=_base(kind, user, params, form, records.own_beyond(scope))[0],
                 ranked=ranked,
                 conditions=conditions,
                 counted=counted,
@@ -144,8 +145,46 @@ def _weeks_label(weeks: int) -> str:
     return ngettext("at most %(weeks)s week", "at most %(weeks)s weeks", weeks) % {"weeks": weeks}
 
 
-def facet_labels(key: str, counts: Counter, chosen: set) -> list[tuple[str, str, int]]:
-    """(value, label, depth) for the values worth showing, in display order."""
+def _shown_institutes(counts: Counter, chosen: set) -> set[str]:
+    return {slug for slug, _n in counts.most_common(INSTITUTE_FACET_SIZE)} | chosen
+
+
+def _facet_names(counted: dict, params: MultiValueDict) -> dict:
+    """{("area", slug): area, ("institute", slug): acronym} of what the area and institute
+    facets show, read in one query."""
+    counts = counted.get("institute", Counter())
+    # Named only when counted, that is when a record the viewer may see is theirs: a chosen
+    # slug of an institute the viewer may not see keeps the label as typed.
+    institutes = _shown_institutes(counts, set(params.getlist("institute"))) & set(counts)
+    areas = list(counted.get("area", ()))
+    if not institutes and not areas:
+        return {}
+    text = {"output_field": CharField()}
+    rows = (
+        TechnologyArea.objects.filter(slug__in=areas)
+        .values_list(Value("area", **text), "slug", "path", "name", "name_fr")
+        .union(
+            Institute.objects.filter(slug__in=institutes).values_list(
+                Value("institute", **text), "slug", "acronym", Value("", **text), Value("", **text)
+            ),
+            all=True,
+        )
+    )
+    return {
+        (key, slug): TechnologyArea(slug=slug, path=path, name=name, name_fr=name_fr)
+        if key == "area"
+        else path
+        for key, slug, path, name, name_fr in rows
+    }
+
+
+def facet_labels(
+    key: str, counts: Counter, chosen: set, names: dict | None = None
+) -> list[tuple[str, str, int]]:
+    """(value, label, depth) for the values worth showing, in display order; the areas and
+    institutes from ``names`` (``_facet_names``) when given, else read."""
+    if key in ("area", "institute") and names is None:
+        names = _facet_names({key: counts}, MultiValueDict({key: list(chosen)}))
     if key == "type":
         return [(value, label, 0) for value, label in RecordType.choices]
     if key == "economy":
@@ -153,14 +192,14 @@ def facet_labels(key: str, counts: Counter, chosen: set) -> list[tuple[str, str,
     if key == "rmo":
         return [(value, label, 0) for value, label in RMO.choices]
     if key == "institute":
-        shown = {slug for slug, _n in counts.most_common(INSTITUTE_FACET_SIZE)} | chosen
-        # Named only when counted, that is when a record the viewer may see is theirs: a chosen
-        # slug of an institute the viewer may not see keeps the label as typed.
-        named = shown & set(counts)
-        acronyms = dict(Institute.objects.filter(slug__in=named).values_list("slug", "acronym"))
-        return sorted(((slug, acronyms.get(slug, slug), 0) for slug in shown), key=lambda v: v[1])
+        shown = _shown_institutes(counts, chosen)
+        labels = ((slug, names.get(("institute", slug), slug), 0) for slug in shown)
+        return sorted(labels, key=lambda v: v[1])
     if key == "area":
-        areas = TechnologyArea.objects.filter(slug__in=list(counts)).order_by("path")
+        areas = sorted(
+            (area for (name_key, _slug), area in names.items() if name_key == "area"),
+            key=lambda area: area.path,
+        )
         return [(area.slug, area.label, area.depth) for area in areas]
     if key == "kind":
         return list((value, label, 0) for value, label in ServiceKind.choices)
@@ -231,13 +270,16 @@ def directory_search(*, user, params, sort: str = "relevance") -> DirectorySearc
 
     A facet value's count is how many results choosing it would give, with the other facets'
     choices kept (so the counts of a single-valued facet add up to the results when nothing in
-    it is chosen). All the facets are counted in SQL by one query, which also gives the number
-    of results; a page of results is one more query, when it is read.
+    it is chosen). All the facets are counted in SQL by one query over what everyone of the
+    viewer's scope sees (kept for them all) and one over their own institutes' records beyond
+    it, which also give the number of results; a page of results is one more query, when it
+    is read.
     """
     params = search_params(params)
     form = _cleaned(user, params)
     searches = _kind_searches(user, params, form)
-    counted, totals = facet_counts(searches, public=not user.is_authenticated)
+    counted, totals = facet_counts(searches)
+    names = _facet_names(counted, params)
     facets = []
     for key, label in FACETS:
         counts = counted.get(key, Counter())
@@ -246,7 +288,7 @@ def directory_search(*, user, params, sort: str = "relevance") -> DirectorySearc
             counts = _lead_time_counts(counts, chosen)
         values = [
             FacetValue(value, label_, counts.get(value, 0), value in chosen, depth)
-            for value, label_, depth in facet_labels(key, counts, chosen)
+            for value, label_, depth in facet_labels(key, counts, chosen, names)
             if counts.get(value) or value in chosen
         ]
         if values:

@@ -1,6 +1,7 @@
 """The directory's facets counted in SQL: one statement for every facet of every kind."""
 
 import hashlib
+import time
 from collections import Counter
 from functools import reduce
 from operator import and_, or_
@@ -8,8 +9,6 @@ from operator import and_, or_
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
-
-from nmiq_portal.changes.models import ChangeEvent
 
 from ..enums import AccessMode, Audience, RecordType
 from ..filters import LEAD_TIME_ANY
@@ -92,12 +91,13 @@ def facet_condition(kind: str, key: str, value) -> Q | None:
     return Q(**{f"{key}__in": list(value)})
 
 
-def _facet_sql(part: KindSearch) -> tuple[str, list, list[str]]:
-    """(a CTE, its parameters, the SELECTs over it) counting one kind's facets: each facet over
-    the records that meet every chosen facet but its own, the total over those meeting all."""
+def _facet_sql(part: KindSearch, base) -> tuple[str, list, list[str]]:
+    """(a CTE, its parameters, the SELECTs over it) counting one kind's facets over ``base``:
+    each facet over the records that meet every chosen facet but its own, the total over those
+    meeting all."""
     kind, model = part.kind, SEARCHED[part.kind][0]
     keys = list(part.conditions)
-    qs = part.base.annotate(
+    qs = base.annotate(
         **{
             f"m_{key}": ExpressionWrapper(condition, output_field=BooleanField())
             for key, condition in part.conditions.items()
@@ -203,57 +203,88 @@ def _one_row(head: str, cte: str, where: str, aggregates: list) -> str:
     )
 
 
-#: How long the counts of a search of the public data are kept at most (seconds).
+#: How long counts are kept at most (seconds).
 FACET_CACHE_SECONDS = 300
+#: The cache key of the records' generation: a number that changes after every commit that
+#: saves, deletes or touches what the change feed follows (``nmiq_portal.changes.recorded``),
+#: public or not: testbeds, services, institutes, their areas and evidence, cited outputs.
+GENERATION_KEY = "directory-facets:generation"
 
 
-def _counted(sql: str, params: list, *, public: bool) -> list[tuple]:
-    """The rows of the facet query. Over the public data (an anonymous search) they are kept,
-    keyed by the query and the change feed's last event: every change to what is public
-    (a record, its institute, areas or evidence) adds an event, so a kept count is never
-    older than the data. The bound covers a change whose event committed after a later one
-    was read."""
-    # Inside a transaction the search may have written what it counts, and an event it
-    # relabels keeps its id: counts are kept only for a search made outside one.
-    if not public or connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-    last = ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first()
-    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    key = f"directory-facets:{last}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            found = cursor.fetchall()
-        cache.set(key, found, FACET_CACHE_SECONDS)
-    return found
+def forget_counts() -> None:
+    """Make every kept count stale: call it once a change to what the facets count commits."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.add(GENERATION_KEY, time.time_ns(), None)
 
 
-def facet_counts(
-    searches: list[KindSearch], *, public: bool
-) -> tuple[dict[str, Counter], dict[str, int]]:
-    """Every facet's counts and each kind's number of results: one query, whatever the number
-    of facets, kinds and choices (and none for a public search counted before)."""
-    counts: dict[str, Counter] = {}
-    totals: dict[str, int] = {}
+def _run(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _kept(statements: list[tuple[str, list]]) -> list[tuple]:
+    """The rows of the facet queries, each kept for everyone whose search is the same
+    statement (one cache read for them all): a statement says whose records it counts (a
+    scope's shared part, or given institutes' own records), so its rows are the same for whoever
+    runs it. Kept under the records' generation: a kept count is never older than the data.
+    The bound covers a change whose commit another cache entry got in before its own."""
+    # Inside a transaction the search may have written what it counts, and the generation
+    # moves only after a commit: counts are kept only for a search made outside one.
+    if connection.in_atomic_block:
+        return [row for sql, params in statements for row in _run(sql, params)]
+    keys = [
+        f"directory-facets:{hashlib.sha256(repr(statement).encode()).hexdigest()}"
+        for statement in statements
+    ]
+    found = cache.get_many([GENERATION_KEY, *keys])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+    rows = []
+    for key, statement in zip(keys, statements, strict=True):
+        kept = found.get(key)
+        if generation is not None and kept is not None and kept[0] == generation:
+            rows += kept[1]
+            continue
+        counted = _run(*statement)
+        if generation is not None:
+            cache.set(key, (generation, counted), FACET_CACHE_SECONDS)
+        rows += counted
+    return rows
+
+
+def _statement(searches: list[KindSearch], part: str) -> tuple[str, list] | None:
+    """The facet query over each kind's ``part`` ("shared" or "own"), if any may match."""
     ctes, params, selects = [], [], []
-    for part in searches:
-        if part.base.query.is_empty():
-            continue  # a search no record of this kind can match (a range, for institutes)
-        cte, cte_params, kind_selects = _facet_sql(part)
+    for search in searches:
+        base = getattr(search, part)
+        if base.query.is_empty():
+            continue  # no record of this kind can match (a range, for institutes)
+        cte, cte_params, kind_selects = _facet_sql(search, base)
         ctes.append(cte)
         params += cte_params
         selects += kind_selects
     if not selects:
-        return counts, totals
-    sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(f'({s})' for s in selects)}"
-    found = _counted(sql, params, public=public)
+        return None
+    return f"WITH {', '.join(ctes)} {' UNION ALL '.join(f'({s})' for s in selects)}", params
+
+
+def facet_counts(searches: list[KindSearch]) -> tuple[dict[str, Counter], dict[str, int]]:
+    """Every facet's counts and each kind's number of results: one query over what everyone
+    of the viewer's scope sees and one over the viewer's own institutes' records beyond it,
+    whatever the number of facets, kinds and choices, each kept for whoever makes the same
+    search. The two parts hold no record in common, so their counts add up."""
+    counts: dict[str, Counter] = {}
+    totals: dict[str, int] = Counter()
+    statements = [_statement(searches, "shared"), _statement(searches, "own")]
+    found = _kept([statement for statement in statements if statement])
     typed = {part.kind for part in searches if part.typed}
     for kind, key, value, count in found:
         if key == "total":
-            totals[kind] = count
+            totals[kind] += count
             if kind in typed:
                 counts.setdefault("type", Counter())[kind] += count
         elif key == "lead_time_max":

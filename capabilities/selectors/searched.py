@@ -121,11 +121,15 @@ def without(params: MultiValueDict, key: str) -> MultiValueDict:
 
 @dataclass
 class KindSearch:
-    """One kind's part of a search: its records before the facets, each chosen facet's
-    condition, the facets it is counted in, and whether it is listed and counted by type."""
+    """One kind's part of a search: its records before the facets (all the viewer may see;
+    for the counts, those everyone of the viewer's scope sees and their own beyond them),
+    each chosen facet's condition, the facets it is counted in, and whether it is listed and
+    counted by type."""
 
     kind: str
     base: object
+    shared: object
+    own: object
     ranked: bool
     conditions: dict
     counted: tuple
