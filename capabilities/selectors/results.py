@@ -2,11 +2,12 @@
 
 from collections.abc import Sequence
 
-from django.db.models import F, TextField, Value
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import F, OuterRef, TextField, Value
 from django.db.models.functions import Concat
 
 from .. import search, units
-from ..models import Institute
+from ..models import Institute, TechnologyArea
 from .searched import SEARCHED, SORTS, KindSearch
 
 #: How results are ordered in SQL, as SORTS orders them in Python. With no words searched,
@@ -21,16 +22,23 @@ SQL_SORTS = {
 class SearchRows(Sequence):
     """The results of a search, (kind, pk, name, rank, updated_at) each, in order. Its length
     is known beforehand; a page is read from the database when it is asked for (one query for
-    the first ``stop`` rows). ``extra`` rows (other apps' results) are sorted in with them."""
+    the first ``stop`` rows). ``extra`` rows (other apps' results) are sorted in with them.
+    ``querysets`` holds each kind's rows ({kind: queryset}), ``totals`` their numbers."""
 
-    def __init__(self, querysets: list, *, sort: str, order: tuple, total: int, extra=()):
+    def __init__(self, querysets: dict, *, sort: str, order: tuple, totals: dict, extra=()):
         self.querysets, self.sort, self.order = querysets, sort, order
-        self.total, self.extra = total, list(extra)
+        self.totals, self.extra = totals, list(extra)
+        self.total = sum(totals.get(kind, 0) for kind in querysets)
 
     def with_extra(self, extra: list) -> "SearchRows":
         return SearchRows(
-            self.querysets, sort=self.sort, order=self.order, total=self.total, extra=extra
+            self.querysets, sort=self.sort, order=self.order, totals=self.totals, extra=extra
         )
+
+    def of_kinds(self, kinds) -> "SearchRows":
+        """Only the rows of ``kinds`` (no other app's), still read a page at a time."""
+        querysets = {kind: qs for kind, qs in self.querysets.items() if kind in kinds}
+        return SearchRows(querysets, sort=self.sort, order=self.order, totals=self.totals)
 
     def __len__(self) -> int:
         return self.total + len(self.extra)
@@ -40,7 +48,7 @@ class SearchRows(Sequence):
             return []
         # Each kind's first ``stop`` rows, then theirs: each kind's are read from its index
         # (PostgreSQL does not merge the ordered indexes through the UNION by itself).
-        first, *others = (qs.order_by(*self.order)[:stop] for qs in self.querysets)
+        first, *others = (qs.order_by(*self.order)[:stop] for qs in self.querysets.values())
         if others:
             first = first.union(*others, all=True).order_by(*self.order)[:stop]
         return [row[:5] for row in first]
@@ -63,11 +71,11 @@ class SearchRows(Sequence):
 
 
 def result_rows(searches: list[KindSearch], totals: dict, sort: str) -> SearchRows:
-    querysets = []
+    querysets = {}
     for part in searches:
         if not part.listed or part.base.query.is_empty():
             continue
-        querysets.append(
+        querysets[part.kind] = (
             part.matching()
             .annotate(
                 record_kind=Value(part.kind, output_field=TextField()),
@@ -76,16 +84,27 @@ def result_rows(searches: list[KindSearch], totals: dict, sort: str) -> SearchRo
             )
             .values_list("record_kind", "rid", "name", "rank", "updated_at", "sort_name")
         )
-    total = sum(totals.get(part.kind, 0) for part in searches if part.listed)
     ranked = any(part.ranked for part in searches if part.listed)
     sort = sort if sort in SQL_SORTS else "relevance"
     order = SQL_SORTS["name" if sort == "relevance" and not ranked else sort]
-    return SearchRows(querysets, sort=sort, order=order, total=total)
+    return SearchRows(querysets, sort=sort, order=order, totals=totals)
+
+
+def _with_areas(records: list) -> None:
+    """Give each testbed and service of a page its technology areas (``areas``, in the tree's
+    order), read in one query for every kind: the records carry their areas' ids."""
+    wanted = {pk for record in records for pk in getattr(record, "area_ids", None) or ()}
+    areas = list(TechnologyArea.objects.filter(pk__in=wanted)) if wanted else []
+    for record in records:
+        if hasattr(record, "area_ids"):
+            held = set(record.area_ids or ())
+            record.areas = [area for area in areas if area.pk in held]
 
 
 def directory_page_records(*, rows: list, text: str) -> list:
-    """The records behind one page of ``DirectorySearch.rows``, in order, each with ``record_type``
-    and a highlighted ``snippet`` of where ``text`` matched."""
+    """The records behind one page of ``DirectorySearch.rows``, in order, each with ``record_type``,
+    a highlighted ``snippet`` of where ``text`` matched and, for testbeds and services, their
+    ``areas``: a query per kind and one for the areas, whatever the page's size."""
     raw = search.tsquery(units.quantities_in_text(text or "", strict=False)[1])
     wanted: dict[str, list[int]] = {}
     for kind, pk, *_rest in rows:
@@ -100,7 +119,12 @@ def directory_page_records(*, rows: list, text: str) -> list:
             else Concat("summary", Value(" "), "description", output_field=TextField())
         )
         if model is not Institute:
-            qs = qs.select_related("institute").prefetch_related("technology_areas")
+            tagged = model.technology_areas.through.objects.filter(
+                **{f"{model._meta.model_name}_id": OuterRef("pk")}
+            )
+            qs = qs.select_related("institute").annotate(
+                area_ids=ArraySubquery(tagged.values("technologyarea_id"))
+            )
         if raw:
             qs = qs.annotate(headline=search.headline(body, raw))
         for record in qs:
@@ -112,4 +136,5 @@ def directory_page_records(*, rows: list, text: str) -> list:
                 body = f"{record.summary} {record.description}"
             record.snippet = search.snippet(getattr(record, "headline", None), fallback, body=body)
             loaded[kind, record.pk] = record
+    _with_areas(list(loaded.values()))
     return [loaded[kind, pk] for kind, pk, *_rest in rows if (kind, pk) in loaded]
