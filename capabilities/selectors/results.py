@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, OuterRef, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, JSONObject
 
 from .. import search, units
 from ..models import Institute, TechnologyArea
@@ -90,21 +90,23 @@ def result_rows(searches: list[KindSearch], totals: dict, sort: str) -> SearchRo
     return SearchRows(querysets, sort=sort, order=order, totals=totals)
 
 
-def _with_areas(records: list) -> None:
-    """Give each testbed and service of a page its technology areas (``areas``, in the tree's
-    order), read in one query for every kind: the records carry their areas' ids."""
-    wanted = {pk for record in records for pk in getattr(record, "area_ids", None) or ()}
-    areas = list(TechnologyArea.objects.filter(pk__in=wanted)) if wanted else []
-    for record in records:
-        if hasattr(record, "area_ids"):
-            held = set(record.area_ids or ())
-            record.areas = [area for area in areas if area.pk in held]
+#: What a result shows of each of its technology areas, read with the record.
+AREA_FIELDS = ("id", "slug", "path", "name", "name_fr")
+
+
+def _areas_of(model) -> ArraySubquery:
+    """Each record's technology areas as JSON objects of ``AREA_FIELDS``, in the tree's order:
+    read with the records, in no query of their own."""
+    areas = TechnologyArea.objects.filter(**{model._meta.model_name + "s": OuterRef("pk")})
+    return ArraySubquery(
+        areas.order_by("path").values(json=JSONObject(**{name: name for name in AREA_FIELDS}))
+    )
 
 
 def directory_page_records(*, rows: list, text: str) -> list:
     """The records behind one page of ``DirectorySearch.rows``, in order, each with ``record_type``,
     a highlighted ``snippet`` of where ``text`` matched and, for testbeds and services, their
-    ``areas``: a query per kind and one for the areas, whatever the page's size."""
+    ``areas``: a query per kind, whatever the page's size."""
     raw = search.tsquery(units.quantities_in_text(text or "", strict=False)[1])
     wanted: dict[str, list[int]] = {}
     for kind, pk, *_rest in rows:
@@ -119,16 +121,13 @@ def directory_page_records(*, rows: list, text: str) -> list:
             else Concat("summary", Value(" "), "description", output_field=TextField())
         )
         if model is not Institute:
-            tagged = model.technology_areas.through.objects.filter(
-                **{f"{model._meta.model_name}_id": OuterRef("pk")}
-            )
-            qs = qs.select_related("institute").annotate(
-                area_ids=ArraySubquery(tagged.values("technologyarea_id"))
-            )
+            qs = qs.select_related("institute").annotate(area_rows=_areas_of(model))
         if raw:
             qs = qs.annotate(headline=search.headline(body, raw))
         for record in qs:
             record.record_type = kind
+            if model is not Institute:
+                record.areas = [TechnologyArea(**row) for row in record.area_rows]
             if model is Institute:
                 fallback = body = record.description
             else:
@@ -136,5 +135,4 @@ def directory_page_records(*, rows: list, text: str) -> list:
                 body = f"{record.summary} {record.description}"
             record.snippet = search.snippet(getattr(record, "headline", None), fallback, body=body)
             loaded[kind, record.pk] = record
-    _with_areas(list(loaded.values()))
     return [loaded[kind, pk] for kind, pk, *_rest in rows if (kind, pk) in loaded]

@@ -131,8 +131,11 @@ def test_kept_counts_follow_members_only_and_draft_changes(world):
 
 @pytest.mark.parametrize(
     "params",
-    [{}, {"q": "ptbk", "economy": ["DE"], "access": ["remote"], "temperature_max": "400 K"}],
-    ids=["plain", "search"],
+    [
+        {"type": ["testbed", "service"]},
+        {"q": "ptbk", "economy": ["DE"], "access": ["remote"], "temperature_max": "400 K"},
+    ],
+    ids=["records", "search"],
 )
 @pytest.mark.parametrize("viewer", ["anonymous", "ptb"])
 def test_a_directory_page_with_kept_counts_takes_at_most_ten_queries_at_any_size(
@@ -151,7 +154,8 @@ def test_a_directory_page_with_kept_counts_takes_at_most_ten_queries_at_any_size
     client.get("/directory/", params)  # counted once, then kept
     # The session and the user; the viewer's institutes; the facets' names; the kinds other
     # apps register (with no filter only they have); one page of results; the records of each
-    # kind on it, and their areas; the unread notifications and the working areas they lead.
+    # kind on it (testbeds and services on both pages), and their areas; the unread
+    # notifications and the working areas they lead.
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     with django_assert_max_num_queries(10) as few:
         client.get("/directory/", params)
