@@ -78,12 +78,14 @@ def _empty_cache():
 
 
 #: What the data migrations of the taxonomy write (capabilities/0003_seed_taxonomy, its French
-#: in 0015_data_in_french): a fresh database has it.
+#: in 0015_data_in_french, the search's synonyms in 0019_search_synonyms): a fresh database has
+#: it.
 SEEDED_BY_MIGRATIONS = (
     "capabilities.TechnologyArea",
     "capabilities.ReadinessScale",
     "capabilities.ReadinessLevel",
     "capabilities.KcdbLabel",
+    "capabilities.SearchSynonym",
 )
 SEED_MIGRATIONS = ("0003_seed_taxonomy", "0015_data_in_french")
 

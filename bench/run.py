@@ -366,6 +366,7 @@ def build_cases(fixtures: dict) -> list[Case]:
     api = {"Accept": "application/json"}
     cases = [
         Case("directory", "plain /directory/", Get(["/directory/"]), targets={"p50": 300}),
+        Case("member_dir", "plain, member", Get(["/directory/"], {}, True), targets={"p50": 300}),
         Case(
             "search",
             "/directory/ text + 2 facets + temperature range",

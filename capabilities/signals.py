@@ -4,10 +4,12 @@ from allauth.account.signals import email_confirmed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from nmiq_portal.changes import recorded
 from nmiq_portal.core.queue import enqueue_on_commit
 
 from . import services, tasks
 from .models import Institute, Service, Testbed
+from .selectors.facets import forget_counts
 
 
 @receiver(email_confirmed, dispatch_uid="capabilities.announce_invitations")
@@ -23,3 +25,10 @@ def _words_changed(sender, **kwargs):
 for model in (Institute, Testbed, Service):
     post_save.connect(_words_changed, sender=model, dispatch_uid=f"words-{model.__name__}")
     post_delete.connect(_words_changed, sender=model, dispatch_uid=f"words-del-{model.__name__}")
+
+
+@receiver(recorded, dispatch_uid="capabilities.forget_counts")
+def forget_kept_counts(sender, **kwargs):
+    # Every save of a record, its institute, areas or evidence, and of what outputs they cite,
+    # passes through the change feed, members-only and draft ones too.
+    forget_counts()

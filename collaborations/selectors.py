@@ -17,7 +17,7 @@ from django_countries import countries
 from capabilities import fields as quantity_fields
 from capabilities.formatting import format_quantity, format_range
 from capabilities.models import Institute, Membership, Service, TechnologyArea, Testbed
-from capabilities.selectors.directory import directory_matches
+from capabilities.selectors import directory_matches
 from nmiq_portal.notifications.services import absolute_url
 from nmiq_portal.workflow import events_for
 from nmiq_portal.workflow.models import WorkflowEvent

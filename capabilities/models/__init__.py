@@ -22,6 +22,7 @@ from .records import (
     ServiceQuerySet,
     Testbed,
     TestbedQuerySet,
+    VisibilityScope,
 )
 from .requests import AccessRequest, AccessRequestMessage, ImportJob, SavedSearch
 from .search import SearchSynonym, SearchWord

@@ -28,6 +28,16 @@ class InstituteQuerySet(models.QuerySet):
         """Institutes anyone may see: verified by portal staff."""
         return self.filter(verified=True)
 
+    def shared_in(self, scope):
+        """What everyone of ``scope``'s kind sees (a ``VisibilityScope``): the verified ones."""
+        return self.all() if scope.shared == scope.ALL else self.public()
+
+    def own_beyond(self, scope):
+        """The unverified institutes of ``scope``'s own, which only their members see."""
+        if scope.shared == scope.ALL or scope.own_verified:
+            return self.none()
+        return self.filter(pk__in=scope.own, verified=False)
+
     def visible_to(self, user):
         """Public institutes, plus the unverified ones ``user`` belongs to (staff see all)."""
         if not user.is_authenticated:

@@ -2,6 +2,8 @@
 every door reads them through."""
 
 import uuid
+from dataclasses import dataclass
+from typing import ClassVar
 
 import pghistory
 from django.contrib.postgres.fields import ArrayField
@@ -34,6 +36,42 @@ from .institutes import Institute, Membership
 from .taxonomy import ReadinessLevel, TechnologyArea
 
 
+@dataclass(frozen=True)
+class VisibilityScope:
+    """What a viewer sees of the directory, in two parts: what everyone of their kind sees
+    alike (``shared``: PUBLIC for anonymous people and those of no verified institute, MEMBERS
+    for people of a verified institute, ALL for staff), and on top every record of their
+    ``own`` institutes. Work counted over the shared part serves everyone of that kind."""
+
+    PUBLIC: ClassVar[str] = "public"
+    MEMBERS: ClassVar[str] = "members"
+    ALL: ClassVar[str] = "all"
+
+    shared: str
+    own: frozenset = frozenset()
+    #: Whether every one of ``own`` is verified (then none of them is beyond the shared part).
+    own_verified: bool = True
+
+    @classmethod
+    def of(cls, user) -> "VisibilityScope":
+        """``user``'s scope: one query for a signed-in person who is not staff."""
+        if not user.is_authenticated:
+            return cls(cls.PUBLIC)
+        if user.is_staff:
+            return cls(cls.ALL)
+        memberships = dict(
+            Membership.objects.filter(user=user.pk).values_list(
+                "institute_id", "institute__verified"
+            )
+        )
+        peer = any(memberships.values())
+        return cls(
+            cls.MEMBERS if peer else cls.PUBLIC,
+            frozenset(memberships),
+            own_verified=all(memberships.values()),
+        )
+
+
 class RecordQuerySet(models.QuerySet):
     """Visibility of what institutes publish: testbeds, services and contacts."""
 
@@ -42,6 +80,28 @@ class RecordQuerySet(models.QuerySet):
 
     def _listed(self) -> Q:
         return Q(published=True, institute__verified=True) & ~Q(status=self.retired_status)
+
+    def _shared(self, shared: str) -> Q:
+        if shared == VisibilityScope.ALL:
+            return Q()
+        listed = self._listed()
+        if not self.has_visibility:
+            return listed
+        shown = [Visibility.PUBLIC]
+        if shared == VisibilityScope.MEMBERS:
+            shown.append(Visibility.MEMBERS)
+        return listed & Q(visibility__in=shown)
+
+    def shared_in(self, scope: VisibilityScope):
+        """What everyone of ``scope``'s kind sees (``visible_to`` adds their own institutes')."""
+        return self.filter(self._shared(scope.shared))
+
+    def own_beyond(self, scope: VisibilityScope):
+        """The records of ``scope``'s own institutes that its shared part leaves out: drafts,
+        their own-institute ones, those of an unverified institute…"""
+        if scope.shared == VisibilityScope.ALL or not scope.own:
+            return self.none()
+        return self.filter(institute__in=scope.own).exclude(self._shared(scope.shared))
 
     def public(self):
         """What anyone, signed in or not, may see: published by a verified institute, not

@@ -2,24 +2,14 @@
 change feed and the tasks start from these. Callers import from here."""
 
 from .directory import (
-    FACET_COLUMNS,
     FACETS,
     INSTITUTE_FACET_SIZE,
-    RECORD_FILTERS,
-    SEARCHED,
-    SORTS,
     DirectorySearch,
     Facet,
     FacetValue,
-    MapPoints,
-    directory_errors,
-    directory_matches,
-    directory_page_records,
     directory_search,
-    map_points,
-    search_params,
-    searched_types,
 )
+from .facets import FACET_COLUMNS
 from .history import (
     HistoryEntry,
     record_history,
@@ -32,6 +22,7 @@ from .institutes import (
     institute_pending_invitations,
     memberships_of,
 )
+from .map import MapPoints, map_points
 from .records import (
     area_trails,
     citing_candidates,
@@ -70,6 +61,16 @@ from .requests import (
     requests_to_institutes,
     saved_searches_for_page,
     saved_searches_of,
+)
+from .results import directory_page_records
+from .searched import (
+    RECORD_FILTERS,
+    SEARCHED,
+    SORTS,
+    directory_errors,
+    directory_matches,
+    search_params,
+    searched_types,
 )
 from .suggestions import (
     FEW_RESULTS,

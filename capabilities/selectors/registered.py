@@ -14,17 +14,9 @@ from nmiq_portal.core import search as registry
 
 from .. import units
 from ..enums import RecordType
-from .directory import (
-    FACETS,
-    SEARCHED,
-    DirectorySearch,
-    Facet,
-    FacetValue,
-    _given,
-    directory_page_records,
-    directory_search,
-    search_params,
-)
+from .directory import FACETS, DirectorySearch, Facet, FacetValue, directory_search
+from .results import directory_page_records
+from .searched import SEARCHED, given, search_params
 
 #: The directory's filters other than the search box: any of them set is a search of records.
 RECORD_ONLY = sorted(
@@ -52,7 +44,7 @@ def site_search(*, user, params, sort: str = "relevance") -> DirectorySearch:
     params = search_params(params)
     search = directory_search(user=user, params=params, sort=sort)
     text, plain = _words(params.get("q", ""))
-    searchable = plain and not any(_given(params, key) for key in RECORD_ONLY)
+    searchable = plain and not any(given(params, key) for key in RECORD_ONLY)
     kinds = registry.registered()
     chosen = set(params.getlist("type"))
     if chosen & ({*SEARCHED} | {kind.key for kind in kinds}):
@@ -60,13 +52,14 @@ def site_search(*, user, params, sort: str = "relevance") -> DirectorySearch:
     else:
         listed = {kind.key for kind in kinds} if text else set()
     found, counts = [], {}
-    for kind in kinds if searchable else ():
+    searched = kinds if searchable else []
+    for kind in searched:
         if kind.key in listed:
             rows = registry.found_rows(kind, text=text, user=user)
             found += rows
             counts[kind.key] = len(rows)
-        else:
-            counts[kind.key] = registry.found_count(kind, text=text, user=user)
+    unlisted = [kind for kind in searched if kind.key not in listed]
+    counts.update(registry.found_counts(unlisted, text=text, user=user))
 
     values = [
         FacetValue(kind.key, kind.label, counts.get(kind.key, 0), kind.key in chosen)

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from .. import search, synonyms, units
 from ..models import SearchWord
-from .directory import FACETS, _facet_labels, directory_matches, search_params
+from .directory import FACETS, facet_labels
+from .searched import directory_matches, search_params
 
 #: The kinds that state ranges.
 RANGED = ("testbed", "service")
@@ -85,7 +86,7 @@ def search_chips(*, params, facets) -> list[SearchChip]:
             counts = Counter(dict.fromkeys(unshown, 1))
             labels = {
                 **labels,
-                **{v: label for v, label, _depth in _facet_labels(key, counts, unshown)},
+                **{v: label for v, label, _depth in facet_labels(key, counts, unshown)},
             }
         for value in chosen:
             chips.append(

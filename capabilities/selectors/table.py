@@ -51,14 +51,16 @@ def parse_table_sort(sort: str) -> tuple[str, bool] | None:
     return (column, sort.startswith("-")) if column in TABLE_SORTS else None
 
 
-def table_rows(*, rows: list, sort: str = "") -> list:
+def table_rows(*, rows, sort: str = ""):
     """The testbed and service rows of a search (``DirectorySearch.rows``), sorted by a
-    ``TABLE_SORTS`` column when ``sort`` names one (else in their order): records without a
-    value last, ties by name and id. One query per kind sorted, whatever the page size."""
-    rows = [row for row in rows if row[0] in TABLE_KINDS]
+    ``TABLE_SORTS`` column when ``sort`` names one (else in their order, read a page at a
+    time): records without a value last, ties by name and id. Sorted by a column, every row's
+    key is read: one query for the rows and one per kind sorted, whatever the page size."""
+    rows = rows.of_kinds(TABLE_KINDS)
     parsed = parse_table_sort(sort)
     if parsed is None:
         return rows
+    rows = list(rows)
     column, descending = parsed
     keys = {}
     for kind, fields in TABLE_SORTS[column].items():

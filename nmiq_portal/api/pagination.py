@@ -11,7 +11,7 @@ from uuid import UUID
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import OrderBy, Q
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -61,6 +61,7 @@ class CountedPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         rows = self.object_list
         if hasattr(rows, "query"):
+            rows = _unranked(rows)
             # The order is found over the keys alone, then only the page's rows are read: a
             # search ranking 30,000 services sorted their whole rows, 2 kB each, for 50.
             keys = list(rows.values_list("pk", flat=True)[bottom : bottom + self.per_page + 1])
@@ -69,6 +70,16 @@ class CountedPaginator(Paginator):
         else:
             rows = list(rows[bottom : bottom + self.per_page + 1])
         return _OpenPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+
+def _unranked(rows):
+    """``rows`` in their list's own order rather than by relevance, when relevance comes first.
+    Beyond the cap, ranking every match means reading and scoring every one (a word common to
+    a third of 100,000 services), while the list's order (by name) is read from its index and
+    stops at the page; so many matches of so few words rank by little anyway."""
+    first, *rest = rows.query.order_by or (None,)
+    ranked = isinstance(first, OrderBy) and getattr(first.expression, "name", None) == "rank"
+    return rows.order_by(*rest) if ranked and rest else rows
 
 
 class _OpenPage(Page):

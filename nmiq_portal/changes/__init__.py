@@ -2,9 +2,10 @@
 
 Apps join by ``register(type_key, model, ...)`` in their ``AppConfig.ready()``; a write that
 bypasses model signals (``QuerySet.update``) calls ``touch(model, pks)`` in its transaction.
+``recorded`` tells a cache of those objects that they changed, after the commit.
 """
 
-from .registry import register
+from .registry import recorded, register
 
 
 def touch(model, objects) -> None:
@@ -14,4 +15,4 @@ def touch(model, objects) -> None:
     _touch(model, objects)
 
 
-__all__ = ["register", "touch"]
+__all__ = ["recorded", "register", "touch"]

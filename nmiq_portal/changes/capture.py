@@ -59,6 +59,9 @@ def record(registration: registry.Registration, uuids: dict) -> None:
         # The writer's transaction; one of its own for a write made in autocommit mode.
         with transaction.atomic(savepoint=False):
             _record(registration, uuids)
+        transaction.on_commit(
+            lambda: registry.recorded.send(sender=registration.model), robust=True
+        )
 
 
 def _record(registration: registry.Registration, uuids: dict) -> None:

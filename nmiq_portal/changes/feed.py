@@ -46,15 +46,6 @@ WHERE mod(running.xid::text::numeric, 4294967296)::bigint NOT IN (
     AND datid <> (SELECT oid FROM pg_database WHERE datname = current_database())
 ))"""
 
-# txid goes out as text (psycopg2 knows no xid8) under another name: ORDER BY must see the xid8.
-_PAGE = f"""
-SELECT e.id, e.txid::text AS position, e.type_key, e.uuid, e.changed_at FROM {{events}} AS e
-WHERE (e.txid, e.id) > (%s::xid8, %s) AND e.txid < {WATERMARK}
-ORDER BY e.txid, e.id
-LIMIT %s
-"""  # noqa: S608 (constants only; the values are parameters)
-
-
 #: Where a transaction id means something: this cluster (its system identifier), its timeline (a
 #: point-in-time recovery or a promoted standby starts a new one) and this database (a restore
 #: goes into a new one, with a new oid). Cursors carry it: one from another epoch would silently
@@ -81,27 +72,29 @@ def current_epoch() -> str:
         return cursor.fetchone()[0]
 
 
-#: Whether committed events after the cursor wait above the watermark, and since when the
-#: oldest transaction of this database that holds them back has been open.
-_HELD_BACK = f"""
-SELECT EXISTS (
-    SELECT 1 FROM {{events}} AS e WHERE (e.txid, e.id) > (%s::xid8, %s) AND e.txid >= {WATERMARK}
+#: One page of events after a cursor, with the epoch, whether committed events after the
+#: cursor wait above the watermark (they can only follow the page's last event) and since when
+#: the oldest transaction of this database that holds them back has been open: one statement,
+#: one watermark. A row of the epoch and the held-back state comes even with no event.
+# txid goes out as text (psycopg2 knows no xid8) under another name: ORDER BY must see the xid8.
+_PAGE = f"""
+WITH mark AS MATERIALIZED (SELECT {WATERMARK} AS xid),
+page AS MATERIALIZED (
+    SELECT e.id, e.txid, e.type_key, e.uuid, e.changed_at FROM {{events}} AS e
+    WHERE (e.txid, e.id) > (%(txid)s::xid8, %(id)s) AND e.txid < (SELECT xid FROM mark)
+    ORDER BY e.txid, e.id
+    LIMIT %(limit)s
+)
+SELECT {EPOCH}, EXISTS (
+    SELECT 1 FROM {{events}} AS e
+    WHERE (e.txid, e.id) > (%(txid)s::xid8, %(id)s) AND e.txid >= (SELECT xid FROM mark)
 ), (
     SELECT min(xact_start) FROM pg_stat_activity
     WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()
-)
+), p.id, p.txid::text AS position, p.type_key, p.uuid, p.changed_at
+FROM (SELECT 1) AS one LEFT JOIN page AS p ON TRUE
+ORDER BY p.txid, p.id
 """  # noqa: S608 (constants only; the values are parameters)
-
-
-def held_back(*, after: tuple[int, int]) -> dict | None:
-    """{"since": when} if events after ``after`` are committed but held back by a transaction
-    still open (by design: handing them out could skip what that transaction writes), else
-    None."""
-    events_table = connection.ops.quote_name(ChangeEvent._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(_HELD_BACK.format(events=events_table), [str(after[0]), after[1]])
-        held, since = cursor.fetchone()
-    return {"since": since} if held else None
 
 
 def encode_cursor(txid: int, event_id: int, *, epoch: str) -> str:
@@ -161,15 +154,24 @@ def _public_data(type_key: str, uuids: set[str], request) -> dict[str, dict]:
     return {str(obj.uuid): item for obj, item in zip(objects, data, strict=True)}
 
 
-def read_page(request, *, after: tuple[int, int], limit: int, epoch: str) -> dict:
-    """One page of events after ``after``: {results, next, has_more, held_back,
-    held_back_since}; one query for the events, one round per type on the page for their data,
-    whatever ``limit`` is, and on a last page one to say whether it is held back; its cursors
-    are of ``epoch``."""
+def read_page(request, *, cursor: str | None, limit: int) -> dict:
+    """One page of events after ``cursor`` (from the start without one): {results, next,
+    has_more, held_back, held_back_since}, its cursors of the current epoch. One query for the
+    events, the epoch and whether the rest is held back, then one round per type on the page
+    for their data, whatever ``limit`` is (an empty poll is one query). Raises BadCursor, or
+    StaleCursor for a cursor of another epoch."""
+    after = (0, 0) if cursor is None else decode_cursor(cursor)
     events_table = connection.ops.quote_name(ChangeEvent._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(_PAGE.format(events=events_table), [str(after[0]), after[1], limit + 1])
-        rows = cursor.fetchall()
+    with connection.cursor() as db:
+        db.execute(
+            _PAGE.format(events=events_table),
+            {"txid": str(after[0]), "id": after[1], "limit": limit + 1},
+        )
+        found = db.fetchall()
+    epoch, held, since = found[0][:3]
+    if cursor is not None:
+        decode_cursor(cursor, epoch=epoch)
+    rows = [row[3:] for row in found if row[3] is not None]
     has_more = len(rows) > limit
     rows = rows[:limit]
     anonymous = anonymous_request(request)
@@ -191,14 +193,13 @@ def read_page(request, *, after: tuple[int, int], limit: int, epoch: str) -> dic
             }
         )
     # A page that ends short may end at the watermark with committed events beyond it.
-    end = (int(rows[-1][1]), rows[-1][0]) if rows else after
-    held = None if has_more else held_back(after=end)
+    held = held and not has_more
     return {
         "results": results,
         "next": results[-1]["cursor"] if results else encode_cursor(*after, epoch=epoch),
         "has_more": has_more,
-        "held_back": held is not None,
-        "held_back_since": held["since"] if held else None,
+        "held_back": held,
+        "held_back_since": since if held else None,
     }
 
 

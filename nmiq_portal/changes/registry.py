@@ -5,6 +5,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Model, QuerySet
+from django.dispatch import Signal
+
+#: Sent (with the registration's model as sender) once a transaction that saved, deleted or
+#: touched objects of a registration, or what they depend on, has committed, whether or not their
+#: public state changed: what caches a read of them (the directory's counts) forgets it.
+recorded = Signal()
 
 
 @dataclass(frozen=True)

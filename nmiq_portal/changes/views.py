@@ -161,19 +161,6 @@ class ChangesView(APIView):
         },
     )
     def get(self, request):
-        raw_after = request.query_params.get("after")
-        after = (0, 0)
-        epoch = feed.current_epoch()
-        if raw_after is not None:
-            try:
-                after = feed.decode_cursor(raw_after, epoch=epoch)
-            except feed.BadCursor:
-                raise ValidationError(
-                    {"after": ["Not a cursor of this feed; start again without it."]},
-                    code="invalid_cursor",
-                ) from None
-            except feed.StaleCursor:
-                raise CursorFromAnotherEpoch from None
         raw_limit = request.query_params.get("limit")
         limit = feed.DEFAULT_LIMIT
         if raw_limit is not None:
@@ -183,7 +170,16 @@ class ChangesView(APIView):
                     {"limit": [f"A whole number from 1 to {feed.MAX_LIMIT}."]}, code="invalid"
                 )
             limit = int(raw_limit)
-        return Response(feed.read_page(request, after=after, limit=limit, epoch=epoch))
+        try:
+            page = feed.read_page(request, cursor=request.query_params.get("after"), limit=limit)
+        except feed.BadCursor:
+            raise ValidationError(
+                {"after": ["Not a cursor of this feed; start again without it."]},
+                code="invalid_cursor",
+            ) from None
+        except feed.StaleCursor:
+            raise CursorFromAnotherEpoch from None
+        return Response(page)
 
 
 class IgnoreAccept(BaseContentNegotiation):

@@ -9,7 +9,7 @@ from django.core.cache.backends.dummy import DummyCache
 from capabilities import selectors
 from capabilities.enums import Visibility
 from capabilities.models import Evidence, Institute, Service, TechnologyArea, Testbed
-from capabilities.selectors import directory as directory_selectors
+from capabilities.selectors import facets as facet_selectors
 from tests.factories import (
     InstituteFactory,
     MembershipFactory,
@@ -176,7 +176,7 @@ SEARCHES = [
 @pytest.mark.parametrize("params", SEARCHES, ids=lambda p: "&".join(p) or "plain")
 def test_facet_counts_equal_a_python_count_for_every_viewer(world, monkeypatch, viewer, params):
     # Counted, not kept from another test's search.
-    monkeypatch.setattr(directory_selectors, "cache", DummyCache("none", {}))
+    monkeypatch.setattr(facet_selectors, "cache", DummyCache("none", {}))
     user = world[viewer]
     keys = COMPARED_SERVICES
     search = selectors.directory_search(user=user, params=params)
@@ -197,7 +197,7 @@ def test_facet_counts_equal_a_python_count_for_every_viewer(world, monkeypatch, 
 
 
 def test_anonymous_counts_leave_out_drafts_members_only_and_unverified(world, monkeypatch):
-    monkeypatch.setattr(directory_selectors, "cache", DummyCache("none", {}))
+    monkeypatch.setattr(facet_selectors, "cache", DummyCache("none", {}))
     facets = {
         facet.key: {value.value: value.count for value in facet.values}
         for facet in selectors.directory_search(user=world["anonymous"], params={}).facets

@@ -13,6 +13,7 @@ from capabilities import search, selectors
 from capabilities.enums import Visibility
 from capabilities.models import Evidence, Service, TechnologyArea
 from capabilities.selectors import directory as directory_selectors
+from capabilities.selectors import facets as facet_selectors
 from tests.factories import (
     InstituteFactory,
     MembershipFactory,
@@ -447,7 +448,7 @@ def test_the_page_queries_are_constant_in_page_size(
         ServiceFactory()
     search = {"q": "testbed service", "area": "cryogenics", "economy": "DE"}
     if not kept:
-        monkeypatch.setattr(directory_selectors, "cache", DummyCache("none", {}))
+        monkeypatch.setattr(facet_selectors, "cache", DummyCache("none", {}))
     client.get(DIRECTORY, search)  # the synonyms are read once, then kept in the cache
 
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
