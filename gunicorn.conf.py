@@ -17,9 +17,10 @@ worker_tmp_dir = SHM if os.path.isdir(SHM) else None
 accesslog = "-"
 errorlog = "-"
 #: A sync worker that does not answer its heartbeat for this long is killed. The longest request
-#: is the snapshot (/api/v1/snapshot/), streamed: at 100,000 services it takes about a minute, so
-#: the limit leaves it room; every other request ends in well under a second, and PostgreSQL's
-#: statement_timeout (settings.DATABASE_WEB_STATEMENT_TIMEOUT_MS) still stops a stuck query.
+#: is the snapshot (/api/v1/snapshot/), streamed: each of its responses ends after
+#: settings.SNAPSHOT_RESPONSE_SECONDS (240 s) with the key the client continues from, inside this
+#: limit; every other request ends in well under a second, and PostgreSQL's statement_timeout
+#: (settings.DATABASE_WEB_STATEMENT_TIMEOUT_MS) still stops a stuck query.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "300"))
 graceful_timeout = 30
 #: Fewer reconnects behind a proxy that keeps connections open.

@@ -395,6 +395,12 @@ def test_gunicorn_runs_the_production_settings_file(label):
     assert callable(settings["post_worker_init"])
 
 
+def test_a_snapshot_response_ends_before_gunicorn_would_kill_its_worker(settings):
+    # A sync worker streaming one response longer than the timeout is killed mid-stream.
+    timeout = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["timeout"]
+    assert settings.SNAPSHOT_RESPONSE_SECONDS + 30 <= timeout
+
+
 def test_gunicorn_settings_take_the_worker_count_from_web_concurrency(monkeypatch):
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
     assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"] == 3
