@@ -26,20 +26,18 @@ graceful_timeout = 30
 #: Fewer reconnects behind a proxy that keeps connections open.
 keepalive = 5
 
-#: Collect the youngest generation less often: a request allocates tens of thousands of
-#: short-lived objects (querysets, template nodes), and the default threshold of 700 runs a
-#: collection many times per request. Measured in bench/README.md.
-GC_THRESHOLD = (50_000, 20, 100)
-
 
 def post_worker_init(worker):
     """After the worker has imported Django and the whole project: move every object alive now
     (modules, classes, URL patterns, templates' compiled nodes) out of the collector's reach, so
     the full collections of a long-lived worker walk only what requests left behind. The URL
-    configuration (and with it every view module) is imported first, as the first request would."""
+    configuration (and with it every view module) is imported first, as the first request would.
+
+    The collector's thresholds stay Python's: a youngest generation of 50,000 (tried before)
+    let the snapshot's reference cycles pile up, 221 MB a worker against 157 MB, for no latency
+    gain the bench could tell from the machine's noise (bench/README.md, worker memory)."""
     from django.urls import get_resolver
 
     get_resolver().check()
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)
