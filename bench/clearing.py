@@ -5,16 +5,8 @@ import time
 
 from django.db import connection, transaction
 
-from bench.marks import (
-    EMAIL_DOMAIN,
-    TWA_FIRST_NUMBER,
-)
-from capabilities.models import (
-    Contact,
-    Institute,
-    Service,
-    Testbed,
-)
+from bench.marks import EMAIL_DOMAIN, TWA_FIRST_NUMBER
+from capabilities.models import Contact, Institute, Service, Testbed
 from collaborations.models import Project
 from nmiq_portal.changes.models import ChangeEvent, ChangeState
 from outputs.models import (

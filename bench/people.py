@@ -4,27 +4,10 @@ import random
 import uuid
 from datetime import timedelta
 
-from bench.catalogue import (
-    ECONOMY_RMO,
-    FAMILY,
-    GIVEN,
-    KIND_WEIGHTS,
-    NAMES,
-    REGIONS,
-)
-from bench.marks import (
-    ACRONYM_PREFIX,
-    EMAIL_DOMAIN,
-    INBOX_EMAIL,
-)
-from capabilities.enums import (
-    METROLOGY_KINDS,
-    MemberRole,
-)
-from capabilities.models import (
-    Institute,
-    Membership,
-)
+from bench.catalogue import ECONOMY_RMO, FAMILY, GIVEN, KIND_WEIGHTS, NAMES, REGIONS
+from bench.marks import ACRONYM_PREFIX, EMAIL_DOMAIN, INBOX_EMAIL
+from capabilities.enums import METROLOGY_KINDS, MemberRole
+from capabilities.models import Institute, Membership
 from nmiq_portal.accounts.models import User
 from nmiq_portal.notifications.models import Notification
 

@@ -18,14 +18,8 @@ from bench.catalogue import (
     SERVICE_TEMPLATES,
     TESTBED_TEMPLATES,
 )
-from bench.marks import (
-    ACRONYM_PREFIX,
-)
-from capabilities.enums import (
-    ServiceKind,
-    TestbedStatus,
-    Visibility,
-)
+from bench.marks import ACRONYM_PREFIX
+from capabilities.enums import ServiceKind, TestbedStatus, Visibility
 from capabilities.models import (
     CapabilityRecord,
     Contact,

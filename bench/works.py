@@ -8,9 +8,7 @@ from django.db import connection
 
 from bench import bulk
 from bench.marks import SLUG_PREFIX, TWA_FIRST_NUMBER
-from capabilities.models import (
-    TechnologyArea,
-)
+from capabilities.models import TechnologyArea
 from collaborations.enums import ProjectKind, ProjectStatus
 from collaborations.models import Project, TechnicalWorkingArea
 from outputs.enums import (
