@@ -48,8 +48,8 @@ def markdown(meta: dict, results: list[dict], memory: dict | None, load: dict | 
         lines += [
             "",
             f"Workers' memory (RSS, the larger worker): {memory['baseline_mb']:.0f} MB as started "
-            f"(the baseline), peak {memory['peak_mb']:.0f} MB, "
-            + ("after the search case " + f"{after:.0f} MB" if after is not None else "")
+            f"(the baseline), peak {memory['peak_mb']:.0f} MB"
+            + (f", after the search case {after:.0f} MB" if after is not None else "")
             + f"; missed: {', '.join(missed) or '-'}.",
         ]
     if load:
