@@ -27,7 +27,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from nmiq_portal.changes import capture, feed, registry  # noqa: E402
+from nmiq_portal.changes import capture, feed, registry, snapshot  # noqa: E402
 from nmiq_portal.changes.models import ChangeEvent  # noqa: E402
 
 
@@ -93,7 +93,8 @@ def main() -> int:
     counts = {r.type_key: r.queryset(anonymous).count() for r in registry.registrations()}
     listed = ", ".join(f"{key} {count}" for key, count in counts.items())
     print(f"public records: {sum(counts.values())} ({listed})")
-    print(f"chunk size {feed.SNAPSHOT_CHUNK}; RSS high-water mark at start {rss_mib():.0f} MiB\n")
+    print(f"chunk size {snapshot.SNAPSHOT_CHUNK}; RSS high-water mark at start {rss_mib():.0f} MiB")
+    print()
     stream(client, "?types=contact")  # warm up imports, caches and the connection
 
     print("snapshot, untraced:")
@@ -118,10 +119,10 @@ def main() -> int:
         (lines, _size), peak = traced(lambda q=query, n=chunks: stream(client, q, chunks=n))
         peaks.append(peak)
         print(f"  {label:42} {lines:6} lines  peak {peak:6.1f} MiB")
-    feed.SNAPSHOT_CHUNK //= 2
+    snapshot.SNAPSHOT_CHUNK //= 2
     (lines, _size), peak = traced(lambda: stream(client))
-    feed.SNAPSHOT_CHUNK *= 2
-    label = f"whole snapshot, chunks of {feed.SNAPSHOT_CHUNK // 2}"
+    snapshot.SNAPSHOT_CHUNK *= 2
+    label = f"whole snapshot, chunks of {snapshot.SNAPSHOT_CHUNK // 2}"
     print(f"  {label:42} {lines:6} lines  peak {peak:6.1f} MiB")
     bounded = peaks[-1] < 1.5 * peaks[1]
     print(f"  whole snapshot peak < 1.5x that of 8 chunks: {'pass' if bounded else 'FAIL'}")

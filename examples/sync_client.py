@@ -19,19 +19,25 @@ The mirror has two tables::
     records(type TEXT, uuid TEXT, data TEXT, PRIMARY KEY (type, uuid))
     state(key TEXT PRIMARY KEY, value TEXT)        -- key "cursor": where the feed continues
 
+(and ``incoming``, where a snapshot waits until it is whole).
+
 ``type`` is "institute", "testbed", "service", "contact", "technology_area", "twa", "project"
 (and what the portal adds); ``data`` is the JSON an anonymous GET of the record's ``url`` (its
 detail endpoint) returns, e.g.::
 
     SELECT json_extract(data, '$.name') FROM records WHERE type = 'testbed';
 
-Why it is safe to stop at any moment: the snapshot is written in one SQLite transaction, and
-each page of changes in one transaction together with the cursor that follows it. A crash,
-Ctrl-C or lost connection therefore leaves the mirror as it was after the last whole page, with
-the matching cursor, and the next run carries on from there: nothing is lost, nothing applied
-twice. (Applying a page twice would be harmless anyway: an upsert replaces the record, a delete
-of a missing record does nothing.) Two runs started at once on the same file do not mix: each
-page is applied only if the stored cursor is still the one it was fetched from.
+Why it is safe to stop at any moment: the snapshot comes into the table ``incoming``, a batch of
+lines per transaction together with the last line's ``after`` key, and replaces ``records`` in
+one transaction once its closing cursor has come; each page of changes is applied in one
+transaction together with the cursor that follows it. A crash, Ctrl-C or lost connection
+therefore leaves the mirror as it was after the last whole page, with the matching cursor (and
+a snapshot under way at its last whole batch), and the next run carries on from there: nothing
+is lost, nothing applied twice (and applying a page twice would be harmless anyway: an upsert
+replaces the record, a delete of a missing record does nothing). A snapshot too large for one
+response (the portal ends each after a few minutes) is continued the same way, with ``?after=``.
+Two runs started at once on the same file do not mix: each page (and each batch of the
+snapshot) is applied only if the stored cursor (or key) is still the one it was fetched from.
 
 The feed is public (it holds only what anyone may see), so ``--token`` is optional; a personal
 API token only gives a higher rate limit. When the portal answers 429 the client waits as long as
@@ -80,7 +86,18 @@ CREATE TABLE IF NOT EXISTS records (
     PRIMARY KEY (type, uuid)
 );
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS incoming (
+    type TEXT NOT NULL,
+    uuid TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (type, uuid)
+);
 """
+#: Snapshot lines stored per transaction while a snapshot comes in.
+SNAPSHOT_BATCH = 1000
+#: The state key of where the snapshot coming in continues (the last stored line's ``after``).
+SNAPSHOT_KEY = "snapshot_after"
+FINISHED = object()
 
 
 class SyncError(Exception):
@@ -186,17 +203,28 @@ def open_mirror(db_path) -> sqlite3.Connection:
     return db
 
 
-def stored_cursor(db: sqlite3.Connection) -> str | None:
-    row = db.execute("SELECT value FROM state WHERE key = 'cursor'").fetchone()
+def _state(db: sqlite3.Connection, key: str) -> str | None:
+    row = db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
 
 
-def _store_cursor(db: sqlite3.Connection, cursor: str) -> None:
+def _set_state(db: sqlite3.Connection, key: str, value: str | None) -> None:
+    if value is None:
+        db.execute("DELETE FROM state WHERE key = ?", (key,))
+        return
     db.execute(
-        "INSERT INTO state (key, value) VALUES ('cursor', ?)"
+        "INSERT INTO state (key, value) VALUES (?, ?)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (cursor,),
+        (key, value),
     )
+
+
+def stored_cursor(db: sqlite3.Connection) -> str | None:
+    return _state(db, "cursor")
+
+
+def _store_cursor(db: sqlite3.Connection, cursor: str) -> None:
+    _set_state(db, "cursor", cursor)
 
 
 def _forget_cursor(db: sqlite3.Connection, cursor: str) -> None:
@@ -205,13 +233,17 @@ def _forget_cursor(db: sqlite3.Connection, cursor: str) -> None:
         db.execute("DELETE FROM state WHERE key = 'cursor' AND value = ?", (cursor,))
 
 
+def _json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
 def _upsert(db: sqlite3.Connection, kind: str, uuid: str, data) -> None:
     if not isinstance(data, dict):
         raise SyncError(f"{kind} {uuid}: an upsert without data")
     db.execute(
         "INSERT INTO records (type, uuid, data) VALUES (?, ?, ?)"
         " ON CONFLICT (type, uuid) DO UPDATE SET data = excluded.data",
-        (kind, uuid, json.dumps(data, ensure_ascii=False, sort_keys=True)),
+        (kind, uuid, _json(data)),
     )
 
 
@@ -233,42 +265,105 @@ class _Transaction:
 # --- One run ------------------------------------------------------------------------------------
 
 
-def _snapshot(portal: Portal, db: sqlite3.Connection, counts: dict) -> bool:
-    """Replace the mirror by the snapshot, in one transaction; False if another run did it."""
-    response = portal.get("/api/v1/snapshot/", stream=True, accept="application/x-ndjson")
-    received = 0
-    with response, _Transaction(db):
-        if stored_cursor(db) is not None:
-            return False
-        db.execute("DELETE FROM records")
-        cursor = None
+def _snapshot_part(db: sqlite3.Connection, response, after: str | None) -> str | None:
+    """Store one response of the snapshot in ``incoming``, a batch per transaction with the key
+    it continues from; when it ends with the cursor, swap ``incoming`` into ``records`` with it.
+
+    Returns FINISHED, the key the next response starts from, or None if another run is taking
+    the snapshot. Raises CutShort when the response breaks off: what came whole is kept.
+    """
+    batch: list[tuple[str, str, str]] = []
+    state = {"after": after}
+
+    def flush(key: str | None, *, cursor: str | None = None) -> bool:
+        """Add the batch, and with ``cursor`` swap the whole snapshot in; False if the stored
+        key is no longer the one this response continues (another run moved it)."""
+        with _Transaction(db):
+            if stored_cursor(db) is not None or _state(db, SNAPSHOT_KEY) != state["after"]:
+                return False
+            if state["after"] is None:
+                db.execute("DELETE FROM incoming")  # a snapshot begun afresh
+            db.executemany(
+                "INSERT INTO incoming (type, uuid, data) VALUES (?, ?, ?)"
+                " ON CONFLICT (type, uuid) DO UPDATE SET data = excluded.data",
+                batch,
+            )
+            _set_state(db, SNAPSHOT_KEY, key)
+            if cursor is not None:
+                db.execute("DELETE FROM records")
+                db.execute("INSERT INTO records SELECT type, uuid, data FROM incoming")
+                db.execute("DELETE FROM incoming")
+                _set_state(db, SNAPSHOT_KEY, None)
+                _store_cursor(db, cursor)
+        batch.clear()
+        state["after"] = key
+        return True
+
+    last = after
+    try:
         for line in response.iter_lines():
             if not line.strip():
                 continue
-            if cursor is not None:
-                raise SyncError("snapshot: a record after the closing cursor")
-            item = json.loads(line)
-            if "cursor" in item and "uuid" not in item:
-                cursor = item["cursor"]
-                continue
-            _upsert(db, item["type"], item["uuid"], item["data"])
-            received += 1
-        if cursor is None:
-            # The stream was cut short: keep nothing of it (the transaction rolls back).
-            raise CutShort("snapshot: the stream ended before its cursor")
-        _store_cursor(db, cursor)
-    counts["snapshot"] = received
-    return True
+            try:
+                item = json.loads(line)
+            except ValueError:
+                raise CutShort("snapshot: a line broken off") from None
+            if "uuid" in item:
+                if not isinstance(item.get("data"), dict):
+                    raise SyncError(f"{item.get('type')} {item['uuid']}: a record without data")
+                batch.append((item["type"], item["uuid"], _json(item["data"])))
+                last = item["after"]
+                if len(batch) >= SNAPSHOT_BATCH and not flush(last):
+                    return None
+            elif "cursor" in item:
+                return FINISHED if flush(last, cursor=item["cursor"]) else None
+            elif "after" in item:
+                return item["after"] if flush(item["after"]) else None
+    except NETWORK_ERRORS:
+        if batch:
+            flush(last)  # keep what came whole: the retry continues after it
+        raise
+    if batch and not flush(last):
+        return None
+    raise CutShort("snapshot: the stream ended before its cursor")
 
 
-def _snapshot_with_retries(portal: Portal, db: sqlite3.Connection, counts: dict) -> None:
-    """A snapshot that breaks off midway is started again (nothing of it was kept)."""
+def _snapshot(portal: Portal, db: sqlite3.Connection, counts: dict) -> bool:
+    """Fetch the snapshot, continuing from where an earlier response or run stopped, and
+    replace the mirror by it once it is whole; False if another run is taking it."""
+    while True:
+        after = _state(db, SNAPSHOT_KEY)
+        response = portal.get(
+            "/api/v1/snapshot/",
+            params={"after": after} if after else None,
+            stream=True,
+            accept="application/x-ndjson",
+        )
+        with response:
+            outcome = _snapshot_part(db, response, after)
+        if outcome is None:
+            return False
+        if outcome is FINISHED:
+            counts["snapshot"] = db.execute("SELECT count(*) FROM records").fetchone()[0]
+            return True
+
+
+def _snapshot_with_retries(portal: Portal, db: sqlite3.Connection, counts: dict) -> bool:
+    """A snapshot that breaks off midway is continued after its last whole line; one whose
+    start the portal no longer knows (restored or moved meanwhile) is started again."""
     attempt = 0
     while True:
         attempt += 1
         try:
-            _snapshot(portal, db, counts)
-            return
+            return _snapshot(portal, db, counts)
+        except CursorGone:
+            after = _state(db, SNAPSHOT_KEY)
+            if after is None:
+                raise
+            with _Transaction(db):
+                if _state(db, SNAPSHOT_KEY) == after:
+                    db.execute("DELETE FROM incoming")
+                    _set_state(db, SNAPSHOT_KEY, None)
         except (*NETWORK_ERRORS, CutShort) as error:
             if attempt >= MAX_ATTEMPTS:
                 raise SyncError(f"snapshot: {error}") from error
@@ -322,8 +417,10 @@ def sync(
     counts = {"snapshot": 0, "pages": 0, "upserts": 0, "deletes": 0, "resnapshots": 0}
     db = open_mirror(db_path)
     try:
-        if stored_cursor(db) is None:
-            _snapshot_with_retries(portal, db, counts)
+        if stored_cursor(db) is None and not _snapshot_with_retries(portal, db, counts):
+            counts["records"] = db.execute("SELECT count(*) FROM records").fetchone()[0]
+            counts["requests"] = portal.requests
+            return counts  # another run is taking the snapshot; the next run carries on
         while max_pages is None or counts["pages"] < max_pages:
             after = stored_cursor(db)
             try:

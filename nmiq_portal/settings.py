@@ -165,6 +165,10 @@ if env.str("NMIQ_PROCESS", default="") == "web":
         # are short, JIT never pays them back.
         " -c jit=off"
     )
+#: A response of /api/v1/snapshot/ ends after this many seconds with the key to continue from
+#: (nmiq_portal/changes/snapshot.py): below gunicorn's worker timeout (gunicorn.conf.py, 300 s),
+#: which would otherwise kill a sync worker streaming a large snapshot to a slow client.
+SNAPSHOT_RESPONSE_SECONDS = env.int("SNAPSHOT_RESPONSE_SECONDS", default=240)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker ---------------------------------------------------------------

@@ -10,7 +10,8 @@ Formulas (the page shows them as written here):
   (ISO 13528:2015, C.2.2 for MADe; 1.2533 = √(π/2), the efficiency of the median for normal data).
 - Fixed or pilot reference: the stored value and standard uncertainty.
 - χ²_obs = Σ (x_i - x_ref)²/u_i² over the included results, nu = n - 1, p = P(χ²(nu) > χ²_obs)
-  (scipy.stats.chi2.sf); the results are flagged inconsistent when p < 0.05 (Cox 2002).
+  (chi2_sf: the closed form for whole nu, equal to scipy.stats.chi2.sf); the results are
+  flagged inconsistent when p < 0.05 (Cox 2002).
   Birge ratio R_B = √(χ²_obs/nu).
 - d_i = x_i - x_ref. u(d_i)² = u_i² - u_ref² for a result included in a weighted mean (it is
   correlated with it, Cox 2002); u_i² + u_ref² - 2u_i²/n for one included in an arithmetic mean
@@ -19,11 +20,11 @@ Formulas (the page shows them as written here):
   approximation). U(d_i) = k·u(d_i).
 """
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-from scipy import stats
 
 #: Consistency is refused below this p-value of the chi-squared test.
 ALPHA = 0.05
@@ -148,6 +149,27 @@ def reference_value(results, method: Method | str, *, fixed_value=None, fixed_u=
     return Reference(value=value, u=float(ref_u), method=method, n=n)
 
 
+def chi2_sf(x: float, dof: int) -> float:
+    """P(χ²(dof) > x) for a whole number of degrees of freedom, in closed form (Abramowitz and
+    Stegun 26.4.4-5). Not scipy.stats.chi2.sf: scipy.stats and scipy.special cost every web
+    worker 76 and 28 MB, for this one function (bench/README.md, worker memory)."""
+    if x <= 0:
+        return 1.0
+    half = x / 2
+    if dof % 2 == 0:
+        term = total = 1.0
+        for i in range(1, dof // 2):
+            term *= half / i
+            total += term
+        return min(1.0, math.exp(-half) * total)
+    term = total = math.sqrt(x)
+    for r in range(2, (dof - 1) // 2 + 1):
+        term *= x / (2 * r - 1)
+        total += term
+    tail = math.sqrt(2 / math.pi) * math.exp(-half) * total if dof > 1 else 0.0
+    return min(1.0, math.erfc(math.sqrt(half)) + tail)
+
+
 def consistency(results, reference: Reference) -> Consistency | None:
     """The chi-squared test of the included results against a statistical reference value;
     None for a fixed or pilot reference (nothing was estimated from the results)."""
@@ -159,7 +181,7 @@ def consistency(results, reference: Reference) -> Consistency | None:
     return Consistency(
         chi2=chi2,
         dof=dof,
-        p_value=float(stats.chi2.sf(chi2, dof)),
+        p_value=chi2_sf(chi2, dof),
         birge_ratio=float(np.sqrt(chi2 / dof)),
     )
 

@@ -1,4 +1,4 @@
-"""Reading the change feed and the snapshot: events below the watermark, data as of now.
+"""Reading the change feed: events below the watermark, data as of now.
 
 Events are ordered by (txid, id) and handed out only below the watermark, the oldest transaction
 still running that may write to this database, read in the same statement: every event a later
@@ -11,22 +11,17 @@ public again as an upsert.
 import base64
 import binascii
 import copy
-import json
-from collections.abc import Iterator
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection, transaction
+from django.db import connection
 from django.http import QueryDict
 from rest_framework.request import Request
-from rest_framework.utils.encoders import JSONEncoder
 
 from . import registry
 from .models import Action, ChangeEvent
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
-#: Objects serialised per query round of the snapshot: its memory does not grow with the data.
-SNAPSHOT_CHUNK = 500
 CURSOR_VERSION = "2"
 PREVIOUS_CURSOR_VERSION = "1"
 
@@ -139,7 +134,7 @@ def anonymous_request(request) -> Request:
     return anonymous
 
 
-def _serialise(registration, objects, request) -> list:
+def serialise(registration, objects, request) -> list:
     context = {"request": request}
     return registration.serializer_class(objects, many=True, context=context).data
 
@@ -150,7 +145,7 @@ def _public_data(type_key: str, uuids: set[str], request) -> dict[str, dict]:
     if registration is None or not uuids:
         return {}
     objects = list(registration.queryset(user=request.user).filter(uuid__in=uuids))
-    data = _serialise(registration, objects, request)
+    data = serialise(registration, objects, request)
     return {str(obj.uuid): item for obj, item in zip(objects, data, strict=True)}
 
 
@@ -201,54 +196,3 @@ def read_page(request, *, cursor: str | None, limit: int) -> dict:
         "held_back": held,
         "held_back_since": since if held else None,
     }
-
-
-def _line(value: dict) -> str:
-    return json.dumps(value, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
-def snapshot_lines(request, registrations: list) -> Iterator[bytes]:
-    """Every public object of ``registrations`` as NDJSON lines, by type then primary key, read
-    in one REPEATABLE READ transaction, then the cursor from which the feed continues.
-
-    The cursor is (the snapshot's watermark, 0): every transaction of this database below it is
-    in the snapshot, and the feed replays everything from the watermark on, some of it already
-    in the snapshot, which a client applies again without harm. The transaction is read-only
-    and gets no transaction id, so a slow download never holds back the feed's watermark.
-    """
-    anonymous = anonymous_request(request)
-    nested = connection.in_atomic_block  # inside a test's transaction: read in that one
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            if not nested:
-                # It waits for a slow client between chunks, so the web's idle limit would end
-                # the download; read-only without a transaction id, it holds nothing back.
-                cursor.execute(
-                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;"
-                    " SET LOCAL idle_in_transaction_session_timeout = 0"
-                )
-            cursor.execute(f"SELECT {WATERMARK}::text, {EPOCH}")
-            watermark, epoch = cursor.fetchone()
-        for registration in registrations:
-            last, more = None, True
-            while more:
-                lines, last, more = _snapshot_chunk(registration, anonymous, after=last)
-                if lines:
-                    yield lines
-    yield _line({"cursor": encode_cursor(int(watermark), 0, epoch=epoch)}).encode()
-
-
-def _snapshot_chunk(registration, request, *, after) -> tuple[bytes, object, bool]:
-    """(the lines of the chunk after primary key ``after`` (None: the first), its last key,
-    whether more may follow). Its objects are gone once it returns: one chunk in memory."""
-    queryset = registration.queryset(user=request.user).order_by("pk")
-    if after is not None:
-        queryset = queryset.filter(pk__gt=after)
-    objects = list(queryset[:SNAPSHOT_CHUNK])
-    data = _serialise(registration, objects, request)
-    lines = "".join(
-        _line({"type": registration.type_key, "uuid": str(obj.uuid), "data": item})
-        for obj, item in zip(objects, data, strict=True)
-    ).encode()
-    more = len(objects) == SNAPSHOT_CHUNK
-    return lines, objects[-1].pk if objects else after, more

@@ -1,5 +1,6 @@
 """/api/v1/changes/ and /api/v1/snapshot/: how a client keeps an exact copy of the public data."""
 
+from django.conf import settings
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -17,7 +18,7 @@ from rest_framework.views import APIView
 
 from nmiq_portal.api import serializers
 
-from . import feed, registry
+from . import feed, registry, snapshot
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 EXAMPLE_UUID = "3f0c1d9e-8a4b-4c1e-9d2f-5b6a7c8d9e0f"
@@ -31,6 +32,13 @@ class CursorFromAnotherEpoch(APIException):
         "replace your copy with it and continue from its cursor."
     )
     default_code = "cursor_from_another_epoch"
+
+
+class SnapshotFromAnotherEpoch(CursorFromAnotherEpoch):
+    default_detail = (
+        "This snapshot was begun before the portal's database was restored, moved or "
+        "recovered: what you have of it may no longer hold. Start it again without `after`."
+    )
 
 
 class ChangeEventSerializer(serializers.Serializer):
@@ -182,6 +190,25 @@ class ChangesView(APIView):
         return Response(page)
 
 
+def _snapshot_position(request, registrations) -> snapshot.Position | None:
+    """Where ?after= continues the snapshot, checked before the first byte is sent."""
+    raw = request.query_params.get("after")
+    if raw is None:
+        return None
+    try:
+        position = snapshot.decode_position(raw, epoch=feed.current_epoch())
+    except feed.BadCursor:
+        position = None
+    except feed.StaleCursor:
+        raise SnapshotFromAnotherEpoch from None
+    if position is None or position.type_key not in {r.type_key for r in registrations}:
+        raise ValidationError(
+            {"after": ["Not a key of this snapshot with these types; start again without it."]},
+            code="invalid_cursor",
+        )
+    return position
+
+
 class IgnoreAccept(BaseContentNegotiation):
     """The snapshot is NDJSON whatever the client accepts; its errors are problem details."""
 
@@ -202,12 +229,19 @@ class SnapshotView(APIView):
         summary="Snapshot: every public record, streamed as NDJSON, then the feed's cursor",
         operation_id="snapshot_retrieve",
         description=(
-            'One JSON object per line, `{"type": …, "uuid": …, "data": …}` for every public '
-            "record (`data` as the anonymous detail endpoint returns it), by type then a stable "
-            "order, all read from one consistent database snapshot; the last line is "
+            'One JSON object per line, `{"type": …, "uuid": …, "data": …, "after": …}` for every '
+            "public record (`data` as the anonymous detail endpoint returns it), by type then a "
+            "stable order, all read from one consistent database snapshot; the last line is "
             '`{"cursor": …}`. Continue with /api/v1/changes/?after=<cursor>: the snapshot plus '
             "the feed from that cursor is an exact copy. Streamed in bounded memory, so it suits "
-            "any size; a client that loses the connection starts the snapshot again."
+            "any size.\n\n"
+            "**Resuming.** A record's `after` continues the snapshot just past that record: a "
+            "client that loses the connection asks again with `?after=<the last stored line's "
+            "after>` (and the same `types`), and gets the rest, then the same closing cursor "
+            "as in one go; nothing is lost or repeated. A response also ends, after "
+            f'{settings.SNAPSHOT_RESPONSE_SECONDS} s, with a line `{{"after": …}}` instead of '
+            "the cursor: ask again with that `after`. Parts read later are newer than the "
+            "first; the feed from the closing cursor brings every change since the first part."
         ),
         tags=["sync"],
         parameters=[
@@ -216,33 +250,58 @@ class SnapshotView(APIView):
                 OpenApiTypes.STR,
                 description="Comma-separated types to include (all by default), e.g. "
                 "`testbed,service`.",
-            )
+            ),
+            OpenApiParameter(
+                "after",
+                OpenApiTypes.STR,
+                description="Continue a snapshot: the `after` of the last line received (a "
+                "record's, or the line that ended a response). Omit it to start one.",
+            ),
         ],
         responses={
             (200, "application/x-ndjson"): OpenApiResponse(
                 {"type": "string"},
-                description="NDJSON: a line per record, then the cursor line.",
+                description="NDJSON: a line per record, then the cursor line (or the line "
+                "saying where to continue).",
                 examples=[
                     OpenApiExample(
                         "Two records and the cursor",
                         value=(
-                            f'{{"type":"institute","uuid":"{EXAMPLE_UUID}","data":{{…}}}}\n'
+                            f'{{"type":"institute","uuid":"{EXAMPLE_UUID}","data":{{…}},'
+                            '"after":"czEuM2Y5YTFjMGI3ZDJlLjEyMzQ1MC5pbnN0aXR1dGUuNw"}\n'
                             '{"type":"testbed","uuid":"9b1e2f3a-4c5d-4e6f-8a7b-0c1d2e3f4a5b",'
-                            '"data":{…}}\n'
+                            '"data":{…},"after":"czEuM2Y5YTFjMGI3ZDJlLjEyMzQ1MC50ZXN0YmVkLjQy"}\n'
                             '{"cursor":"Mi4zZjlhMWMwYjdkMmUuMTIzNDUwLjA"}\n'
                         ),
-                    )
+                    ),
+                    OpenApiExample(
+                        "A response that ends before the snapshot does",
+                        value=(
+                            '{"type":"service","uuid":"9b1e2f3a-4c5d-4e6f-8a7b-0c1d2e3f4a5b",'
+                            '"data":{…},"after":"czEuM2Y5YTFjMGI3ZDJlLjEyMzQ1MC5zZXJ2aWNlLjUwMA"}\n'
+                            '{"after":"czEuM2Y5YTFjMGI3ZDJlLjEyMzQ1MC5zZXJ2aWNlLjUwMA"}\n'
+                        ),
+                    ),
                 ],
             ),
             (400, "application/problem+json"): OpenApiResponse(
-                PROBLEM, description="`types` names a type the feed does not have."
+                PROBLEM,
+                description="`types` names a type the feed does not have, or `after` is not a "
+                "key of this snapshot (or names a type `types` leaves out).",
+            ),
+            (410, "application/problem+json"): OpenApiResponse(
+                PROBLEM,
+                description="`after` is from before the database was restored or moved: "
+                "start the snapshot again without it.",
             ),
         },
     )
     def get(self, request):
         registrations = _types(request)
+        after = _snapshot_position(request, registrations)
         response = StreamingHttpResponse(
-            feed.snapshot_lines(request, registrations), content_type="application/x-ndjson"
+            snapshot.snapshot_lines(request, registrations, after=after),
+            content_type="application/x-ndjson",
         )
         response["Cache-Control"] = "no-store"
         return response

@@ -17,7 +17,6 @@ from nmiq_portal.core.slugs import unique_slug
 
 from ..enums import GuideVersionStatus
 from ..models import Guide, GuideVersion
-from ..pdf import inspect_pdf
 from ..workflows import PORTAL
 
 #: What an author sets on a guide (its institutes, areas and authors come separately).
@@ -133,6 +132,9 @@ def _check_number(guide: Guide, number: str, *, exclude=None) -> None:
 
 
 def _attach(version: GuideVersion, file) -> None:
+    # Imported here: pypdf is 22 MB in every web worker that loads it, and only uploads need it.
+    from ..pdf import inspect_pdf
+
     info = inspect_pdf(file)
     version.original_name = safe_file_name(getattr(file, "name", ""))
     # The storage name comes from guide_file_name; the uploader's is kept as data only.

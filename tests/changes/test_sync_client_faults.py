@@ -1,6 +1,7 @@
 """The reference sync client under faults: a run stopped or crashed midway resumes without loss
-or duplication, a snapshot cut short is fetched again, network errors and rate limits are
-waited out as the server says, and the command line reports what went wrong."""
+or duplication, a snapshot cut short is continued after its last whole line, network errors
+and rate limits are waited out as the server says, and the command line reports what went
+wrong."""
 
 import sqlite3
 import subprocess
@@ -13,6 +14,7 @@ import requests
 import time_machine
 
 from capabilities.models import Institute
+from nmiq_portal.changes import snapshot
 
 from .mirroring import (
     CLIENT,
@@ -97,30 +99,47 @@ def test_a_crash_keeps_the_mirror_at_the_last_whole_page_and_the_next_run_comple
 
 
 class CutSnapshotSession(requests.Session):
-    """The first snapshot breaks off before its cursor line, as a dropped connection would."""
+    """The first snapshot breaks off before its cursor line, as a dropped connection would;
+    keeps the parameters of every snapshot request."""
 
     def __init__(self):
         super().__init__()
-        self.snapshots = 0
+        self.snapshots: list[dict] = []
 
     def request(self, method, url, *args, **kwargs):
         response = super().request(method, url, *args, **kwargs)
         if "/snapshot/" in url:
-            self.snapshots += 1
-            if self.snapshots == 1:
+            self.snapshots.append(kwargs.get("params") or {})
+            if len(self.snapshots) == 1:
                 lines = response.content.splitlines(keepends=True)
                 response._content = b"".join(lines[:-1])
         return response
 
 
-def test_a_snapshot_cut_short_is_not_kept_and_is_fetched_again(portal, tmp_path, editor):
+def test_a_snapshot_cut_short_is_continued_after_its_last_whole_line(portal, tmp_path, editor):
     populate(editor, 0)
     waits = []
     session = CutSnapshotSession()
     db_path = tmp_path / "mirror.sqlite3"
     counts = run(portal, db_path, session=session, sleep=waits.append)
-    assert session.snapshots == 2
+    assert len(session.snapshots) == 2
+    assert "after" in session.snapshots[1]  # continued, not started again
     assert len(waits) == 1
+    assert counts["snapshot"] == counts["records"]
+    assert_mirror_is_public_api(db_path, portal)
+
+
+def test_a_snapshot_the_portal_sends_in_many_responses_is_followed_to_its_end(
+    portal, tmp_path, editor, settings, monkeypatch
+):
+    populate(editor, 0)
+    monkeypatch.setattr(snapshot, "SNAPSHOT_CHUNK", 2)
+    settings.SNAPSHOT_RESPONSE_SECONDS = 0  # each response ends after its first chunk
+    session = RecordingSession()
+    db_path = tmp_path / "mirror.sqlite3"
+    counts = run(portal, db_path, session=session)
+    snapshots = [body for body in session.bodies if '"uuid"' in body and '"after"' in body]
+    assert len(snapshots) > 5
     assert counts["snapshot"] == counts["records"]
     assert_mirror_is_public_api(db_path, portal)
 
@@ -160,6 +179,24 @@ def test_a_snapshot_interrupted_midway_leaves_nothing_and_the_next_run_starts_af
         run(portal, db_path, session=InterruptedSnapshot())
     assert (mirror(db_path), stored_cursor(db_path)) == ({}, None)
     assert run(portal, db_path)["snapshot"] > 2
+    assert_mirror_is_public_api(db_path, portal)
+
+
+def test_a_snapshot_interrupted_after_a_stored_batch_is_continued_by_the_next_run(
+    portal, tmp_path, editor, monkeypatch
+):
+    populate(editor, 0)
+    monkeypatch.setattr(sync_client, "SNAPSHOT_BATCH", 2)  # lines 0 and 1 are stored, then ^C
+    db_path = tmp_path / "mirror.sqlite3"
+    with pytest.raises(KeyboardInterrupt):
+        run(portal, db_path, session=InterruptedSnapshot())
+    # Nothing shows in the mirror until the snapshot is whole.
+    assert (mirror(db_path), stored_cursor(db_path)) == ({}, None)
+    session = CutSnapshotSession()
+    session.snapshots.append({})  # cut nothing
+    counts = run(portal, db_path, session=session)
+    assert "after" in session.snapshots[1]
+    assert counts["snapshot"] == counts["records"]
     assert_mirror_is_public_api(db_path, portal)
 
 

@@ -156,3 +156,11 @@ def test_bipm_em_k10_published_degrees_of_equivalence_come_back_unchanged():
     }
     assert ratios[16] == pytest.approx(1.0)
     assert ratios[23] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("dof", [1, 2, 3, 4, 9, 10, 25, 60, 151])
+@pytest.mark.parametrize("chi2", [0.0, 1e-6, 0.4, 1.0, 3.7, 12.0, 80.0, 600.0])
+def test_chi2_sf_is_scipys_chi_squared_survival_function(dof, chi2):
+    from scipy.special import chdtrc
+
+    assert cm.chi2_sf(chi2, dof) == pytest.approx(float(chdtrc(dof, chi2)), rel=1e-11, abs=1e-300)
