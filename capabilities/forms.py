@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from nmiq_portal.core.numbers import IntegerField, ModelForm
+
 from . import imports
 from .enums import (
     AccessMode,
@@ -19,7 +21,7 @@ from .enums import (
     TestbedStatus,
     Visibility,
 )
-from .fields import NumberField, QuantityField
+from .fields import QuantityField
 from .models import (
     CapabilityRecord,
     Contact,
@@ -39,7 +41,7 @@ from .services import (
 )
 
 
-class InstituteForm(forms.ModelForm):
+class InstituteForm(ModelForm):
     """What an institute says of itself; verification stays with portal staff."""
 
     website = forms.URLField(
@@ -146,11 +148,11 @@ class AreaChoiceField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(ModelForm):
     """What the editing pages share: the editor's ``version`` of the record, the institute's own
     choices, and the fields grouped under headings. Forms validate; services save."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     #: (heading, field names) in the order the page shows them.
     groups: tuple = ()
@@ -310,9 +312,6 @@ class ServiceForm(CapabilityRecordForm):
     class Meta:
         model = Service
         fields = [*SERVICE_FIELDS, *RELATIONS]
-        field_classes = dict.fromkeys(
-            ("range_lower", "range_upper", "uncertainty_lower", "uncertainty_upper"), NumberField
-        )
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
             "traceability": forms.Textarea(attrs={"rows": 3}),
@@ -339,7 +338,7 @@ class ContactForm(RecordForm):
 class InstituteEditForm(InstituteForm):
     """The profile an institute's admins keep; ``version`` guards against lost updates."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta(InstituteForm.Meta):
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}
@@ -512,13 +511,13 @@ class ImportForm(forms.Form):
 DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:")
 
 
-class EvidenceForm(forms.ModelForm):
+class EvidenceForm(ModelForm):
     """An item of "how we know": a comparison, benchmark, guide or paper behind a record."""
 
     url = forms.URLField(
         label=_("Web address"), required=False, assume_scheme="https", max_length=500
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Evidence

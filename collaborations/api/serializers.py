@@ -15,6 +15,7 @@ from capabilities.api.serializers import (
     UUIDReferenceField,
 )
 from capabilities.models import Institute, Service, TechnologyArea, Testbed
+from nmiq_portal.api.numbers import IntegerField, ModelSerializer
 from nmiq_portal.core.markdown import render_markdown
 from nmiq_portal.workflow import available_actions, events_for
 
@@ -324,7 +325,7 @@ class DeliverableWriteSerializer(serializers.Serializer):
     done = serializers.BooleanField(required=False)
 
 
-class ProjectWriteSerializer(serializers.ModelSerializer):
+class ProjectWriteSerializer(ModelSerializer):
     """What a proposer sends: the proposal's fields, its working area and lead institute (when
     creating it), and its deliverables (the list given replaces the project's)."""
 
@@ -337,7 +338,7 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
         help_text="UUID of the institute that leads: one you belong to. Set when creating.",
     )
     deliverables = DeliverableWriteSerializer(many=True, required=False)
-    version = serializers.IntegerField(
+    version = IntegerField(
         required=False,
         min_value=1,
         write_only=True,
@@ -473,7 +474,7 @@ class IndustryNeedDetailSerializer(IndustryNeedSerializer):
         read_only_fields = fields
 
 
-class IndustryNeedWriteSerializer(serializers.ModelSerializer):
+class IndustryNeedWriteSerializer(ModelSerializer):
     """What a poster sends: the need's fields, its ranges with units ("1550 nm", or numbers
     with ``unit``), and the industry consortium it is posted for."""
 

@@ -12,6 +12,7 @@ from rest_framework.exceptions import MethodNotAllowed
 from capabilities.api.serializers import InstituteReferenceSerializer
 from nmiq_portal.api.conditional import WriteMixin, read_schema, write_schema
 from nmiq_portal.api.fields import FieldsMixin
+from nmiq_portal.api.numbers import IntegerField, ModelSerializer
 
 from .. import selectors, services
 from ..enums import ComparisonStatus, ReferenceMethod, UncertaintyKind
@@ -168,10 +169,10 @@ class ComparisonSerializer(serializers.ModelSerializer):
         return shown
 
 
-class ComparisonWriteSerializer(serializers.ModelSerializer):
+class ComparisonWriteSerializer(ModelSerializer):
     """What the lead institute changes on its draft comparison."""
 
-    version = serializers.IntegerField(
+    version = IntegerField(
         required=False,
         min_value=1,
         write_only=True,

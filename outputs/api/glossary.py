@@ -17,6 +17,7 @@ from collaborations.api.serializers import TWAReferenceSerializer
 from collaborations.models import TechnicalWorkingArea
 from nmiq_portal.api.conditional import WriteMixin, read_schema, write_schema
 from nmiq_portal.api.fields import FieldsMixin
+from nmiq_portal.api.numbers import IntegerField, ModelSerializer
 from nmiq_portal.core.markdown import render_markdown
 from nmiq_portal.core.permissions import require
 
@@ -95,7 +96,7 @@ class TermSerializer(serializers.ModelSerializer):
         return render_markdown(term.note)
 
 
-class TermWriteSerializer(serializers.ModelSerializer):
+class TermWriteSerializer(ModelSerializer):
     """What a proposer sends: the term, its quoted definition and source, where it belongs, and
     (when proposing) the institute it is proposed for."""
 
@@ -123,7 +124,7 @@ class TermWriteSerializer(serializers.ModelSerializer):
     synonyms = serializers.ListField(
         child=serializers.CharField(max_length=200), max_length=20, required=False
     )
-    version = serializers.IntegerField(
+    version = IntegerField(
         required=False,
         min_value=1,
         write_only=True,

@@ -7,6 +7,9 @@ from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from nmiq_portal.api.numbers import DecimalField, FloatField, IntegerField, ModelSerializer
+from nmiq_portal.core.numbers import plain_number
+
 from ...enums import AccessMode, Audience, UncertaintyMode
 from ...forms import ServiceForm, TestbedForm
 from ...models import (
@@ -18,7 +21,7 @@ from ...models import (
     TechnologyArea,
     Testbed,
 )
-from ...units import parse_quantity, plain_number
+from ...units import parse_quantity
 
 #
 # Input has the shape of the representation, so a client may send back what it read, changed.
@@ -110,7 +113,7 @@ class QuantityInputField(serializers.Field):
             return serializers.CharField(max_length=100, allow_blank=True).run_validation(data)
         if isinstance(data, bool) or not isinstance(data, int | float):
             self.fail("invalid")
-        return serializers.FloatField().to_internal_value(data)
+        return FloatField().to_internal_value(data)
 
     def to_representation(self, value):
         return value
@@ -188,8 +191,8 @@ class LocationWriteSerializer(GroupSerializer):
     CLEARED = {"city": "", "latitude": None, "longitude": None}
 
     city = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    latitude = serializers.FloatField(required=False, allow_null=True)
-    longitude = serializers.FloatField(required=False, allow_null=True)
+    latitude = FloatField(required=False, allow_null=True)
+    longitude = FloatField(required=False, allow_null=True)
 
 
 class LinkWriteSerializer(serializers.Serializer):
@@ -216,7 +219,7 @@ class ReadinessWriteSerializer(serializers.Serializer):
     """A readiness level as the read side names it ({"scale": "trl", "level": 4}), or null."""
 
     scale = serializers.SlugField(max_length=40)
-    level = serializers.IntegerField(min_value=0, max_value=32767)
+    level = IntegerField(min_value=0, max_value=32767)
 
     def validate(self, attrs):
         _require(attrs, "scale", "level")
@@ -234,8 +237,8 @@ class ReadinessWriteSerializer(serializers.Serializer):
 class MeasurandRangeWriteSerializer(GroupSerializer):
     CLEARED = {"range_lower": None, "range_upper": None, "range_unit": ""}
 
-    lower = serializers.FloatField(source="range_lower", required=False, allow_null=True)
-    upper = serializers.FloatField(source="range_upper", required=False, allow_null=True)
+    lower = FloatField(source="range_lower", required=False, allow_null=True)
+    upper = FloatField(source="range_upper", required=False, allow_null=True)
     unit = serializers.CharField(
         source="range_unit", required=False, allow_blank=True, max_length=40
     )
@@ -245,8 +248,8 @@ class UncertaintyWriteSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(
         source="uncertainty_mode", choices=UncertaintyMode.choices, required=False
     )
-    lower = serializers.FloatField(source="uncertainty_lower", required=False, allow_null=True)
-    upper = serializers.FloatField(source="uncertainty_upper", required=False, allow_null=True)
+    lower = FloatField(source="uncertainty_lower", required=False, allow_null=True)
+    upper = FloatField(source="uncertainty_upper", required=False, allow_null=True)
     unit = serializers.CharField(
         source="uncertainty_unit", required=False, allow_blank=True, max_length=40
     )
@@ -256,15 +259,15 @@ class UncertaintyWriteSerializer(serializers.Serializer):
     table = serializers.CharField(
         source="uncertainty_table", required=False, allow_blank=True, max_length=100_000
     )
-    coverage_factor = serializers.DecimalField(
+    coverage_factor = DecimalField(
         max_digits=4, decimal_places=2, min_value=1, required=False, allow_null=True
     )
-    confidence_level = serializers.DecimalField(
+    confidence_level = DecimalField(
         max_digits=4, decimal_places=1, min_value=50, max_value=100, required=False, allow_null=True
     )
 
 
-class RecordWriteSerializer(serializers.ModelSerializer):
+class RecordWriteSerializer(ModelSerializer):
     """What testbed, service and contact input share; ``service_kwargs()`` is what the
     services take."""
 
@@ -275,7 +278,7 @@ class RecordWriteSerializer(serializers.ModelSerializer):
     published = serializers.BooleanField(
         required=False, help_text="true publishes a draft, false takes it back to draft."
     )
-    version = serializers.IntegerField(
+    version = IntegerField(
         required=False,
         min_value=1,
         help_text="The version you edited; needed by PATCH without If-Match (412 when stale).",
@@ -478,12 +481,12 @@ class ContactWriteSerializer(RecordWriteSerializer):
         ]
 
 
-class InstituteWriteSerializer(serializers.ModelSerializer):
+class InstituteWriteSerializer(ModelSerializer):
     """What an institute's admins change of its profile; verification stays with staff."""
 
     economy = EconomyField(required=False)
     website = WebAddressField(required=False, allow_blank=True, max_length=200)
-    version = serializers.IntegerField(
+    version = IntegerField(
         required=False,
         min_value=1,
         help_text="The version you edited; needed without If-Match (412 when stale).",
