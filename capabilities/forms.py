@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nmiq_portal.core.numbers import IntegerField, ModelForm
@@ -356,6 +357,23 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class HoneypotForm(forms.Form):
+    """A form robots fill in: ``website`` is hidden from people (the template keeps it apart),
+    so a submission that fills it is a robot's, answered as a person's and dropped."""
+
+    HONEYPOT = "website"
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.cleaned_data.get(self.HONEYPOT))
+
+
 class AccessRequestForm(forms.Form):
     """What someone asking for access to a testbed or service tells its institute."""
 
@@ -379,6 +397,18 @@ class AccessRequestForm(forms.Form):
         if start and end and start > end:
             self.add_error("preferred_end", _("The end must not be before the start."))
         return cleaned
+
+
+class AccessRequestWithAccountForm(HoneypotForm, AccessRequestForm):
+    """The request of a visitor without an account, sent beside allauth's sign-up form. The
+    dates are checked here, not only by the service, so that every refusal comes before the
+    address is looked at (whether it has an account is never said)."""
+
+    def clean_preferred_start(self):
+        start = self.cleaned_data.get("preferred_start")
+        if start is not None and start < timezone.localdate():
+            raise forms.ValidationError(_("Choose a date from today on."))
+        return start
 
 
 class AccessRequestAnswerForm(forms.Form):
@@ -407,11 +437,8 @@ class AccessRequestWithdrawForm(forms.Form):
     )
 
 
-class ContactMessageForm(forms.Form):
-    """A visitor's message to a record's contact. ``website`` is a honeypot: hidden from
-    people, filled by robots; a message that fills it is dropped."""
-
-    HONEYPOT = "website"
+class ContactMessageForm(HoneypotForm):
+    """A visitor's message to a record's contact (``website``: the honeypot)."""
 
     contact = forms.TypedChoiceField(label=_("To"), coerce=str)
     name = forms.CharField(label=_("Your name"), max_length=120)
@@ -421,11 +448,6 @@ class ContactMessageForm(forms.Form):
     )
     message = forms.CharField(
         label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
-    )
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
     def __init__(self, *args, contacts, **kwargs):
@@ -437,10 +459,6 @@ class ContactMessageForm(forms.Form):
         ]
         if len(self.contacts) == 1:
             self.fields["contact"].initial = next(iter(self.contacts))
-
-    @property
-    def is_robot(self) -> bool:
-        return bool(self.cleaned_data.get(self.HONEYPOT))
 
     def message_data(self) -> dict:
         data = self.cleaned_data

@@ -23,6 +23,12 @@ from .records import (
     Testbed,
     TestbedQuerySet,
 )
-from .requests import AccessRequest, AccessRequestMessage, ImportJob, SavedSearch
+from .requests import (
+    AccessRequest,
+    AccessRequestMessage,
+    HeldAccessRequest,
+    ImportJob,
+    SavedSearch,
+)
 from .search import SearchSynonym, SearchWord
 from .taxonomy import KcdbLabel, ReadinessLevel, ReadinessScale, TechnologyArea
