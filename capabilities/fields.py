@@ -4,7 +4,7 @@ directory's filters alike."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .units import parse_quantity, plain_number, quantities_in_text, scaled
+from .units import parse_quantity, quantities_in_text, scaled
 
 QUANTITY_EXAMPLES = {
     "temperature": _("e.g. 20 mK, 4.2 K or -270 °C"),
@@ -44,13 +44,3 @@ class SearchTextField(forms.CharField):
     def validate(self, value):
         super().validate(value)
         quantities_in_text(value or "")
-
-
-class NumberField(forms.FloatField):
-    """A number that may be written with the typographic minus (U+2212, as the SI Brochure prints
-    it) or a decimal comma."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = plain_number(value.strip())
-        return super().to_python(value)

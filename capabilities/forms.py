@@ -5,7 +5,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from nmiq_portal.core.numbers import IntegerField, ModelForm
 
 from . import imports
 from .enums import (
@@ -19,7 +22,7 @@ from .enums import (
     TestbedStatus,
     Visibility,
 )
-from .fields import NumberField, QuantityField
+from .fields import QuantityField
 from .models import (
     CapabilityRecord,
     Contact,
@@ -39,7 +42,7 @@ from .services import (
 )
 
 
-class InstituteForm(forms.ModelForm):
+class InstituteForm(ModelForm):
     """What an institute says of itself; verification stays with portal staff."""
 
     website = forms.URLField(
@@ -146,11 +149,11 @@ class AreaChoiceField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(ModelForm):
     """What the editing pages share: the editor's ``version`` of the record, the institute's own
     choices, and the fields grouped under headings. Forms validate; services save."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     #: (heading, field names) in the order the page shows them.
     groups: tuple = ()
@@ -310,9 +313,6 @@ class ServiceForm(CapabilityRecordForm):
     class Meta:
         model = Service
         fields = [*SERVICE_FIELDS, *RELATIONS]
-        field_classes = dict.fromkeys(
-            ("range_lower", "range_upper", "uncertainty_lower", "uncertainty_upper"), NumberField
-        )
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
             "traceability": forms.Textarea(attrs={"rows": 3}),
@@ -339,7 +339,7 @@ class ContactForm(RecordForm):
 class InstituteEditForm(InstituteForm):
     """The profile an institute's admins keep; ``version`` guards against lost updates."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta(InstituteForm.Meta):
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}
@@ -355,6 +355,23 @@ class InstituteEditForm(InstituteForm):
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class HoneypotForm(forms.Form):
+    """A form robots fill in: ``website`` is hidden from people (the template keeps it apart),
+    so a submission that fills it is a robot's, answered as a person's and dropped."""
+
+    HONEYPOT = "website"
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.cleaned_data.get(self.HONEYPOT))
 
 
 class AccessRequestForm(forms.Form):
@@ -380,6 +397,18 @@ class AccessRequestForm(forms.Form):
         if start and end and start > end:
             self.add_error("preferred_end", _("The end must not be before the start."))
         return cleaned
+
+
+class AccessRequestWithAccountForm(HoneypotForm, AccessRequestForm):
+    """The request of a visitor without an account, sent beside allauth's sign-up form. The
+    dates are checked here, not only by the service, so that every refusal comes before the
+    address is looked at (whether it has an account is never said)."""
+
+    def clean_preferred_start(self):
+        start = self.cleaned_data.get("preferred_start")
+        if start is not None and start < timezone.localdate():
+            raise forms.ValidationError(_("Choose a date from today on."))
+        return start
 
 
 class AccessRequestAnswerForm(forms.Form):
@@ -408,11 +437,8 @@ class AccessRequestWithdrawForm(forms.Form):
     )
 
 
-class ContactMessageForm(forms.Form):
-    """A visitor's message to a record's contact. ``website`` is a honeypot: hidden from
-    people, filled by robots; a message that fills it is dropped."""
-
-    HONEYPOT = "website"
+class ContactMessageForm(HoneypotForm):
+    """A visitor's message to a record's contact (``website``: the honeypot)."""
 
     contact = forms.TypedChoiceField(label=_("To"), coerce=str)
     name = forms.CharField(label=_("Your name"), max_length=120)
@@ -422,11 +448,6 @@ class ContactMessageForm(forms.Form):
     )
     message = forms.CharField(
         label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
-    )
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
     def __init__(self, *args, contacts, **kwargs):
@@ -438,10 +459,6 @@ class ContactMessageForm(forms.Form):
         ]
         if len(self.contacts) == 1:
             self.fields["contact"].initial = next(iter(self.contacts))
-
-    @property
-    def is_robot(self) -> bool:
-        return bool(self.cleaned_data.get(self.HONEYPOT))
 
     def message_data(self) -> dict:
         data = self.cleaned_data
@@ -512,13 +529,13 @@ class ImportForm(forms.Form):
 DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:")
 
 
-class EvidenceForm(forms.ModelForm):
+class EvidenceForm(ModelForm):
     """An item of "how we know": a comparison, benchmark, guide or paper behind a record."""
 
     url = forms.URLField(
         label=_("Web address"), required=False, assume_scheme="https", max_length=500
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Evidence

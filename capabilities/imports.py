@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from nmiq_portal.core.i18n import translated
+from nmiq_portal.core.numbers import plain_number
 
 from . import kcdb
 from .models import CapabilityRecord
-from .units import DISPLAY_UNITS, parse_quantity, plain_number
+from .units import DISPLAY_UNITS, parse_quantity
 
 #: The column that names an existing record (its slug) to update; empty adds a new record.
 KEY = "key"

@@ -14,6 +14,8 @@ import nh3
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from nmiq_portal.core.numbers import plain_number
+
 from .enums import MetrologyArea, UncertaintyMode
 from .models import Service
 from .units import DIMENSION_NAMES, convert, dimension_of, parse_unit, registry
@@ -295,7 +297,7 @@ def _number(text) -> float | None:
     if text is None or str(text).strip() == "":
         return None
     try:
-        return float(str(text).strip().replace(",", "."))
+        return float(plain_number(str(text).strip()))
     except ValueError as error:
         raise ValidationError(_("“%(value)s” is not a number.") % {"value": text}) from error
 

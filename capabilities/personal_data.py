@@ -1,9 +1,16 @@
-"""The personal data of the directory: a person's memberships, access requests and saved
-searches (the access requests stay with the institute they were sent to)."""
+"""The personal data of the directory: a person's memberships, access requests (sent, and held
+until their address is confirmed) and saved searches (the access requests sent stay with the
+institute they were sent to)."""
 
 from nmiq_portal.accounts.personal_data import PersonalData, register
 
-from .models import AccessRequest, AccessRequestMessage, Membership, SavedSearch
+from .models import (
+    AccessRequest,
+    AccessRequestMessage,
+    HeldAccessRequest,
+    Membership,
+    SavedSearch,
+)
 
 
 def _memberships(user) -> list[dict]:
@@ -53,6 +60,25 @@ def _access_request_messages(user) -> list[dict]:
     ]
 
 
+def _held_access_requests(user) -> list[dict]:
+    """Requests waiting for the person to confirm their address (nobody else saw them)."""
+    return [
+        {
+            "to": held.target.name,
+            "organisation": held.organisation,
+            "purpose": held.purpose,
+            "written": held.created_at.isoformat(),
+        }
+        for held in HeldAccessRequest.objects.filter(requester=user)
+        .select_related("testbed", "service")
+        .order_by("created_at", "pk")
+    ]
+
+
+def _erase_held_access_requests(user) -> None:
+    HeldAccessRequest.objects.filter(requester=user).delete()
+
+
 def _saved_searches(user) -> list[dict]:
     return [
         {"name": saved.name, "query": saved.query, "alerts": saved.alerts}
@@ -67,4 +93,9 @@ def _erase_saved_searches(user) -> None:
 register(PersonalData("memberships", export=_memberships, erase=_erase_memberships))
 register(PersonalData("access_requests", export=_access_requests))
 register(PersonalData("access_request_messages", export=_access_request_messages))
+register(
+    PersonalData(
+        "held_access_requests", export=_held_access_requests, erase=_erase_held_access_requests
+    )
+)
 register(PersonalData("saved_searches", export=_saved_searches, erase=_erase_saved_searches))

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nmiq_portal.core.numbers import MINUS_SIGNS, plain_number
+
 #: The dimensions the range filters know, with the unit each is stored in.
 CANONICAL = {"temperature": "kelvin", "frequency": "hertz", "wavelength": "nanometer"}
 
@@ -51,9 +53,6 @@ def scaled(value: float, dimension: str) -> tuple[float, str]:
     return value / factor, symbol
 
 
-#: Signs people type for "minus" besides the hyphen: U+2212 (as the SI Brochure prints it) and
-#: its small and full-width forms. The en dash (U+2013) is a range ("1-300 K"), never a sign.
-MINUS_SIGNS = "\u2212\ufe63\uff0d"
 _SIGN = rf"[-+{MINUS_SIGNS}]"
 _NUMBER = rf"{_SIGN}?\d+(?:[.,]\d+)?(?:[eE]{_SIGN}?\d+)?"
 #: "4 K", "20 mK", "1550 nm", "193.4 THz", "1-300 K", "2 to 8 GHz" inside free text.
@@ -66,15 +65,6 @@ QUANTITY_IN_TEXT = re.compile(
 @cache
 def registry() -> pint.UnitRegistry:
     return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-
-
-_AS_HYPHEN = str.maketrans(dict.fromkeys(MINUS_SIGNS, "-"))
-
-
-def plain_number(text: str) -> str:
-    """``text`` with a typographic minus as a hyphen and a decimal comma as a point, as
-    ``float()`` reads numbers: U+2212 then "4,5" is "-4.5"."""
-    return text.translate(_AS_HYPHEN).replace(",", ".")
 
 
 def _number(text: str) -> float:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from capabilities.fields import QuantityField
 from capabilities.models import Institute, TechnologyArea
+from nmiq_portal.core.numbers import IntegerField, ModelForm
 
 from .models import IndustryNeed, NeedAnswer, Project, TechnicalWorkingArea
 from .permissions import industry_institutes
@@ -17,11 +18,11 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(ModelForm):
     """A proposal as its proposer writes it; on a new one, the lead institute is one of the
     proposer's own."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     lead_institute = forms.ModelChoiceField(
         label=_("Lead institute"),
         queryset=Institute.objects.none(),
@@ -172,11 +173,11 @@ class FinalReportForm(forms.Form):
 # --- industry needs ---
 
 
-class NeedForm(forms.ModelForm):
+class NeedForm(ModelForm):
     """A need as its poster writes it: what, where in the taxonomy, the ranges with their
     units, how urgent, and who may see it."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     institute = forms.ModelChoiceField(
         label=_("Posted for"),
         queryset=Institute.objects.none(),

@@ -169,6 +169,43 @@ def project_moved(*, event, obj, transition) -> None:
         )
 
 
+# A review tells who it concerns that the round moved on, never what it says: its score and
+# comment stay on the proposal's page, shown to a coordinator once they wrote their own.
+REVIEW_TO_COORDINATORS = _type(
+    "project_reviewed",
+    _("A review of %(project)s is recorded: %(count)s of %(required)s needed"),
+    _("Open the proposal to write yours; the others' show once you have."),
+)
+REVIEW_TO_PROPOSERS = _type(
+    "project_review_recorded",
+    _("A coordinator of %(twa)s reviewed %(project)s: %(count)s of %(required)s reviews needed"),
+)
+
+
+def project_reviewed(*, review, actor, count: int) -> None:
+    """The other coordinators who may review the proposal, and its proposer and lead
+    institute, hear that a review of the round was recorded (``count`` so far)."""
+    project = review.project
+    data = {
+        "project": project.acronym,
+        "twa": str(project.twa),
+        "count": count,
+        "required": project.twa.reviews_required,
+    }
+    audience = _coordinators(project) | _proposer(project) | _lead(project)
+    for person in _recipients(project, audience, actor=actor):
+        reviewer = person.has_perm("collaborations.review_project", project)
+        ntype = REVIEW_TO_COORDINATORS if reviewer else REVIEW_TO_PROPOSERS
+        notify(
+            recipient=person,
+            verb=ntype.key,
+            actor=actor,
+            target=project,
+            data=data,
+            url=project.get_absolute_url(),
+        )
+
+
 def participation_moved(*, event, obj, transition) -> None:
     """Notify the other side of a participation change (the workflow's notify hook)."""
     participation = obj

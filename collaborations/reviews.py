@@ -1,6 +1,7 @@
 """The review of proposals, as coordinators know it from conference tools: every coordinator of
 the working area records a score and a comment for the round; the others' reviews are shown to
-them once they wrote their own (staff always see them). Its write and its read, beside
+them once they wrote their own (staff always see them); a new review is notified to the other
+coordinators and the proposing institute without its content. Its write and its read, beside
 services.py and selectors.py, which are long enough without it."""
 
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from nmiq_portal.core.locking import lock
 from nmiq_portal.core.permissions import require
 
+from . import notifications
 from .enums import ProjectStatus
 from .models import Project, ProjectReview
 
@@ -36,13 +38,18 @@ def review_record(*, actor, project: Project, score: int, comment: str) -> Proje
         errors["comment"] = _("Say what the score rests on.")
     if errors:
         raise ValidationError(errors)
-    review, _created = ProjectReview.objects.update_or_create(
+    review, created = ProjectReview.objects.update_or_create(
         project=locked,
         reviewer=actor,
         round_submitted_at=locked.submitted_at,
         defaults={"score": score, "comment": comment},
     )
     review.full_clean()
+    if created:  # a revision of one's own review moves the round on for nobody
+        count = ProjectReview.objects.filter(
+            project=locked, round_submitted_at=locked.submitted_at
+        ).count()
+        notifications.project_reviewed(review=review, actor=actor, count=count)
     return review
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from capabilities.units import parse_unit, registry
+from nmiq_portal.core.numbers import plain_sign
 
 _QUANTITY = re.compile(
     r"(?P<number>[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?)\s*(?P<unit>.*)"
@@ -22,7 +23,7 @@ PERCENTILES = (5, 25, 75, 95)
 
 def split_quantity(text: str) -> tuple[float, str]:
     """("45 µs" →) 45.0 and "µs": a number and the unit written after it (maybe blank)."""
-    match = _QUANTITY.fullmatch((text or "").strip())
+    match = _QUANTITY.fullmatch(plain_sign(text or "").strip())
     if not match:
         raise ValidationError(
             _("Write a number, with its unit if it is not the benchmark's: “45.2 µs”."),

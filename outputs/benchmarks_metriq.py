@@ -28,6 +28,8 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from nmiq_portal.core.numbers import plain_sign
+
 #: Largest file read (the whole metriq-data CSV is about 200 kB).
 MAX_METRIQ_BYTES = 5_000_000
 MAX_LINES = 5_000
@@ -66,7 +68,7 @@ def _number(text) -> float | None:
     if text in (None, ""):
         return None
     try:
-        number = float(text)
+        number = float(plain_sign(text) if isinstance(text, str) else text)
     except (TypeError, ValueError):
         return math.nan
     return number

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from capabilities.imports import read_table
+from nmiq_portal.core.numbers import plain_number
 
 #: Largest file and most rows accepted (a T1 trace of a few thousand points fits easily).
 MAX_SAMPLE_BYTES = 1_000_000
@@ -16,7 +17,7 @@ COLUMNS = {"value", "time"}
 
 def _number(text: str, *, row: int, column: str) -> float:
     try:
-        number = float(text.replace(",", "."))
+        number = float(plain_number(text))
     except ValueError:
         number = math.nan
     if not math.isfinite(number):

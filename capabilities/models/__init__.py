@@ -24,6 +24,12 @@ from .records import (
     TestbedQuerySet,
     VisibilityScope,
 )
-from .requests import AccessRequest, AccessRequestMessage, ImportJob, SavedSearch
+from .requests import (
+    AccessRequest,
+    AccessRequestMessage,
+    HeldAccessRequest,
+    ImportJob,
+    SavedSearch,
+)
 from .search import SearchSynonym, SearchWord
 from .taxonomy import KcdbLabel, ReadinessLevel, ReadinessScale, TechnologyArea

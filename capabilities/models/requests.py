@@ -79,6 +79,38 @@ class AccessRequest(WorkflowModel):
         return self.testbed or self.service
 
 
+class HeldAccessRequest(models.Model):
+    """An access request sent with a new account, held until its sender confirms their e-mail
+    address: only then is it sent (``access_request_create``) and does the institute hear."""
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="held_access_requests"
+    )
+    testbed = models.ForeignKey(Testbed, on_delete=models.CASCADE, null=True, blank=True)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    purpose = models.TextField(_("purpose"), max_length=4000)
+    preferred_start = models.DateField(_("preferred start"), null=True, blank=True)
+    preferred_end = models.DateField(_("preferred end"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(testbed__isnull=False, service__isnull=True)
+                | Q(testbed__isnull=True, service__isnull=False),
+                name="held_access_request_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.requester} → {self.target}"
+
+    @property
+    def target(self):
+        return self.testbed or self.service
+
+
 class AccessRequestMessage(models.Model):
     """A message of an access request's thread, from the requester or the institute."""
 

@@ -7,8 +7,10 @@ from .access_requests import (
     access_request_answer,
     access_request_comment,
     access_request_create,
+    access_request_hold,
     access_request_remind_all,
     access_request_withdraw,
+    access_requests_release,
     access_requests_to_remind,
     nth_working_day_back,
 )

@@ -17,7 +17,14 @@ from nmiq_portal.notifications.services import email_render_enqueue, notify
 
 from .. import notifications
 from ..enums import AccessRequestStatus, MemberRole
-from ..models import AccessRequest, AccessRequestMessage, Contact, Service, Testbed
+from ..models import (
+    AccessRequest,
+    AccessRequestMessage,
+    Contact,
+    HeldAccessRequest,
+    Service,
+    Testbed,
+)
 from ..workflows import OPEN_REQUEST
 from .records import RECORDS
 
@@ -106,18 +113,11 @@ def _tell_contacts(access_request: AccessRequest, *, reminder: bool) -> int:
     return len(users) + len(addresses)
 
 
-@transaction.atomic
-def access_request_create(
-    *,
-    actor,
-    target,
-    organisation: str,
-    purpose: str,
-    preferred_start=None,
-    preferred_end=None,
+def _checked_request(
+    *, actor, target, organisation: str, purpose: str, preferred_start, preferred_end
 ) -> AccessRequest:
-    """A signed-in person asks for access to a testbed or service they may see; the people who
-    answer for it are told."""
+    """The unsaved request of ``actor`` for ``target``, refused as ``access_request_create``
+    refuses it."""
     require(actor, "capabilities.request_access", target)
     model = type(target)
     if model not in (Testbed, Service):
@@ -150,9 +150,93 @@ def access_request_create(
     if preferred_start and preferred_end and preferred_start > preferred_end:
         raise ValidationError({"preferred_end": _("The end must not be before the start.")})
     access_request.full_clean()
+    return access_request
+
+
+@transaction.atomic
+def access_request_create(
+    *,
+    actor,
+    target,
+    organisation: str,
+    purpose: str,
+    preferred_start=None,
+    preferred_end=None,
+) -> AccessRequest:
+    """A signed-in person asks for access to a testbed or service they may see; the people who
+    answer for it are told."""
+    access_request = _checked_request(
+        actor=actor,
+        target=target,
+        organisation=organisation,
+        purpose=purpose,
+        preferred_start=preferred_start,
+        preferred_end=preferred_end,
+    )
     workflow.create(access_request, "create", actor=actor)
     _tell_contacts(access_request, reminder=False)
     return access_request
+
+
+@transaction.atomic
+def access_request_hold(
+    *, actor, target, organisation: str, purpose: str, preferred_start=None, preferred_end=None
+) -> HeldAccessRequest:
+    """A request sent with a new account (``actor``, whose address is not confirmed yet):
+    checked as any request is, kept, and sent by ``access_requests_release`` once the address
+    is confirmed. Until then the institute hears nothing."""
+    checked = _checked_request(
+        actor=actor,
+        target=target,
+        organisation=organisation,
+        purpose=purpose,
+        preferred_start=preferred_start,
+        preferred_end=preferred_end,
+    )
+    return HeldAccessRequest.objects.create(
+        requester=actor,
+        testbed=checked.testbed,
+        service=checked.service,
+        organisation=checked.organisation,
+        purpose=checked.purpose,
+        preferred_start=checked.preferred_start,
+        preferred_end=checked.preferred_end,
+    )
+
+
+@transaction.atomic
+def access_requests_release(*, user) -> tuple[list[AccessRequest], list[str]]:
+    """Send ``user``'s held requests through ``access_request_create`` now that their address
+    is confirmed: (the requests sent, the refusals of those that may no longer be sent, e.g.
+    a record unpublished meanwhile). Held requests are gone afterwards either way."""
+    sent, refused = [], []
+    held = (
+        HeldAccessRequest.objects.select_for_update(of=("self",))
+        .select_related("testbed", "service")
+        .filter(requester=user)
+        .order_by("pk")
+    )
+    for item in held:
+        try:
+            with transaction.atomic():
+                sent.append(
+                    access_request_create(
+                        actor=user,
+                        target=item.target,
+                        organisation=item.organisation,
+                        purpose=item.purpose,
+                        preferred_start=item.preferred_start,
+                        preferred_end=item.preferred_end,
+                    )
+                )
+        except PermissionDenied:
+            refused.append(
+                _("%(name)s is not open to access requests.") % {"name": item.target.name}
+            )
+        except ValidationError as error:
+            refused.extend(error.messages)
+        item.delete()
+    return sent, refused
 
 
 @transaction.atomic

@@ -158,20 +158,27 @@ def _record_state(request, kind, action, **lookup):
         message_service_errors(request, error)
     else:
         messages.success(request, message % {"record": record.name})
-        if (
-            action == "publish"
-            and kind != "contact"
-            and selectors.nobody_receives_requests(record=record)
-        ):
-            messages.warning(
-                request,
-                _(
-                    "Nobody would receive access requests or messages for %(record)s: "
-                    "%(institute)s lists no contact and has no administrator. Add a contact."
-                )
-                % {"record": record.name, "institute": record.institute.acronym},
-            )
+        if action == "publish":
+            _warn_if_nobody_receives(request, [record])
     return redirect(_record_url(record))
+
+
+def _warn_if_nobody_receives(request, records) -> None:
+    """After publishing: name, per institute, the testbeds and services whose access requests
+    and messages would reach nobody (no contact listed, no administrator)."""
+    unreached = {}
+    for record in records:
+        if not isinstance(record, Contact) and selectors.nobody_receives_requests(record=record):
+            unreached.setdefault(record.institute, []).append(record.name)
+    for institute, names in unreached.items():
+        messages.warning(
+            request,
+            _(
+                "Nobody would receive access requests or messages for %(record)s: "
+                "%(institute)s lists no contact and has no administrator. Add a contact."
+            )
+            % {"record": ", ".join(names), "institute": institute.acronym},
+        )
 
 
 @login_required
@@ -248,6 +255,8 @@ def record_bulk(request, records, redirect_to):
         message_service_errors(request, error)
     else:
         messages.success(request, BULK_MESSAGES[action](len(records)) % {"count": len(records)})
+        if action == "publish":
+            _warn_if_nobody_receives(request, records)
     return redirect(redirect_to)
 
 

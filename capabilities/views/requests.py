@@ -1,9 +1,13 @@
 """Access requests, their threads, messages to a record's contact, and saved searches."""
 
+from allauth.account.forms import SignupForm
+from allauth.account.utils import complete_signup
+from allauth.core.exceptions import ImmediateHttpResponse
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +22,7 @@ from ..forms import (
     AccessRequestFilterForm,
     AccessRequestForm,
     AccessRequestMessageForm,
+    AccessRequestWithAccountForm,
     AccessRequestWithdrawForm,
     ContactMessageForm,
     SavedSearchAlertsForm,
@@ -29,6 +34,8 @@ PAGE_SIZE = 30
 
 #: Messages to contacts: per client IP, and per contact whatever the IP (allauth's syntax).
 CONTACT_MESSAGE_RATES = "5/1h/ip,20/1d/key"
+#: Requests that create an account: per client IP, and per e-mail address whatever the IP.
+ACCESS_REQUEST_SIGNUP_RATES = "5/1h/ip,5/1d/key"
 
 
 def _contact_message(request, model, slug):
@@ -86,10 +93,13 @@ def service_contact(request, slug):
 
 def _request_access(request, model, slug):
     """The form asking for access to a testbed or service the person may see; someone who
-    already has an open request for it is sent to that request's page first."""
+    already has an open request for it is sent to that request's page first; a visitor
+    without an account creates it in the same step."""
     target = get_object_or_404(
         model.objects.visible_to(request.user).select_related("institute"), slug=slug
     )
+    if not request.user.is_authenticated:
+        return _request_access_with_account(request, target)
     if not request.user.has_perm("capabilities.request_access", target):
         raise PermissionDenied("capabilities.request_access")
     open_request = selectors.open_request_for(user=request.user, target=target)
@@ -123,12 +133,50 @@ def _request_access(request, model, slug):
     )
 
 
-@login_required
+def _request_access_with_account(request, target):
+    """A visitor's request that creates their account: allauth's sign-up form beside the
+    request's. The request is held (``access_request_hold``) until the address is confirmed,
+    and only then sent; an address that has an account gets allauth's "you already have an
+    account" e-mail and the page answers as for a new one, so it never says which it was."""
+    signup = SignupForm(request.POST or None)
+    form = AccessRequestWithAccountForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and all([signup.is_valid(), form.is_valid()]):
+        if form.is_robot:
+            return redirect("account_email_verification_sent")
+        if not ratelimit.consume(
+            request,
+            action="access_request_signup",
+            rates=ACCESS_REQUEST_SIGNUP_RATES,
+            key=signup.cleaned_data["email"].lower(),
+        ):
+            form.add_error(None, _("Too many requests were sent from here; try later."))
+            status = 429
+        else:
+            data = {k: v for k, v in form.cleaned_data.items() if k != form.HONEYPOT}
+            try:
+                with transaction.atomic():
+                    user, answer = signup.try_save(request)
+                    if user is not None:
+                        services.access_request_hold(actor=user, target=target, **data)
+                        answer = complete_signup(request, user, None, target.get_absolute_url())
+                return answer
+            except ImmediateHttpResponse as response:
+                return response.response
+            except ValidationError as error:
+                add_service_errors(form, error)
+    return render(
+        request,
+        "capabilities/access_request_form.html",
+        {"form": form, "signup": signup, "target": target, "kind": target._meta.model_name},
+        status=status,
+    )
+
+
 def testbed_request_access(request, slug):
     return _request_access(request, Testbed, slug)
 
 
-@login_required
 def service_request_access(request, slug):
     return _request_access(request, Service, slug)
 

@@ -2,6 +2,7 @@
 
 from functools import partial
 
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -461,15 +462,16 @@ def participation_transition(request, pk):
 
 @login_required
 def review_queue(request):
-    """Proposals waiting for the working areas ``request.user`` coordinates."""
-    entries = selectors.review_queue(user=request.user)
+    """Proposals waiting for the working areas ``request.user`` coordinates; refused (403, with
+    who names coordinators) to anyone who coordinates none, as the menu offers it to nobody else."""
+    if not rules.test_rule("collaborations.reviews", request.user):
+        return render(request, "collaborations/review_queue.html", {"refused": True}, status=403)
     return render(
         request,
         "collaborations/review_queue.html",
         {
-            "entries": entries,
+            "entries": selectors.review_queue(user=request.user),
             "review_days": settings.PROPOSAL_REVIEW_DAYS,
-            "coordinates": request.user.is_staff or request.user.coordinated_twas.exists(),
             "sections": sections.render_context("review", request),
         },
     )

@@ -1,15 +1,22 @@
-"""DRF's serializers module, with text fields whose ``max_length`` counts what was sent.
+"""DRF's serializers module, with text and number fields that read input as the forms do.
 
-Apps import ``from nmiq_portal.api import serializers`` in place of DRF's. DRF trims whitespace
-before it checks ``max_length``, and Python's whitespace includes control characters such as
-U+001C, so 4,001 of them passed a field the schema documents as ``maxLength: 4000``. Here the
-length is checked first, on the string as sent, and the rest is DRF's own.
+Apps import ``from nmiq_portal.api import serializers`` in place of DRF's; model serializers
+get the same fields for their model's fields.
+
+- Text: DRF trims whitespace before it checks ``max_length``, and Python's whitespace includes
+  control characters such as U+001C, so 4,001 of them passed a field the schema documents as
+  ``maxLength: 4000``. Here the length is checked first, on the string as sent.
+- Numbers sent as text may carry the typographic minus (U+2212 and its small and full-width
+  forms) and a decimal comma (``nmiq_portal.core.numbers``).
+
+``tests/api/test_text_fields.py`` and ``tests/core/test_numbers.py`` walk every serializer.
 """
 
-from django.db import models
 from rest_framework import serializers as drf
 from rest_framework.fields import empty
 from rest_framework.serializers import *  # noqa: F403  (this module stands in for DRF's)
+
+from nmiq_portal.core.numbers import plain_number, plain_sign
 
 
 class SentLengthMixin:
@@ -35,21 +42,40 @@ class URLField(SentLengthMixin, drf.URLField):
     pass
 
 
-TEXT_FIELDS = {
-    models.CharField: CharField,
-    models.TextField: CharField,
-    models.EmailField: EmailField,
-    models.SlugField: SlugField,
-    models.URLField: URLField,
+class FloatField(drf.FloatField):
+    def to_internal_value(self, data):
+        return super().to_internal_value(plain_number(data) if isinstance(data, str) else data)
+
+
+class DecimalField(drf.DecimalField):
+    def to_internal_value(self, data):
+        return super().to_internal_value(plain_number(data) if isinstance(data, str) else data)
+
+
+class IntegerField(drf.IntegerField):
+    def to_internal_value(self, data):
+        return super().to_internal_value(plain_sign(data) if isinstance(data, str) else data)
+
+
+#: DRF's fields of a model's fields, replaced by ours.
+OURS = {
+    drf.CharField: CharField,
+    drf.EmailField: EmailField,
+    drf.SlugField: SlugField,
+    drf.URLField: URLField,
+    drf.FloatField: FloatField,
+    drf.DecimalField: DecimalField,
+    drf.IntegerField: IntegerField,
 }
 
 
+def _mapping(base):
+    return {model: OURS.get(field, field) for model, field in base.serializer_field_mapping.items()}
+
+
 class ModelSerializer(drf.ModelSerializer):
-    serializer_field_mapping = {**drf.ModelSerializer.serializer_field_mapping, **TEXT_FIELDS}
+    serializer_field_mapping = _mapping(drf.ModelSerializer)
 
 
 class HyperlinkedModelSerializer(drf.HyperlinkedModelSerializer):
-    serializer_field_mapping = {
-        **drf.HyperlinkedModelSerializer.serializer_field_mapping,
-        **TEXT_FIELDS,
-    }
+    serializer_field_mapping = _mapping(drf.HyperlinkedModelSerializer)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from capabilities.models import Institute, TechnologyArea
 from collaborations.enums import PUBLIC_PROJECT_STATUSES
 from collaborations.models import Project, TechnicalWorkingArea
+from nmiq_portal.core.numbers import FloatField, IntegerField, ModelForm
 
 from ..benchmarks_math import split_quantity
 from ..benchmarks_samples import read_samples
@@ -14,10 +15,10 @@ from ..models import Benchmark, BenchmarkResult
 from ..services.benchmarks import BENCHMARK_FIELDS
 
 
-class BenchmarkForm(forms.ModelForm):
+class BenchmarkForm(ModelForm):
     """A benchmark as a coordinator of its working area defines it."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Benchmark
@@ -50,11 +51,11 @@ def _conditions_text(conditions) -> str:
 class ResultForm(forms.Form):
     """A result as its authors type it: numbers with their units, conditions one per line."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     institute = forms.ModelChoiceField(label=_("Institute"), queryset=Institute.objects.none())
     provider = forms.CharField(label=_("Platform provider"), max_length=100)
     device = forms.CharField(label=_("Device"), max_length=200)
-    qubit_count = forms.IntegerField(label=_("Qubits"), required=False, min_value=1)
+    qubit_count = IntegerField(label=_("Qubits"), required=False, min_value=1)
     value = forms.CharField(
         label=_("Value"),
         max_length=80,
@@ -70,7 +71,7 @@ class ResultForm(forms.Form):
         required=False,
         help_text=_("u or U, with its unit if it differs; leave empty when it is not stated."),
     )
-    coverage_factor = forms.FloatField(label=_("Coverage factor k"), required=False)
+    coverage_factor = FloatField(label=_("Coverage factor k"), required=False)
     measured_on = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

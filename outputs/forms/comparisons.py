@@ -6,17 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from capabilities.models import Institute
 from collaborations.enums import ProjectKind
 from collaborations.models import Project
+from nmiq_portal.core.numbers import IntegerField, ModelForm
 
 from ..models import Comparison, ComparisonResult
 from ..selectors.comparisons import records_for_results
 from ..services.comparisons import COMPARISON_FIELDS, RESULT_FIELDS
 
 
-class ComparisonForm(forms.ModelForm):
+class ComparisonForm(ModelForm):
     """A comparison as its lead institute writes it; on a new one, the project is one of the
     comparison projects the user's institutes lead that have none yet."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     project = forms.ModelChoiceField(label=_("Comparison project"), queryset=Project.objects.none())
 
     class Meta:
@@ -42,10 +43,10 @@ class ComparisonForm(forms.ModelForm):
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
-class ResultForm(forms.ModelForm):
+class ResultForm(ModelForm):
     """A participant's result; ``version`` is the comparison's."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:
         model = ComparisonResult

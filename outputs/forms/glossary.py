@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from capabilities.models import Institute, TechnologyArea
 from collaborations.models import TechnicalWorkingArea
+from nmiq_portal.core.numbers import IntegerField, ModelForm
 
 from ..models import Term
 from ..services import TERM_FIELDS
@@ -38,10 +39,10 @@ class SynonymsField(forms.CharField):
         return synonyms
 
 
-class TermForm(forms.ModelForm):
+class TermForm(ModelForm):
     """A term as its proposer writes it; a new one is proposed for one of their institutes."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     synonyms = SynonymsField(
         label=_("Synonyms"),
         required=False,

@@ -9,14 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from capabilities.models import Institute, TechnologyArea
 from collaborations.enums import PUBLIC_PROJECT_STATUSES
 from collaborations.models import Project, TechnicalWorkingArea
+from nmiq_portal.core.numbers import IntegerField, ModelForm
 
 from ..models import Guide, GuideVersion
 
 
-class GuideForm(forms.ModelForm):
+class GuideForm(ModelForm):
     """A guide as its authors describe it; the authoring institutes include one of theirs."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Guide
@@ -57,10 +58,10 @@ class GuideForm(forms.ModelForm):
         return data
 
 
-class GuideVersionForm(forms.ModelForm):
+class GuideVersionForm(ModelForm):
     """A version's number, change notes and PDF (checked by the service, by its content)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     # Not the model's field: the stored name is the service's, never the uploader's.
     file = forms.FileField(
         label=_("PDF file"),

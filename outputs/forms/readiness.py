@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from capabilities.models import Institute, ReadinessLevel, TechnologyArea
 from collaborations.models import TechnicalWorkingArea
+from nmiq_portal.core.numbers import IntegerField, ModelForm
 
 from ..models import ReadinessAssessment
 from ..services import ASSESSMENT_FIELDS
@@ -32,10 +33,10 @@ class LinesField(forms.CharField):
         return lines
 
 
-class AssessmentForm(forms.ModelForm):
+class AssessmentForm(ModelForm):
     """An assessment: the area, the working area that reviews it, the level (of one scale)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     dois = LinesField(label=_("DOIs"), required=False, help_text=_("One a line."))
     standards = LinesField(
         label=_("Standards"),

@@ -118,3 +118,30 @@ def test_import_page_queries_do_not_grow_with_its_records(
         client.get(small.get_absolute_url())
     with django_assert_num_queries(len(captured.captured_queries)):
         client.get(large.get_absolute_url())
+
+
+def _said(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_publishing_together_says_when_nobody_would_receive_requests(client, editor, institute):
+    """The warning a single publication gives, once for the institute, naming every record."""
+    quiet = ServiceFactory(institute=institute, name="Lonely power", published=False)
+    other = ServiceFactory(institute=institute, name="Lonely noise", published=False)
+    client.force_login(editor)
+    data = {"action": "publish", "records": [quiet.pk, other.pk]}
+    said = _said(client.post(selection_url(institute), data, follow=True))
+    warnings = [message for message in said if "Nobody would receive" in message]
+    assert len(warnings) == 1
+    assert "Lonely power" in warnings[0]
+    assert "Lonely noise" in warnings[0]
+
+
+def test_publishing_together_is_quiet_when_an_administrator_answers(client, editor, institute):
+    MembershipFactory(institute=institute, role=MemberRole.ADMIN)
+    record = ServiceFactory(institute=institute, published=False)
+    client.force_login(editor)
+    data = {"action": "publish", "records": [record.pk]}
+    said = _said(client.post(selection_url(institute), data, follow=True))
+    assert not any("Nobody would receive" in message for message in said)
+    assert any("published" in message for message in said)

@@ -1,14 +1,17 @@
 """Units as people type them: a unit in the wrong case is answered with the one it most likely
 is, and the typographic minus of the SI Brochure (U+2212, and its small and full-width forms)
-reads as a minus wherever numbers with units are read: forms, the search box, the API, imports."""
+reads as a minus wherever numbers are read: forms, the search box, the API, imports (every
+form's and API write's number field: tests/core/test_numbers.py)."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
-from capabilities import imports
-from capabilities.fields import NumberField
+from capabilities import imports, kcdb
 from capabilities.units import parse_quantity, parse_unit, quantities_in_text, unit_suggestion
+from nmiq_portal.core.numbers import FloatField
+from outputs import benchmarks_samples
+from outputs.benchmarks_math import split_quantity
 from tests.factories import InstituteFactory, MembershipFactory
 
 MINUS, SMALL_MINUS, FULL_WIDTH_MINUS = "\u2212", "\ufe63", "\uff0d"
@@ -47,7 +50,7 @@ def test_the_suggestion_is_part_of_the_error():
 def test_every_minus_sign_reads_as_a_minus(minus):
     assert parse_quantity(f"{minus}270 °C", "temperature") == pytest.approx(3.15)
     assert parse_quantity(f"1e{minus}3 K", "temperature") == pytest.approx(0.001)
-    assert NumberField().clean(f"{minus}4,5") == -4.5
+    assert FloatField().clean(f"{minus}4,5") == -4.5
 
 
 def test_an_en_dash_is_a_range_never_a_sign():
@@ -64,6 +67,12 @@ def test_the_search_box_reads_a_typographic_minus():
 
 def test_an_import_reads_a_typographic_minus():
     assert imports._number(f"{MINUS}4,5") == -4.5
+    assert kcdb._number(f"{FULL_WIDTH_MINUS}4,5") == -4.5
+    assert benchmarks_samples._number(f"{SMALL_MINUS}0.5", row=1, column="value") == -0.5
+
+
+def test_a_benchmark_value_reads_a_typographic_minus():
+    assert split_quantity(f"{MINUS}45.2 µs") == (-45.2, "µs")
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from capabilities.enums import MemberRole
 from collaborations.enums import ProjectStatus
 from tests.collaborations.factories import (
     ProjectFactory,
@@ -106,15 +107,27 @@ def test_staff_see_every_waiting_proposal(client):
     assert sorted(_acronyms(client.get(QUEUE_URL))) == ["ONE", "TWO"]
 
 
-def test_someone_who_coordinates_nothing_gets_an_empty_queue_and_an_explanation(client):
+@pytest.mark.parametrize("role", ["plain user", "institute editor", "institute admin"])
+def test_someone_who_coordinates_nothing_is_refused_the_queue_with_an_explanation(client, role):
     ProjectFactory(state=ProjectStatus.SUBMITTED, acronym="HIDDEN")
-    client.force_login(member(InstituteFactory()))
+    people = {
+        "plain user": UserFactory,
+        "institute editor": lambda: member(InstituteFactory()),
+        "institute admin": lambda: member(InstituteFactory(), role=MemberRole.ADMIN),
+    }
+    client.force_login(people[role]())
     response = client.get(QUEUE_URL)
-    assert response.status_code == 200
-    assert response.context["entries"] == []
+    assert response.status_code == 403
     page = response.content.decode()
     assert "You coordinate no technical working area." in page
     assert "HIDDEN" not in page
+
+
+def test_a_coordinator_whose_areas_wait_for_nothing_is_told_so(client, twa, coordinator):
+    client.force_login(coordinator)
+    response = client.get(QUEUE_URL)
+    assert response.status_code == 200
+    assert "No proposal is waiting for a decision." in response.content.decode()
 
 
 def test_the_queue_asks_to_sign_in(client):

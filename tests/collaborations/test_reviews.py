@@ -10,6 +10,7 @@ from collaborations.enums import ProjectStatus
 from collaborations.models import ProjectReview
 from collaborations.reviews import review_record, reviews_for
 from nmiq_portal import workflow
+from nmiq_portal.notifications.models import Notification, OutgoingEmail
 from tests.collaborations.factories import (
     ROLES,
     ProjectFactory,
@@ -37,6 +38,50 @@ def world():
 
 def review(world, role, score=4, comment="Sound plan."):
     return review_record(actor=world[role], project=world.project, score=score, comment=comment)
+
+
+# --- Who hears of a review ---------------------------------------------------------------------
+
+REVIEWED = ("collaborations.project_reviewed", "collaborations.project_review_recorded")
+
+
+def told(world) -> dict:
+    """{role: verb of the review notification they got} (roles that got none left out)."""
+    by_person = dict(
+        Notification.objects.filter(verb__in=REVIEWED).values_list("recipient", "verb")
+    )
+    return {
+        role: by_person[person.pk]
+        for role, person in world.people.items()
+        if person and person.pk in by_person
+    }
+
+
+def test_a_review_tells_the_other_coordinators_and_the_proposers_and_nobody_else(world):
+    Notification.objects.all().delete()
+    review(world, "coordinator", comment="Secret opinion.")
+    assert told(world) == {
+        "second_coordinator": "collaborations.project_reviewed",
+        "proposer": "collaborations.project_review_recorded",
+        "lead_editor": "collaborations.project_review_recorded",
+        # a coordinator too, but one who may not review: told as the proposers are
+        "conflicted_coordinator": "collaborations.project_review_recorded",
+    }
+    for notification in Notification.objects.filter(verb__in=REVIEWED):
+        words = f"{notification.title} {notification.data}"
+        assert "Secret opinion" not in words, "a review's content stays on the page"
+        assert "'score'" not in words
+        assert notification.data["count"] == 1
+    outbox = OutgoingEmail.objects.filter(to=world["second_coordinator"].email)
+    assert outbox.exists()
+    assert "Secret opinion" not in outbox.get().body
+
+
+def test_revising_ones_review_tells_nobody_again(world):
+    review(world, "coordinator")
+    Notification.objects.all().delete()
+    review(world, "coordinator", score=2, comment="Second thoughts.")
+    assert not Notification.objects.filter(verb__in=REVIEWED).exists()
 
 
 # --- Who may review ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 
 from nmiq_portal.api import serializers
+from nmiq_portal.core.numbers import plain_number
 
 from ...enums import AccessMode, Audience, UncertaintyMode
 from ...forms import ServiceForm, TestbedForm
@@ -19,7 +20,7 @@ from ...models import (
     TechnologyArea,
     Testbed,
 )
-from ...units import parse_quantity, plain_number
+from ...units import parse_quantity
 
 #
 # Input has the shape of the representation, so a client may send back what it read, changed.
