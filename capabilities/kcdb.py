@@ -191,14 +191,16 @@ class Row:
 
 
 def columns_read(columns) -> tuple[dict, list[str]]:
-    """{part: column} for the columns the import reads, and the columns it ignores."""
+    """{part: column} for the columns the import reads, and the columns it ignores. A part
+    the file names twice (the API's analyteValue and nuclideValue) is read from whichever a
+    row fills (``read_row``)."""
     read, ignored = {}, []
     for column in columns:
         part = KEYS.get(_key(column))
-        if part is None or part in read:
+        if part is None:
             ignored.append(column)
         else:
-            read[part] = column
+            read.setdefault(part, column)
     return read, ignored
 
 
@@ -447,6 +449,10 @@ def read_row(raw: dict, read: dict) -> Row:
     """One row of a KCDB file (a flattened API record or the cells of a CSV/XLSX row, by the
     columns ``read``) as the fields of a service."""
     cells = {part: raw.get(column) for part, column in read.items()}
+    for name, value in raw.items():
+        part = KEYS.get(_key(name))
+        if part in read and cells[part] in ("", None):
+            cells[part] = value
     code = clean_text(cells.get("code")).upper()
     row = Row(
         nmi=clean_text(cells.get("nmi")),

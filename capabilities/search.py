@@ -42,12 +42,37 @@ _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*")
 _LETTERS_DIGITS = re.compile(r"([^\W\d_]+)(\d+)")
 
 
+#: The stop words of PostgreSQL's english configuration of three letters or fewer: the parser
+#: drops them, so "ITS-90" is indexed and queried as "-90" and "S parameter" as "parameter".
+STOP_WORDS = frozenset(
+    (  # noqa: SIM905 - the list as PostgreSQL's english.stop writes it
+        "i me my we our you he him his she her it its who am is are was be has had do did a an "
+        "the and but if or as of at by for to up in out on off why how all any few no nor not "
+        "own so too s t can don now"
+    ).split()
+)
+#: A hyphenated word of letters only, which the parser also keeps whole ("S-parameter").
+_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+#: A hyphenated word or one with a bracketed part, as a record may write it: "ITS-90",
+#: "spectro-photometer", "g(2)".
+_COMPOUND = re.compile(r"\w+(?:(?:-\w+)+|\(\w+\))")
+
+
+def _loses_its_words(text: str) -> bool:
+    """True when the parser reads ``text``, of several words, as at most one word that is not
+    a stop word: as a query it would find every record with that word ("ITS 90" any "90")."""
+    words = re.findall(r"\w+", text)
+    if len(words) < 2 or _HYPHENATED.fullmatch(text):
+        return False
+    return sum(word.lower() not in STOP_WORDS for word in words) < 2
+
+
 def _operand(text: str, *, prefix: bool) -> str | None:
     """``text`` as one quoted operand, which PostgreSQL's parser then reads exactly as it read
     the indexed text (a hyphenated word, "g(2)", "1.018"); quoted, nothing typed is an
-    operator. None when it holds no word."""
+    operator. None when it holds no word, or loses its words to the stop list."""
     cleaned = " ".join(re.sub(r"['\\]", " ", text).split())
-    if not re.search(r"\w", cleaned):
+    if not re.search(r"\w", cleaned) or _loses_its_words(cleaned):
         return None
     return f"'{cleaned}'" + (":*" if prefix else "")
 
@@ -178,11 +203,19 @@ def search_query(raw: str) -> SearchQuery:
     return SearchQuery(Unaccent(Value(raw)), search_type="raw", config=CONFIG)
 
 
+def indexed_text(text: str) -> str:
+    """``text`` and, after it, each of its hyphenated or bracketed words written as one
+    ("ITS90", "spectrophotometer", "g2"), which the parser would otherwise split: so a word
+    typed solid finds them, and "ITS-90" is found by more than its "-90"."""
+    joined = ["".join(re.findall(r"\w+", word)) for word in _COMPOUND.findall(text)]
+    return " ".join([text, *joined]) if joined else text
+
+
 def weighted_vector(parts: dict[str, list[str]]) -> SearchVector | None:
     """The vector of ``parts`` ({'A': [texts], 'B': …}); None when all are empty."""
     vector = None
     for weight, texts in sorted(parts.items()):
-        text = " ".join(t for t in texts if t)
+        text = indexed_text(" ".join(t for t in texts if t))
         if not text:
             continue
         part = SearchVector(

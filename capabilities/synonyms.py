@@ -11,8 +11,9 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 #: UK and US endings of the same word, (UK, US): characterisation/characterization,
-#: analyser/analyzer, fibre/fiber, colour/color, analogue/analog, modelling/modeling.
-#: Applied to whole words only, so "noise" or "four" are not respelled.
+#: analyser/analyzer, fibre/fiber, colour/color, analogue/analog, modelling/modeling,
+#: millimetre/millimeter (and the instruments the KCDB and French write "-metre", such as
+#: spectroradiometre). Applied to whole words only, so "noise" or "four" are not respelled.
 ENDINGS = (
     ("isation", "ization"),
     ("ise", "ize"),
@@ -26,11 +27,12 @@ ENDINGS = (
     ("ogue", "og"),
     ("elling", "eling"),
     ("elled", "eled"),
+    ("metre", "meter"),
 )
 #: Endings that are respelled only after these stems, where the rule holds (metre, centre,
 #: calibre, colour, behaviour): elsewhere "-er" and "-or" words are not respelled.
 STEM_ENDINGS = (
-    (("met", "cent", "lit", "fib", "calib", "theat", "spect", "sab"), "re", "er"),
+    (("cent", "lit", "fib", "calib", "theat", "spect", "sab"), "re", "er"),
     (
         ("col", "behavi", "fav", "lab", "hum", "hon", "vap", "flav", "harb", "neighb", "arm"),
         "our",

@@ -212,6 +212,10 @@ def test_five_full_kcdb_api_records_with_base_units(staff):
     cobalt = Service.objects.get(kcdb_code="APMP-RI-JP-00000HSE-1")
     assert cobalt.uncertainty_base_lower == pytest.approx(80.0)
     assert cobalt.frequency_min_hz is None, "becquerel is not a frequency"
+    # The file has both analyteValue (NMIJ's antimony) and nuclideValue: each row's is read.
+    assert cobalt.name == "Activity, Co-60"
+    assert {"name": "Analyte", "value": "Co-60"} in cobalt.parameters
+    assert {"name": "Matrix", "value": "Liquid"} in cobalt.parameters
     msl = Service.objects.get(kcdb_code="APMP-PR-NZ-00000624-1")
     assert str(msl.coverage_factor) == "2.30"
     assert {"name": "Unit", "value": "A/lx, V/lx, reading/lx"} in msl.parameters

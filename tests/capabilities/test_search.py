@@ -53,8 +53,9 @@ def ranked(params, user=ANYONE):
             "(('qkd':* | 'quantum key distribution')"
             " | ('qrng':* | 'quantum random number generator'))",
         ),
-        ("on-wafer", "('on-wafer' | 'onwafer':* | 'on wafer':*)"),
-        ("a&b | !c:* <->", "('a&b' | 'ab':* | 'a b') & 'c:*'"),
+        # "on wafer" would be read as "wafer" alone ("on" is a stop word): not a form of it.
+        ("on-wafer", "('on-wafer' | 'onwafer':*)"),
+        ("a&b | !c:* <->", "'ab':* & 'c:*'"),
         ("' ) ; drop table", "'drop':* & 'table':*"),
         ("", None),
         ("!!! ---", None),

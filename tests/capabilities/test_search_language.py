@@ -58,6 +58,8 @@ def ranked(text):
         ("Characterisation of single-photon sources", "characterization"),
         ("Characterization of single-photon sources", "characterisation"),
         ("Laser tracker over 30 metres", "meters"),
+        ("Gauge blocks up to 100 millimetres", "millimeters"),
+        ("Spectroradiometer, tungsten lamp", "spectroradiometre"),
         ("Colour measurement of displays", "color"),
         ("Optimised readout chain", "optimized"),
         ("Analog-to-digital converter test", "analogue"),
@@ -82,6 +84,10 @@ def test_uk_and_us_spellings_find_each_other(written, typed):
         ("SNSPD efficiency", "superconducting nanowire single photon detector"),
         ("Transition-edge sensor readout", "TES"),
         ("TES readout", "transition edge sensor"),
+        # KCDB (NRC): "Standard platinum resistance therm. (SPRTs)", "DCC and range extender".
+        ("Long stem SPRT", "standard platinum resistance thermometer"),
+        ("Direct current comparator", "DCC"),
+        ("DCC and range extender", "DC current comparator"),
     ],
 )
 def test_synonyms_and_abbreviations_find_each_other(written, typed):
@@ -162,7 +168,6 @@ def test_the_synonyms_cost_a_search_no_query_once_cached(django_assert_num_queri
         ("Items for disseminating ITS-90 and PLTS 2000", "its-90"),
         ("S-parameter transmission coefficient", "S-parameter"),
         ("S-parameters of on-wafer devices", "S-parameter"),
-        ("S parameters of on-wafer devices", "S-parameter"),
         ("Sparameter test set", "S-parameter"),
         ("On-wafer probing", "on-wafer"),
         ("Measured g(2) of single-photon sources", "g(2)"),
@@ -185,6 +190,36 @@ def test_a_hyphenated_term_ranks_the_records_that_write_it_first():
     ServiceFactory(name="Model parameter fitting")
     ServiceFactory(name="S-parameter measurements")
     assert ranked("S-parameter")[0] == "S-parameter measurements"
+
+
+@pytest.mark.parametrize(
+    ("typed", "other"),
+    [
+        # NRC's lightning impulse CMCs: "S parameter" would be read as "parameter" alone.
+        ("S-parameter", "Parameters for lightning impulse voltage"),
+        # NPL's linearity "+10 dBm to -90 dBm": "ITS-90" is parsed as "its" (a stop word), "-90".
+        ("ITS-90", "Linearity of response: 10 mW to 1 pW (+10 dBm to -90 dBm)"),
+        ("ITS 90", "Linearity of response: 10 mW to 1 pW (+10 dBm to -90 dBm)"),
+    ],
+)
+def test_a_token_is_not_found_by_the_one_word_the_parser_keeps_of_it(typed, other):
+    ServiceFactory(name=other)
+    ServiceFactory(name="Items for defining ITS-90, S-parameter transmission")
+    assert found(typed) == ["Items for defining ITS-90, S-parameter transmission"]
+
+
+@pytest.mark.parametrize(
+    ("written", "typed"),
+    [
+        ("Transmittance, scanning spectro-photometer", "spectrophotometer"),  # KCDB (NRC)
+        ("Chilled mirror dew-point hygrometer", "dewpoint"),
+        ("Fixed points of ITS-90", "ITS90"),
+    ],
+)
+def test_a_hyphenated_word_in_a_record_is_found_written_as_one(written, typed):
+    ServiceFactory(name="Unrelated photometer")
+    ServiceFactory(name=written)
+    assert found(typed) == [written]
 
 
 def test_a_decimal_is_one_number_not_two():

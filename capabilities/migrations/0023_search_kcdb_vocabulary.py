@@ -1,0 +1,42 @@
+"""The abbreviations the KCDB's CMCs use, as synonym groups, and every record indexed again with
+its hyphenated words also written as one ("spectro-photometer" as "spectrophotometer", "ITS-90"
+as "ITS90"), so that a word typed solid, or a token whose parts the parser splits, finds them."""
+
+from importlib import import_module
+
+from django.db import migrations
+
+#: Written in NRC Canada's CMCs (kcdb_nrc_canada_cmc_taxonomy.csv) one way or the other.
+GROUPS = [
+    ("SPRT", "standard platinum resistance thermometer"),
+    ("HTSPRT", "high-temperature standard platinum resistance thermometer"),
+    ("PRT", "platinum resistance thermometer"),
+    ("IPRT", "industrial platinum resistance thermometer"),
+    ("DCC", "direct current comparator", "DC current comparator"),
+    ("TVC", "thermal voltage converter"),
+    ("CCT", "correlated colour temperature"),
+    ("HV", "high voltage"),
+]
+
+
+def seed(apps, schema_editor):
+    SearchSynonym = apps.get_model("capabilities", "SearchSynonym")
+    SearchSynonym.objects.bulk_create(SearchSynonym(terms=list(terms)) for terms in GROUPS)
+
+
+def unseed(apps, schema_editor):
+    SearchSynonym = apps.get_model("capabilities", "SearchSynonym")
+    for terms in GROUPS:
+        SearchSynonym.objects.filter(terms=list(terms)).delete()
+
+
+#: The reindex of 0018, which reads every record with the search's current code.
+reindex = import_module("capabilities.migrations.0018_search_vector_more_text").reindex
+
+
+class Migration(migrations.Migration):
+    dependencies = [("capabilities", "0022_directory_folded_name_indexes")]
+    operations = [
+        migrations.RunPython(seed, unseed),
+        migrations.RunPython(reindex, migrations.RunPython.noop, elidable=True),
+    ]
