@@ -22,6 +22,7 @@ from tests.factories import InstituteFactory, StaffFactory, TestbedFactory, User
 pytestmark = pytest.mark.django_db
 
 NEEDS = "/api/v1/needs/"
+DIRECTORY = reverse("capabilities:directory")
 
 #: Who looks for a members-only need, and whether they may see it.
 SEEKERS = [
@@ -95,6 +96,23 @@ def test_the_atom_feeds_carry_open_public_needs_only(client, hidden):
         assert f"urn:uuid:{closed.uuid}" not in feed
     other_area = reverse("collaborations:need_area_feed", args=["single-photon-sources"])
     assert f"urn:uuid:{public.uuid}" not in client.get(other_area).content.decode()
+
+
+@pytest.mark.parametrize(("role", "sees"), SEEKERS)
+def test_the_directory_search_finds_a_members_only_need_for_members_only(
+    client, hidden, role, sees
+):
+    secret, public = hidden
+    signed_in(client, seeker(role, secret))
+    for params in ({"q": "fibre"}, {"q": "single-mode", "type": "need"}):
+        for headers in ({}, {"HX-Request": "true"}):
+            page = client.get(DIRECTORY, params, headers=headers).content.decode()
+            assert public.get_absolute_url() in page, (params, headers)
+            assert (secret.get_absolute_url() in page) == sees, (params, headers)
+            assert ("NMI-Q members only" in page) == sees
+    facets = client.get(DIRECTORY, {"q": "fibre"}).context["facets"]
+    (types,) = [facet for facet in facets if facet.key == "type"]
+    assert {value.value: value.count for value in types.values}["need"] == (2 if sees else 1)
 
 
 @pytest.mark.django_db(transaction=True)
