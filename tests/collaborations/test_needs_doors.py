@@ -176,6 +176,23 @@ def test_a_range_in_a_unit_of_another_quantity_is_a_clear_error_and_changes_noth
     assert not IndustryNeed.objects.exists()
 
 
+def test_an_edit_with_a_range_in_a_unit_of_another_quantity_changes_nothing(client):
+    need = need_posted(wavelength_min_nm=1500.0, wavelength_max_nm=1600.0)
+    client.force_login(need.posted_by)
+    response = client.post(
+        reverse("collaborations:need_edit", args=[need.slug]),
+        _form(title="Changed", wavelength_min_nm="1 GHz", version=need.version),
+    )
+    assert response.status_code == 200
+    assert "is not a unit of wavelength" in response.content.decode()
+    stored = IndustryNeed.objects.get()
+    assert (stored.title, stored.version, stored.wavelength_min_nm) == (
+        need.title,
+        need.version,
+        1500.0,
+    )
+
+
 def test_people_who_may_not_post_are_told_how_to(client):
     client.force_login(member(InstituteFactory()))
     response = client.get(reverse("collaborations:need_create"))
