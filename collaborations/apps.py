@@ -14,6 +14,7 @@ class CollaborationsConfig(AppConfig):
             notifications,
             permissions,
             personal_data,
+            search,
             sections,
             sitemaps,
             workflows,

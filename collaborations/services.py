@@ -22,13 +22,19 @@ from nmiq_portal.core.locking import check_version, lock
 from nmiq_portal.core.permissions import require
 from nmiq_portal.core.slugs import unique_slug
 from nmiq_portal.notifications.enums import Delivery
-from nmiq_portal.notifications.services import absolute_url, email_render_enqueue, notify
+from nmiq_portal.notifications.services import (
+    absolute_url,
+    email_render_enqueue,
+    notify,
+    withdraw,
+)
 
 from .enums import (
     AWAITING_REVIEW_STATUSES,
     EDITABLE_PROJECT_STATUSES,
     AnswerKind,
     NeedStatus,
+    NeedVisibility,
     ParticipationRole,
     ParticipationStatus,
     ProjectStatus,
@@ -50,7 +56,7 @@ from .notifications import (
     need_data,
     need_recipients,
 )
-from .permissions import is_lead_member, need_coordinators, project_deciders
+from .permissions import is_lead_member, need_coordinators, need_visible, project_deciders
 from .selectors import review_queue
 
 #: What a proposer writes (the working area, the lead and the deliverables come separately).
@@ -512,6 +518,7 @@ def need_update(*, actor, need: IndustryNeed, version: int, **changes) -> Indust
             % {"status": locked.get_status_display().lower()}
         )
     check_version(locked, int(version), fields=NEED_FIELDS)
+    was_public = locked.visibility == NeedVisibility.PUBLIC
     for name, value in changes.items():
         setattr(locked, name, value)
     if "title" in changes:
@@ -519,6 +526,9 @@ def need_update(*, actor, need: IndustryNeed, version: int, **changes) -> Indust
     locked.version += 1
     locked.full_clean()
     locked.save()
+    if was_public and locked.visibility != NeedVisibility.PUBLIC:
+        # What non-members were told of it while public goes: no digest carries it to them.
+        withdraw(target=locked, keep=lambda person: need_visible(person, locked))
     return locked
 
 

@@ -114,6 +114,23 @@ def settle(*, target, verbs) -> int:
     )
 
 
+def withdraw(*, target, keep) -> int:
+    """Take the notifications about ``target`` away from each recipient ``keep(recipient)``
+    says may no longer see it (an object made members-only): out of their inbox, out of the
+    digest they wait for, and their own e-mail out of the outbox while it is unsent (one sent
+    cannot be recalled). Returns how many were taken away."""
+    about = Notification.objects.filter(
+        target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
+    ).select_related("recipient")
+    gone = [notification for notification in about if not keep(notification.recipient)]
+    OutgoingEmail.objects.filter(
+        pk__in=[n.email_message_id for n in gone if n.email == NotificationEmail.QUEUED],
+        state=EmailState.PENDING,
+    ).delete()
+    Notification.objects.filter(pk__in=[notification.pk for notification in gone]).delete()
+    return len(gone)
+
+
 def _retry_delay(attempts: int) -> timedelta:
     """Exponential backoff: 1, 2, 4 … minutes, at most 6 hours."""
     return timedelta(minutes=min(2 ** (attempts - 1), 360))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -35,16 +35,14 @@ class CountedKind:
     """One column of the landscape.
 
     ``items()`` returns the public items as rows of ``item`` (what is counted, once per area)
-    and ``area_path`` (the path of an area it belongs to; one row per area), and ``origin``
-    (the institute it comes from) when ``sources`` is set, whose distinct values are counted
-    too. ``link(area)`` is the list page of the area's items, where one filters by area.
+    and ``area_path`` (the path of an area it belongs to; one row per area). ``link(area)`` is
+    the list page of the area's items, where one filters by area.
     """
 
     key: str
     label: str
     items: Callable[[], QuerySet]
     link: Callable[[TechnologyArea], str] | None = None
-    sources: bool = False
 
 
 def _page(name: str, **params) -> Callable[[TechnologyArea], str]:
@@ -82,7 +80,7 @@ def _benchmarks():
 
 def _results():
     return BenchmarkResult.objects.public().values(
-        item=F("pk"), area_path=F("benchmark__technology_area__path"), origin=F("institute_id")
+        item=F("pk"), area_path=F("benchmark__technology_area__path")
     )
 
 
@@ -138,7 +136,7 @@ COUNTED_KINDS: list[CountedKind] = [
     CountedKind(
         "benchmarks", _("Benchmarks"), _benchmarks, _page("outputs:benchmark_list", area=None)
     ),
-    CountedKind("results", _("Benchmark results"), _results, sources=True),
+    CountedKind("results", _("Benchmark results"), _results),
     CountedKind("comparisons", _("Comparisons"), _comparisons),
     CountedKind("projects", _("Active projects"), _active_projects),
     CountedKind(
@@ -172,21 +170,38 @@ COUNTED_KINDS: list[CountedKind] = [
 ]
 
 
-def count_by_area(kind: CountedKind) -> dict[int, tuple[int, int]]:
-    """{area id: (items, distinct sources)} of ``kind``, each area counting its sub-areas' items
-    too (an item in two areas of one subtree counts once): one query."""
+def count_by_area(kind: CountedKind) -> dict[int, int]:
+    """{area id: items} of ``kind``, each area counting its sub-areas' items too (an item in
+    two areas of one subtree counts once): one query."""
     sql, params = kind.items().query.sql_with_params()
-    sources = "COUNT(DISTINCT i.origin)" if kind.sources else "0"
     area = TechnologyArea._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT a.id, COUNT(DISTINCT i.item), {sources} "  # noqa: S608 - no user input
+            f"SELECT a.id, COUNT(DISTINCT i.item) "  # noqa: S608 - no user input
             f'FROM "{area}" a JOIN ({sql}) i '
             "ON i.area_path = a.path OR starts_with(i.area_path, a.path || '/') "
             "GROUP BY a.id",
             params,
         )
-        return {area_id: (count, spread) for area_id, count, spread in cursor.fetchall()}
+        return dict(cursor.fetchall())
+
+
+def benchmarks_of_one_institute() -> dict[int, list[tuple[str, int]]]:
+    """{area id: [(benchmark name, results)]} of the public benchmarks whose published results
+    all come from one institute, each under its own area: one query."""
+    found: dict[int, list[tuple[str, int]]] = {}
+    rows = (
+        BenchmarkResult.objects.public()
+        .values("benchmark_id", "benchmark__name", "benchmark__technology_area_id")
+        .annotate(results=Count("pk"), institutes=Count("institute", distinct=True))
+        .filter(institutes=1)
+        .order_by("benchmark__name", "benchmark_id")
+    )
+    for row in rows:
+        found.setdefault(row["benchmark__technology_area_id"], []).append(
+            (row["benchmark__name"], row["results"])
+        )
+    return found
 
 
 @dataclass
@@ -196,8 +211,9 @@ class AreaRow:
     area: TechnologyArea
     readiness: Readiness | None
     counts: dict[str, int]
-    sources: dict[str, int]
     links: dict[str, str]
+    #: (name, results) of the area's own benchmarks whose results all come from one institute.
+    single_source: list[tuple[str, int]] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
     #: (rule, numbers) of each gap found, so an area whose sub-area names the same gap with
     #: the same numbers does not repeat it.
@@ -222,15 +238,19 @@ def shade(count: int) -> int:
 
 
 def _one_institute(row: AreaRow):
-    results = row.counts["results"]
-    if results and row.sources["results"] == 1:
-        text = ngettext(
-            "%(area)s: %(count)s benchmark result, from one institute only",
-            "%(area)s: %(count)s benchmark results, all from one institute",
-            results,
-        ) % {"area": row.area.label, "count": results}
-        return text, (results,)
-    return None
+    if not row.single_source:
+        return None
+    names = ", ".join(
+        ngettext("“%(name)s” (%(count)s result)", "“%(name)s” (%(count)s results)", count)
+        % {"name": name, "count": count}
+        for name, count in row.single_source
+    )
+    text = ngettext(
+        "%(area)s: results of one institute only for the benchmark %(benchmarks)s",
+        "%(area)s: results of one institute only for the benchmarks %(benchmarks)s",
+        len(row.single_source),
+    ) % {"area": row.area.label, "benchmarks": names}
+    return text, tuple(row.single_source)
 
 
 def _level_without_guide(row: AreaRow):
@@ -287,19 +307,21 @@ class Landscape:
 
 def landscape() -> Landscape:
     """Every technology area in tree order with its readiness, counts and gaps: one query for
-    the areas, one for the readiness, one per kind of count."""
+    the areas, one for the readiness, one per kind of count, one for the benchmarks whose
+    results come from one institute."""
     areas = list(TechnologyArea.objects.order_by("path"))
     readiness = readiness_by_area()
     counted = {kind.key: count_by_area(kind) for kind in COUNTED_KINDS}
+    single_source = benchmarks_of_one_institute()
     rows = []
     for area in areas:
         rows.append(
             AreaRow(
                 area=area,
                 readiness=readiness.get(area.pk),
-                counts={key: counts.get(area.pk, (0, 0))[0] for key, counts in counted.items()},
-                sources={key: counts.get(area.pk, (0, 0))[1] for key, counts in counted.items()},
+                counts={key: counts.get(area.pk, 0) for key, counts in counted.items()},
                 links={kind.key: kind.link(area) for kind in COUNTED_KINDS if kind.link},
+                single_source=single_source.get(area.pk, []),
             )
         )
     children: dict[int | None, list[AreaRow]] = {}

@@ -15,7 +15,9 @@ from collaborations import selectors, services
 from collaborations.enums import AnswerKind, NeedStatus, NeedVisibility
 from collaborations.models import IndustryNeed, NeedAnswer, Project
 from nmiq_portal import workflow
+from nmiq_portal.notifications.enums import Delivery
 from nmiq_portal.notifications.models import Notification, OutgoingEmail
+from nmiq_portal.notifications.services import digest_send_all
 from nmiq_portal.workflow import events_for
 from tests.collaborations.factories import (
     TechnicalWorkingAreaFactory,
@@ -360,6 +362,57 @@ def test_subscribers_hear_of_new_needs_below_their_area_and_members_only_ones_if
     # E-mailed at once (their preference), once: never the members-only need.
     assert OutgoingEmail.objects.filter(to=outsider.email).count() == 1
     assert OutgoingEmail.objects.filter(to=listed.email).count() == 2
+
+
+def _subscriber(institute, delivery):
+    """Someone of ``institute``, which lists a detectors testbed, subscribed to its area."""
+    detectors = area("single-photon-detectors")
+    TestbedFactory(institute=institute).technology_areas.set([detectors])
+    person = member(institute, user=UserFactory(notification_delivery=delivery))
+    services.need_subscribe(actor=person, technology_area=detectors)
+    return person
+
+
+@pytest.mark.parametrize(
+    ("delivery", "immediate", "digested"),
+    [(Delivery.IMMEDIATE, 1, 0), (Delivery.DAILY, 0, 1), (Delivery.OFF, 0, 0)],
+)
+def test_a_subscriber_hears_of_a_new_need_as_their_preference_says(delivery, immediate, digested):
+    person = _subscriber(InstituteFactory(), delivery)
+    need = need_posted()
+    assert verbs(person) == ["collaborations.need_posted"]
+    assert OutgoingEmail.objects.filter(to=person.email).count() == immediate
+    digest_send_all()
+    emails = OutgoingEmail.objects.filter(to=person.email)
+    assert emails.count() == immediate + digested
+    assert all(
+        f"New industry need in Single-photon detectors: {need.title}"
+        in (email.subject + email.body)
+        for email in emails
+    )
+
+
+def test_a_need_made_members_only_is_taken_from_what_non_members_were_told_of_it():
+    """A non-member subscriber waiting for their digest, or for an e-mail still in the outbox,
+    gets neither once the poster makes the need members-only; a member keeps theirs."""
+    unverified = InstituteFactory(verified=False)
+    digest_reader = _subscriber(unverified, Delivery.DAILY)
+    emailed = _subscriber(unverified, Delivery.IMMEDIATE)
+    nmi = _subscriber(InstituteFactory(), Delivery.DAILY)
+    need = need_posted(title="Soon to be secret")
+    assert OutgoingEmail.objects.filter(to=emailed.email).exists()
+    services.need_update(
+        actor=need.posted_by, need=need, version=need.version, visibility=NeedVisibility.MEMBERS
+    )
+    digest_send_all()
+    for outsider in (digest_reader, emailed):
+        assert verbs(outsider) == []
+        assert not OutgoingEmail.objects.filter(to=outsider.email).exists()
+    assert "Soon to be secret" not in str(
+        list(OutgoingEmail.objects.exclude(to=nmi.email).values_list("subject", "body"))
+    )
+    (digest,) = OutgoingEmail.objects.filter(to=nmi.email)
+    assert "Soon to be secret" in digest.body
 
 
 REMINDED_AFTER = datetime.timedelta(days=30)

@@ -22,6 +22,7 @@ from tests.factories import InstituteFactory, StaffFactory, TestbedFactory, User
 pytestmark = pytest.mark.django_db
 
 NEEDS = "/api/v1/needs/"
+DIRECTORY = reverse("capabilities:directory")
 
 #: Who looks for a members-only need, and whether they may see it.
 SEEKERS = [
@@ -97,6 +98,23 @@ def test_the_atom_feeds_carry_open_public_needs_only(client, hidden):
     assert f"urn:uuid:{public.uuid}" not in client.get(other_area).content.decode()
 
 
+@pytest.mark.parametrize(("role", "sees"), SEEKERS)
+def test_the_directory_search_finds_a_members_only_need_for_members_only(
+    client, hidden, role, sees
+):
+    secret, public = hidden
+    signed_in(client, seeker(role, secret))
+    for params in ({"q": "fibre"}, {"q": "single-mode", "type": "need"}):
+        for headers in ({}, {"HX-Request": "true"}):
+            page = client.get(DIRECTORY, params, headers=headers).content.decode()
+            assert public.get_absolute_url() in page, (params, headers)
+            assert (secret.get_absolute_url() in page) == sees, (params, headers)
+            assert ("NMI-Q members only" in page) == sees
+    facets = client.get(DIRECTORY, {"q": "fibre"}).context["facets"]
+    (types,) = [facet for facet in facets if facet.key == "type"]
+    assert {value.value: value.count for value in types.values}["need"] == (2 if sees else 1)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_change_feed_and_the_snapshot_carry_public_needs_as_the_anonymous_api_shows_them(
     api,
@@ -156,6 +174,23 @@ def test_a_range_in_a_unit_of_another_quantity_is_a_clear_error_and_changes_noth
     assert response.status_code == 200
     assert "is not a unit of wavelength" in response.content.decode()
     assert not IndustryNeed.objects.exists()
+
+
+def test_an_edit_with_a_range_in_a_unit_of_another_quantity_changes_nothing(client):
+    need = need_posted(wavelength_min_nm=1500.0, wavelength_max_nm=1600.0)
+    client.force_login(need.posted_by)
+    response = client.post(
+        reverse("collaborations:need_edit", args=[need.slug]),
+        _form(title="Changed", wavelength_min_nm="1 GHz", version=need.version),
+    )
+    assert response.status_code == 200
+    assert "is not a unit of wavelength" in response.content.decode()
+    stored = IndustryNeed.objects.get()
+    assert (stored.title, stored.version, stored.wavelength_min_nm) == (
+        need.title,
+        need.version,
+        1500.0,
+    )
 
 
 def test_people_who_may_not_post_are_told_how_to(client):

@@ -13,6 +13,7 @@ from capabilities.enums import TestbedStatus as RecordStatus
 from capabilities.models import ReadinessLevel, TechnologyArea
 from collaborations.enums import NeedVisibility
 from outputs.enums import AssessmentStatus, TermStatus
+from outputs.models import Benchmark
 from outputs.selectors import COUNTED_KINDS, landscape, landscape_data
 from tests.collaborations.factories import (
     ProjectFactory,
@@ -119,8 +120,11 @@ def test_the_current_level_is_the_latest_published_and_its_trend_comes_from_the_
 
 def test_gaps_are_named_once_at_the_area_they_belong_to(world):
     gaps = [gap for row in world.values() for gap in row.gaps]
-    qp_name = world[QP].area.name
-    assert f"{qp_name}: 3 benchmark results, all from one institute" in gaps
+    qp_name, benchmark = world[QP].area.name, Benchmark.objects.get().name
+    assert (
+        f"{qp_name}: results of one institute only for the benchmark “{benchmark}” (3 results)"
+        in gaps
+    )
     assert "Single-photon detectors: SRL 4 claimed and no published guide" in gaps
     assert "Single-photon detectors: 1 open industry need and no operational testbed" in gaps
     assert not world["superconducting"].gaps
@@ -128,12 +132,36 @@ def test_gaps_are_named_once_at_the_area_they_belong_to(world):
     assert not [gap for gap in gaps if "SRL 5" in gap]
 
 
+def test_each_benchmark_whose_results_come_from_one_institute_is_named_at_its_area(world):
+    """Two benchmarks of single-photon sources, each measured by one institute (another each),
+    are named; one measured by two institutes, or with only a draft result, is not."""
+    sources = TechnologyArea.objects.get(slug="single-photon-sources")
+    first, second = InstituteFactory(), InstituteFactory()
+    lonely = {}
+    for name, institutes in (("G(2) at 1550 nm", [first, first]), ("HOM visibility", [second])):
+        lonely[name] = BenchmarkFactory(name=name, technology_area=sources)
+        for institute in institutes:
+            BenchmarkResultFactory(benchmark=lonely[name], institute=institute, state="published")
+    shared = BenchmarkFactory(name="Brightness", technology_area=sources)
+    for institute in (first, second):
+        BenchmarkResultFactory(benchmark=shared, institute=institute, state="published")
+    draft_only = BenchmarkFactory(name="Purity", technology_area=sources)
+    BenchmarkResultFactory(benchmark=draft_only, institute=first, state="draft")
+    rows = {row.area.slug: row for row in landscape().rows}
+    assert rows["single-photon-sources"].gaps == [
+        "Single-photon sources: results of one institute only for the benchmarks "
+        "“G(2) at 1550 nm” (2 results), “HOM visibility” (1 result)"
+    ]
+    assert not [gap for gap in rows["communication"].gaps if "one institute" in gap]
+
+
 @pytest.mark.usefixtures("_world")
 def test_the_landscape_is_one_query_per_kind_whatever_the_number_of_areas(
     db, django_assert_num_queries
 ):
-    # The areas, the published assessments, then one query per kind of count.
-    expected = 2 + len(COUNTED_KINDS)
+    # The areas, the published assessments, one query per kind of count, then the benchmarks
+    # whose results come from one institute.
+    expected = 3 + len(COUNTED_KINDS)
     with django_assert_num_queries(expected):
         few = landscape()
     parent = TechnologyArea.objects.get(slug=QP)
@@ -152,7 +180,7 @@ def test_the_page_shows_levels_trends_counts_and_gaps_in_words(client):
     for words in ("SRL 3", "Rising", "First assessment"):
         assert words in page
     assert '<span aria-hidden="true">↑</span>' in page
-    assert "3 benchmark results, all from one institute" in page
+    assert "results of one institute only for the benchmark" in page
     assert 'scope="row"' in page
     assert 'scope="col"' in page
     assert 'href="/guides/?area=quantum-processors"' in page
