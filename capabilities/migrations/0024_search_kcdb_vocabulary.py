@@ -35,7 +35,7 @@ reindex = import_module("capabilities.migrations.0018_search_vector_more_text").
 
 
 class Migration(migrations.Migration):
-    dependencies = [("capabilities", "0022_directory_folded_name_indexes")]
+    dependencies = [("capabilities", "0023_held_access_requests")]
     operations = [
         migrations.RunPython(seed, unseed),
         migrations.RunPython(reindex, migrations.RunPython.noop, elidable=True),
