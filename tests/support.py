@@ -1,12 +1,19 @@
-"""Helpers shared by the test modules: people in a role towards an institute, and data built
-once for the tests of a module or class that only read it."""
+"""Helpers shared by the test modules: people in a role towards an institute, data built once
+for the tests of a module or class that only read it, and where the public reference data are."""
 
+import os
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.db import transaction
 
 from capabilities.enums import MemberRole
 from tests.factories import MembershipFactory, StaffFactory, UserFactory
+
+#: The public reference data (KCDB listings and records, Metriq results; their README says where
+#: each file comes from), found from a clone anywhere on the machine. A machine without them
+#: fails the tests that read them rather than skipping those tests.
+REFERENCE_DATA = Path(os.environ.get("NMIQ_REFERENCE_DATA", "/work/shared/reference/data"))
 
 #: Everyone the capabilities' permission matrices ask about, from nobody to portal staff.
 ROLES = (

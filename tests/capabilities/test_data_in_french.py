@@ -3,8 +3,6 @@ branch and service names are rows, translated in the seed migrations, so a Frenc
 filters and reads in French."""
 
 import csv
-import os
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -14,10 +12,10 @@ from django.utils import translation
 from capabilities import selectors
 from capabilities.models import KcdbLabel, ReadinessLevel, ReadinessScale, TechnologyArea
 from tests.factories import ServiceFactory, TestbedFactory
+from tests.support import REFERENCE_DATA as DATA
 from tests.support import shared_data
 
 FRENCH = {"Accept-Language": "fr"}
-DATA = Path(os.environ.get("NMIQ_REFERENCE_DATA", "/work/shared/reference/data"))
 
 
 @pytest.mark.django_db

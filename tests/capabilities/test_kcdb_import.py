@@ -9,8 +9,6 @@ meter services and five full KCDB API records (MSLNZ/msl-kcdb test assertions).
 import csv
 import io
 import json
-import os
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -22,19 +20,10 @@ from django.utils.text import slugify
 from capabilities import imports, kcdb, selectors, services
 from capabilities.enums import ImportStatus, MetrologyArea, ServiceStatus, UncertaintyMode
 from capabilities.models import ImportJob, Service
+from tests.capabilities.kcdb_files import DATA, FIBRE_EARLIER, FIBRE_LATER, NPL, NRC, RECORDS
 from tests.factories import InstituteFactory, MembershipFactory, ServiceFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
-
-DATA = Path(os.environ.get("NMIQ_REFERENCE_DATA", "/work/shared/reference/data"))
-FIBRE_EARLIER = "kcdb_fibre_optics_cmc_listing_2025-08-19.csv"
-FIBRE_LATER = "kcdb_fibre_optics_cmc_listing.csv"
-NRC = "kcdb_nrc_canada_cmc_taxonomy.csv"
-NPL = "npl_fibre_optic_power_meter_services.csv"
-RECORDS = "kcdb_cmc_full_records.json"
-
-if not DATA.is_dir():  # the reference data live beside the project, not in it
-    pytest.skip(f"reference data not found in {DATA}", allow_module_level=True)
 
 
 def read(name: str, content: bytes | None = None):

@@ -3,8 +3,6 @@ against recorded KCDB answers at the HTTP edge (requests' transport adapter)."""
 
 import copy
 import json
-import os
-from pathlib import Path
 
 import pytest
 import requests
@@ -12,13 +10,11 @@ from django.core.management import CommandError, call_command
 
 from capabilities.enums import ImportStatus, ServiceStatus
 from capabilities.models import ImportJob, Service
+from tests.capabilities.kcdb_files import DATA
 from tests.factories import InstituteFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(os.environ.get("NMIQ_REFERENCE_DATA", "/work/shared/reference/data"))
-if not DATA.is_dir():
-    pytest.skip(f"reference data not found in {DATA}", allow_module_level=True)
 
 #: The METAS and INTI records of MSLNZ/msl-kcdb's tests (kcdb_cmc_full_records.json).
 RECORDED = {r["kcdbCode"]: r for r in json.loads((DATA / "kcdb_cmc_full_records.json").read_text())}

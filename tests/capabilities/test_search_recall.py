@@ -13,11 +13,9 @@ and the API's ``?q=``. ``pytest -s`` prints the summary by class of query.
 """
 
 import csv
-import os
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -28,18 +26,9 @@ from django.utils.text import slugify
 from capabilities import imports, selectors, services
 from capabilities.enums import ImportStatus, ServiceStatus
 from capabilities.models import Service
+from tests.capabilities.kcdb_files import DATA, FIBRE_EARLIER, FIBRE_LATER, NPL, NRC, RECORDS
 from tests.factories import InstituteFactory, StaffFactory
 from tests.support import shared_data
-
-DATA = Path(os.environ.get("NMIQ_REFERENCE_DATA", "/work/shared/reference/data"))
-FIBRE_EARLIER = "kcdb_fibre_optics_cmc_listing_2025-08-19.csv"
-FIBRE_LATER = "kcdb_fibre_optics_cmc_listing.csv"
-NRC = "kcdb_nrc_canada_cmc_taxonomy.csv"
-NPL = "npl_fibre_optic_power_meter_services.csv"
-RECORDS = "kcdb_cmc_full_records.json"
-
-if not DATA.is_dir():  # the reference data live beside the project, not in it
-    pytest.skip(f"reference data not found in {DATA}", allow_module_level=True)
 
 
 def _rows(name: str) -> list[dict]:

@@ -5,7 +5,6 @@ a result imported once is not imported again, from either file."""
 
 import csv
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -17,12 +16,10 @@ from outputs.benchmarks_metriq import read_metriq
 from outputs.enums import ResultStatus
 from outputs.models import BenchmarkResult, ResultImport
 from tests.factories import BenchmarkFactory, InstituteFactory, MembershipFactory, UserFactory
+from tests.support import REFERENCE_DATA as DATA
 
 pytestmark = pytest.mark.django_db
 
-#: The reference data (README.md §4 there), where the KCDB import tests read it too: a clone
-#: anywhere on the machine finds it, and a machine without it fails instead of skipping.
-DATA = Path(os.environ.get("NMIQ_REFERENCE_DATA", "/work/shared/reference/data"))
 RAW = DATA / "metriq_raw"
 FLAT = DATA / "metriq_gym_results_flat.csv"
 
