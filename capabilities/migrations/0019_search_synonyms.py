@@ -73,15 +73,22 @@ GROUPS = [
 ]
 
 
-def seed(apps, schema_editor):
-    SearchSynonym = apps.get_model("capabilities", "SearchSynonym")
-    SearchSynonym.objects.bulk_create(SearchSynonym(terms=list(terms)) for terms in GROUPS)
+def seeding(groups):
+    """The forward and backward steps that write ``groups`` as synonym groups (0024 adds more)."""
+
+    def seed(apps, schema_editor):
+        SearchSynonym = apps.get_model("capabilities", "SearchSynonym")
+        SearchSynonym.objects.bulk_create(SearchSynonym(terms=list(terms)) for terms in groups)
+
+    def unseed(apps, schema_editor):
+        SearchSynonym = apps.get_model("capabilities", "SearchSynonym")
+        for terms in groups:
+            SearchSynonym.objects.filter(terms=list(terms)).delete()
+
+    return seed, unseed
 
 
-def unseed(apps, schema_editor):
-    SearchSynonym = apps.get_model("capabilities", "SearchSynonym")
-    for terms in GROUPS:
-        SearchSynonym.objects.filter(terms=list(terms)).delete()
+seed, unseed = seeding(GROUPS)
 
 
 class Migration(migrations.Migration):

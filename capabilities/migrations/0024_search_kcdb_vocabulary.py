@@ -19,15 +19,8 @@ GROUPS = [
 ]
 
 
-def seed(apps, schema_editor):
-    SearchSynonym = apps.get_model("capabilities", "SearchSynonym")
-    SearchSynonym.objects.bulk_create(SearchSynonym(terms=list(terms)) for terms in GROUPS)
-
-
-def unseed(apps, schema_editor):
-    SearchSynonym = apps.get_model("capabilities", "SearchSynonym")
-    for terms in GROUPS:
-        SearchSynonym.objects.filter(terms=list(terms)).delete()
+#: Written as 0019 writes its groups.
+seed, unseed = import_module("capabilities.migrations.0019_search_synonyms").seeding(GROUPS)
 
 
 #: The reindex of 0018, which reads every record with the search's current code.
