@@ -13,7 +13,7 @@ from nmiq_portal.notifications.services import notify
 
 from .enums import AWAITING_REVIEW_STATUSES, ParticipationRole, ParticipationStatus
 from .models import paths_up
-from .permissions import need_visible, project_deciders
+from .permissions import need_viewers, project_deciders
 
 _DECISION_BODY = "%(comment)s"
 
@@ -262,14 +262,13 @@ def need_data(need, **extra) -> dict:
 
 def need_recipients(need, people, *, actor=None) -> list:
     """``people`` who are active and may see ``need``, the actor aside, each once."""
-    seen, kept = set(), []
-    for person in people:
-        if person.pk in seen or (actor is not None and person.pk == actor.pk):
-            continue
-        seen.add(person.pk)
-        if person.is_active and need_visible(person, need):
-            kept.append(person)
-    return kept
+    people = {
+        person.pk: person
+        for person in people
+        if person.is_active and (actor is None or person.pk != actor.pk)
+    }
+    may_see = set(need_viewers(need).filter(pk__in=people).values_list("pk", flat=True))
+    return [person for pk, person in people.items() if pk in may_see]
 
 
 def _subscribers(need):

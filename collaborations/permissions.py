@@ -241,6 +241,16 @@ def need_visible(user, need) -> bool:
     return user.is_staff or need.posted_by_id == user.pk or is_nmiq_member(user)
 
 
+def need_viewers(need):
+    """The users ``need_visible`` says may see ``need``, as one queryset."""
+    users = get_user_model().objects.all()
+    if need.visibility == NeedVisibility.PUBLIC:
+        return users
+    return users.filter(
+        Q(is_staff=True) | Q(pk=need.posted_by_id) | Q(memberships__institute__verified=True)
+    ).distinct()
+
+
 @rules.predicate
 def can_post_need(user, need) -> bool:
     """A verified address and a verified industry consortium of one's own (the need's)."""

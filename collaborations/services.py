@@ -56,7 +56,7 @@ from .notifications import (
     need_data,
     need_recipients,
 )
-from .permissions import is_lead_member, need_coordinators, need_visible, project_deciders
+from .permissions import is_lead_member, need_coordinators, need_viewers, project_deciders
 from .selectors import review_queue
 
 #: What a proposer writes (the working area, the lead and the deliverables come separately).
@@ -528,7 +528,7 @@ def need_update(*, actor, need: IndustryNeed, version: int, **changes) -> Indust
     locked.save()
     if was_public and locked.visibility != NeedVisibility.PUBLIC:
         # What non-members were told of it while public goes: no digest carries it to them.
-        withdraw(target=locked, keep=lambda person: need_visible(person, locked))
+        withdraw(target=locked, seen_by=need_viewers(locked))
     return locked
 
 

@@ -114,21 +114,19 @@ def settle(*, target, verbs) -> int:
     )
 
 
-def withdraw(*, target, keep) -> int:
-    """Take the notifications about ``target`` away from each recipient ``keep(recipient)``
-    says may no longer see it (an object made members-only): out of their inbox, out of the
-    digest they wait for, and their own e-mail out of the outbox while it is unsent (one sent
-    cannot be recalled). Returns how many were taken away."""
-    about = Notification.objects.filter(
+def withdraw(*, target, seen_by) -> int:
+    """Take the notifications about ``target`` away from every recipient outside ``seen_by``
+    (a queryset of the users who may still see it, e.g. once it is made members-only): out of
+    their inbox, out of the digest they wait for, and their own e-mail out of the outbox while
+    it is unsent (one sent cannot be recalled). Returns how many were taken away."""
+    gone = Notification.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
-    ).select_related("recipient")
-    gone = [notification for notification in about if not keep(notification.recipient)]
+    ).exclude(recipient__in=seen_by)
     OutgoingEmail.objects.filter(
-        pk__in=[n.email_message_id for n in gone if n.email == NotificationEmail.QUEUED],
+        pk__in=gone.filter(email=NotificationEmail.QUEUED).values("email_message_id"),
         state=EmailState.PENDING,
     ).delete()
-    Notification.objects.filter(pk__in=[notification.pk for notification in gone]).delete()
-    return len(gone)
+    return gone.delete()[0]
 
 
 def _retry_delay(attempts: int) -> timedelta:

@@ -10,6 +10,7 @@ from capabilities.models import TechnologyArea
 from collaborations import services
 from collaborations.enums import AnswerKind, NeedStatus, NeedVisibility
 from collaborations.models import IndustryNeed, NeedAnswer, Project
+from collaborations.permissions import need_viewers, need_visible
 from tests.changes.support import list_api, read_feed, read_snapshot
 from tests.collaborations.factories import (
     TechnicalWorkingAreaFactory,
@@ -335,3 +336,13 @@ def test_the_need_list_and_endpoint_queries_do_not_grow_with_needs(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("role", "sees"), [row for row in SEEKERS if row[0] != "anonymous"])
+def test_who_is_told_of_a_need_is_who_may_see_it(hidden, role, sees):
+    """need_viewers, the queryset notices and withdrawals are sent by, agrees with the pages'
+    rule for one person, for a members-only need and a public one."""
+    secret, public = hidden
+    user = seeker(role, secret)
+    assert (user in need_viewers(secret)) == sees == need_visible(user, secret)
+    assert user in need_viewers(public)
