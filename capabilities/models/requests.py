@@ -13,8 +13,22 @@ from django_fsm import FSMField
 from nmiq_portal.workflow.models import WorkflowModel
 
 from ..enums import AccessRequestStatus, ImportKind, ImportStatus
-from .institutes import Institute
+from .institutes import Institute, Membership
 from .records import Service, Testbed
+
+
+class AccessRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """What ``user`` may open: the requests they sent and those to their institutes (the
+        rule ``capabilities.view_access_request``); staff see all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        return self.filter(
+            Q(requester=user.pk)
+            | Q(institute__in=Membership.objects.filter(user=user.pk).values("institute_id"))
+        )
 
 
 class AccessRequest(WorkflowModel):
@@ -48,6 +62,8 @@ class AccessRequest(WorkflowModel):
     created_at = models.DateTimeField(_("sent"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True, editable=False)
+
+    objects = AccessRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("access request")

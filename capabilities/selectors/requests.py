@@ -26,10 +26,13 @@ ACCESS_REQUEST_BOXES = ("sent", "received")
 
 def access_requests_for(*, user, box: str = "", status: str = ""):
     """Access requests ``user`` sent and those to their institutes, newest first."""
-    mine = Q(requester=user.pk)
-    received = Q(institute__in=Membership.objects.filter(user=user.pk).values("institute_id"))
-    shown = {"sent": mine, "received": received}.get(box, mine | received)
-    requests = AccessRequest.objects.filter(shown)
+    requests = AccessRequest.objects.visible_to(user)
+    if box == "sent":
+        requests = requests.filter(requester=user.pk)
+    elif box == "received":
+        requests = requests.filter(
+            institute__in=Membership.objects.filter(user=user.pk).values("institute_id")
+        )
     if status:
         requests = requests.filter(status=status)
     return requests.select_related("requester", "institute", "testbed", "service").order_by(

@@ -17,7 +17,7 @@ from nmiq_portal.core.permissions import require
 from nmiq_portal.core.ratelimit import DAY, count_or_refuse
 from nmiq_portal.core.slugs import is_provisional, provisional_slug, unique_slug
 from nmiq_portal.notifications.models import Notification
-from nmiq_portal.notifications.services import email_render_enqueue, notify
+from nmiq_portal.notifications.services import email_render_enqueue, notify, withdraw_unseen
 
 from .. import notifications
 from ..enums import InvitationStatus, MemberRole
@@ -183,6 +183,9 @@ def membership_end(*, actor, membership: Membership) -> None:
     membership.delete()
     forget_institute_roles(membership.user)
     forget_institute_roles(actor)
+    # What they were told as a member (a members-only need, an access request to the
+    # institute) leaves their inbox with the membership.
+    withdraw_unseen(user=membership.user)
     if membership.user_id != actor.pk:
         notify(
             recipient=membership.user,
@@ -218,6 +221,10 @@ def institute_set_verified(*, actor, institute: Institute, verified: bool) -> In
         institute.slug = _unique_slug(institute.acronym, exclude=institute)
         fields.append("slug")
     institute.save(update_fields=fields)
+    if not verified:
+        # Its people may no longer see other institutes' members-only records.
+        for member in get_user_model().objects.filter(memberships__institute=institute):
+            withdraw_unseen(user=member)
     return institute
 
 

@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -122,6 +123,38 @@ def withdraw(*, target, seen_by) -> int:
     gone = Notification.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
     ).exclude(recipient__in=seen_by)
+    OutgoingEmail.objects.filter(
+        pk__in=gone.filter(email=NotificationEmail.QUEUED).values("email_message_id"),
+        state=EmailState.PENDING,
+    ).delete()
+    return gone.delete()[0]
+
+
+def withdraw_unseen(*, user) -> int:
+    """Take from ``user`` the notifications about records they may no longer see, once they
+    left an institute or it lost its verification: as ``withdraw`` does, out of their inbox,
+    their waiting digest and their unsent e-mail. A target is judged by its model's
+    ``visible_to(user)``, the door every page reads through; notifications about a model without
+    one are kept. One query for the notifications, one per kind of target they name, one to
+    withdraw. Returns how many were taken away."""
+    by_type = defaultdict(list)
+    for pk, type_id, target_id in Notification.objects.filter(
+        recipient=user, target_type__isnull=False
+    ).values_list("pk", "target_type", "target_id"):
+        by_type[type_id].append((pk, target_id))
+    unseen = []
+    for type_id, about in by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        records = model._default_manager.all() if model is not None else None
+        if not hasattr(records, "visible_to"):
+            continue
+        to_python = model._meta.pk.to_python
+        seen = records.visible_to(user).filter(pk__in={to_python(target) for _, target in about})
+        kept = {str(value) for value in seen.values_list("pk", flat=True)}
+        unseen += [pk for pk, target in about if target not in kept]
+    if not unseen:
+        return 0
+    gone = Notification.objects.filter(pk__in=unseen)
     OutgoingEmail.objects.filter(
         pk__in=gone.filter(email=NotificationEmail.QUEUED).values("email_message_id"),
         state=EmailState.PENDING,
