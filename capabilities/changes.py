@@ -7,6 +7,7 @@ area's parent in its path. Every technology area is public taxonomy, kept by sta
 """
 
 from nmiq_portal.changes import register
+from nmiq_portal.core import slugs
 
 from . import selectors
 from .api.serializers import (
@@ -57,3 +58,13 @@ register(
     public=TechnologyArea.objects.all,
     depends=("parent",),
 )
+
+# Named provisionally until public: an institute until verified; a testbed or service while its
+# institute is unverified (an unverified institute may share a verified one's acronym).
+slugs.register(Institute, text=lambda institute: institute.acronym, fallback="institute")
+for model in (Testbed, Service):
+    slugs.register(
+        model,
+        text=lambda record: f"{record.institute.acronym} {record.name}",
+        fallback=model._meta.model_name,
+    )

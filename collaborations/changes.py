@@ -20,6 +20,7 @@ its area, its institute and how many answers it has, so those record it too.
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from nmiq_portal.changes import register, touch
+from nmiq_portal.core import slugs
 
 from . import selectors
 from .api.serializers import IndustryNeedSerializer, ProjectDetailSerializer, TWASerializer
@@ -90,4 +91,15 @@ register(
     serializer_class=IndustryNeedSerializer,
     public=IndustryNeed.objects.shown_publicly,
     depends=("technology_area", "institute", "answers"),
+)
+
+# Named provisionally until public, reserving the paths beside them.
+slugs.register(
+    Project, text=lambda project: project.acronym, fallback="project", reserved={"propose"}
+)
+slugs.register(
+    IndustryNeed,
+    text=lambda need: need.title,
+    fallback="need",
+    reserved={"new", "subscriptions", "areas"},
 )

@@ -12,15 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from capabilities.models import Institute, Service, TechnologyArea, Testbed
 from capabilities.services import count_invitation
 from nmiq_portal import workflow
+from nmiq_portal.core import slugs
 from nmiq_portal.core.locking import check_version, lock
 from nmiq_portal.core.permissions import require
-from nmiq_portal.core.slugs import unique_slug
 from nmiq_portal.notifications.enums import Delivery
 from nmiq_portal.notifications.services import (
     absolute_url,
@@ -75,10 +74,6 @@ PROPOSAL_FIELDS = (
 PROJECT_FIELDS = (*PROPOSAL_FIELDS, "final_report_url")
 DELIVERABLE_FIELDS = ("title", "description", "due_date", "done")
 MAX_DELIVERABLES = 50
-
-
-def _unique_project_slug(acronym: str, *, exclude=None) -> str:
-    return unique_slug(Project.objects, acronym, max_length=70, fallback="project", exclude=exclude)
 
 
 def _check_fields(changes: dict, allowed) -> None:
@@ -136,7 +131,7 @@ def project_create(
         raise ValidationError(
             {"lead_institute": _("An institute proposes projects once portal staff verified it.")}
         )
-    project.slug = _unique_project_slug(project.acronym)
+    project.slug = slugs.name(project)
     project.full_clean()
     workflow.create(project, "create", actor=actor)
     _deliverables(project, deliverables)
@@ -171,7 +166,7 @@ def project_update(
     for name, value in changes.items():
         setattr(locked, name, value)
     if "acronym" in changes:
-        locked.slug = _unique_project_slug(locked.acronym, exclude=locked)
+        slugs.rename(locked)
     locked.version += 1
     locked.full_clean()
     locked.save()
@@ -484,16 +479,6 @@ NEED_FIELDS = (
 )
 
 
-#: Paths under /needs/ that a need's slug must not take.
-RESERVED_NEED_SLUGS = {"new", "subscriptions", "areas"}
-
-
-def _unique_need_slug(title: str, *, exclude=None) -> str:
-    if slugify(title) in RESERVED_NEED_SLUGS:
-        title = f"{title} need"
-    return unique_slug(IndustryNeed.objects, title, max_length=80, fallback="need", exclude=exclude)
-
-
 @transaction.atomic
 def need_create(*, actor, institute: Institute, **fields) -> IndustryNeed:
     """Someone of an industry consortium posts a need for it; it opens at once."""
@@ -501,7 +486,7 @@ def need_create(*, actor, institute: Institute, **fields) -> IndustryNeed:
     need = IndustryNeed(institute=institute, **fields)
     require(actor, "collaborations.add_industry_need", need)
     need.posted_by = actor
-    need.slug = _unique_need_slug(need.title)
+    need.slug = slugs.name(need)
     need.full_clean()
     return workflow.create(need, "create", actor=actor)
 
@@ -522,7 +507,7 @@ def need_update(*, actor, need: IndustryNeed, version: int, **changes) -> Indust
     for name, value in changes.items():
         setattr(locked, name, value)
     if "title" in changes:
-        locked.slug = _unique_need_slug(locked.title, exclude=locked)
+        slugs.rename(locked)
     locked.version += 1
     locked.full_clean()
     locked.save()

@@ -3,6 +3,7 @@ them: only public records are ever written there, so a draft or a proposal never
 """
 
 from nmiq_portal.changes import register
+from nmiq_portal.core import slugs
 
 from . import selectors
 from .api.benchmarks import BenchmarkSerializer, ResultSerializer
@@ -92,4 +93,23 @@ register(
     serializer_class=AssessmentSerializer,
     public=ReadinessAssessment.objects.public,
     depends=("technology_area", "twa", "level", "author_institute"),
+)
+
+# Named provisionally until public, reserving the paths beside them (a benchmark is public from
+# the start).
+slugs.register(
+    Term, text=lambda term: term.term, fallback="term", reserved={"feed", "propose", "review"}
+)
+slugs.register(
+    Comparison,
+    text=lambda comparison: comparison.identifier,
+    fallback="comparison",
+    reserved={"new", "feed"},
+)
+slugs.register(Guide, text=lambda guide: guide.title, fallback="guide", reserved={"feed", "new"})
+slugs.register(
+    Benchmark,
+    text=lambda benchmark: benchmark.name,
+    fallback="benchmark",
+    reserved={"feed", "new", "import"},
 )

@@ -243,6 +243,8 @@ class GuideVersionFactory(factory.django.DjangoModelFactory):
                     comment="For the test." if action in ("send_back", "withdraw") else "",
                 )
         version.author, version.reviewer = author, reviewer
+        guide.refresh_from_db(fields=["slug"])  # readable once a version is published
+        version.guide = guide
         return version
 
 

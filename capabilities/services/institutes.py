@@ -12,10 +12,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from nmiq_portal import workflow
+from nmiq_portal.core import slugs
 from nmiq_portal.core.locking import lock, lock_version
 from nmiq_portal.core.permissions import require
 from nmiq_portal.core.ratelimit import DAY, count_or_refuse
-from nmiq_portal.core.slugs import is_provisional, provisional_slug, unique_slug
 from nmiq_portal.notifications.models import Notification
 from nmiq_portal.notifications.services import email_render_enqueue, notify, withdraw_unseen
 
@@ -216,11 +216,7 @@ def institute_set_verified(*, actor, institute: Institute, verified: bool) -> In
             }
         )
     institute.verified = verified
-    fields = ["verified", "updated_at"]
-    if verified and is_provisional(institute.slug):
-        institute.slug = _unique_slug(institute.acronym, exclude=institute)
-        fields.append("slug")
-    institute.save(update_fields=fields)
+    institute.save(update_fields=["verified", "updated_at"])
     if not verified:
         # Its people may no longer see other institutes' members-only records.
         for member in get_user_model().objects.filter(memberships__institute=institute):
@@ -265,12 +261,6 @@ MAX_PENDING_REGISTRATIONS = 3
 INSTITUTE_FIELDS = ("name", "acronym", "kind", "economy", "rmo", "website", "description")
 
 
-def _unique_slug(acronym: str, exclude=None) -> str:
-    return unique_slug(
-        Institute.objects, acronym, max_length=60, fallback="institute", exclude=exclude
-    )
-
-
 def _save_institute(institute: Institute) -> Institute:
     institute.acronym = institute.acronym.strip()
     institute.full_clean()
@@ -300,7 +290,7 @@ def institute_register(*, actor, **data) -> Institute:
             % {"count": pending}
         )
     institute = Institute(**{field: data[field] for field in INSTITUTE_FIELDS if field in data})
-    institute.slug = provisional_slug(institute.acronym or "", max_length=60, fallback="institute")
+    institute.slug = slugs.name(institute)
     institute.verified = False
     _save_institute(institute)
     Membership.objects.create(user=actor, institute=institute, role=MemberRole.ADMIN)
@@ -323,7 +313,7 @@ def institute_create(*, actor, **data) -> Institute:
     """Portal staff add an institute (unverified until they verify it)."""
     require(actor, "capabilities.add_institute")
     institute = Institute(**{field: data[field] for field in INSTITUTE_FIELDS if field in data})
-    institute.slug = data.get("slug") or _unique_slug(institute.acronym or "")
+    institute.slug = data.get("slug") or slugs.name(institute)
     return _save_institute(institute)
 
 

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
+from nmiq_portal.core import slugs
 from nmiq_portal.core.locking import lock_version
 from nmiq_portal.core.permissions import require
-from nmiq_portal.core.slugs import unique_slug
 
 from ..enums import (
     AccessMode,
@@ -96,15 +96,6 @@ RECORDS = {
 
 def record_permission(action: str, model) -> str:
     return f"capabilities.{action}_{model._meta.model_name}"
-
-
-def _unique_record_slug(model, institute: Institute, name: str) -> str:
-    return unique_slug(
-        model.objects,
-        f"{institute.acronym} {name}",
-        max_length=100,
-        fallback=model._meta.model_name,
-    )
 
 
 def _hold(model, pks: set) -> set:
@@ -292,7 +283,7 @@ def record_create(*, actor, model, institute: Institute, **data):
     refuse_retiring_by_edit(model, values)
     record = model(institute=institute, **values)
     if hasattr(record, "slug"):
-        record.slug = _unique_record_slug(model, institute, record.name)
+        record.slug = slugs.name(record, hidden=not institute.verified)
     _save_record(record, relations)
     return record
 
@@ -326,8 +317,6 @@ def record_update(*, actor, record, version: int | None, **changes):
     _keep_kcdb_alias(locked, values.get("kcdb_code"))
     for field, value in values.items():
         setattr(locked, field, value)
-    if hasattr(locked, "slug") and "name" in values:
-        locked.slug = locked.slug or _unique_record_slug(model, locked.institute, locked.name)
     locked.version += 1
     _save_record(locked, relations)
     return locked

@@ -2,10 +2,12 @@
 
 Apps join by ``register(type_key, model, ...)`` in their ``AppConfig.ready()``; a write that
 bypasses model signals (``QuerySet.update``) calls ``touch(model, pks)`` in its transaction.
-``recorded`` tells a cache of those objects that they changed, after the commit.
+``recorded`` tells a cache of those objects that they changed, after the commit;
+``became_public`` tells, inside the transaction, which of them anyone may now see for the first
+time since the feed last said so.
 """
 
-from .registry import recorded, register
+from .registry import became_public, recorded, register
 
 
 def touch(model, objects) -> None:
@@ -15,4 +17,4 @@ def touch(model, objects) -> None:
     _touch(model, objects)
 
 
-__all__ = ["recorded", "register", "touch"]
+__all__ = ["became_public", "recorded", "register", "touch"]

@@ -53,18 +53,24 @@ def touch(model: type[models.Model], objects) -> None:
     record(registration, uuids)
 
 
-def record(registration: registry.Registration, uuids: dict) -> None:
-    """Write the events of ``uuids`` ({pk: uuid}, deleted objects included) for their state now."""
+def record(registration: registry.Registration, uuids: dict, instances=None) -> None:
+    """Write the events of ``uuids`` ({pk: uuid}, deleted objects included) for their state now;
+    ``instances`` ({pk: instance}) are the objects the write has in hand."""
     if uuids:
         # The writer's transaction; one of its own for a write made in autocommit mode.
         with transaction.atomic(savepoint=False):
-            _record(registration, uuids)
+            newly_public = _record(registration, uuids)
+            if newly_public:
+                registry.became_public.send(
+                    sender=registration.model, pks=newly_public, instances=instances or {}
+                )
         transaction.on_commit(
             lambda: registry.recorded.send(sender=registration.model), robust=True
         )
 
 
-def _record(registration: registry.Registration, uuids: dict) -> None:
+def _record(registration: registry.Registration, uuids: dict) -> list:
+    """Write the events; return the primary keys of the objects that became public."""
     state_table = connection.ops.quote_name(ChangeState._meta.db_table)
     type_key = registration.type_key
     with connection.cursor() as cursor:
@@ -78,13 +84,16 @@ def _record(registration: registry.Registration, uuids: dict) -> None:
         for u in registration.public().filter(pk__in=list(uuids)).values_list("uuid", flat=True)
     }
     now = timezone.now()
-    new, relabel, drop, rows = [], {}, [], []
+    pk_of = {str(u): pk for pk, u in uuids.items()}
+    new, relabel, drop, rows, newly_public = [], {}, [], [], []
     for uuid, action, before, event_id, same_transaction in states:
         uuid = str(uuid)
         # What the feed said before this transaction, which is what its readers may hold.
         base = before if same_transaction else action
         if uuid in public:
             wanted = Action.UPSERT
+            if base != Action.UPSERT:
+                newly_public.append(pk_of[uuid])
         elif base == Action.UPSERT:
             wanted = Action.DELETE
         else:
@@ -112,6 +121,7 @@ def _record(registration: registry.Registration, uuids: dict) -> None:
                 _SET_STATE.format(state=state_table, values=values),
                 [value for row in rows for value in row] + [type_key],
             )
+    return newly_public
 
 
 # --- Signals ------------------------------------------------------------------------------------
@@ -202,7 +212,7 @@ def connect(registration: registry.Registration) -> None:
 
     def saved(sender, instance, raw=False, **kwargs):
         if not raw:
-            record(registration, {instance.pk: instance.uuid})
+            record(registration, {instance.pk: instance.uuid}, {instance.pk: instance})
 
     def deleted(sender, instance, **kwargs):
         record(registration, {instance.pk: instance.uuid})

@@ -12,6 +12,12 @@ from django.dispatch import Signal
 #: public state changed: what caches a read of them (the directory's counts) forgets it.
 recorded = Signal()
 
+#: Sent (with the registration's model as sender) inside the writing transaction, once the feed
+#: has written upserts for objects it did not hand out as public before: ``pks``, and
+#: ``instances`` ({pk: instance}) for those the write had in hand. A receiver may change their
+#: rows (with ``QuerySet.update``, which records nothing again) and the instances with them.
+became_public = Signal()
+
 
 @dataclass(frozen=True)
 class Registration:

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nmiq_portal import workflow
+from nmiq_portal.core import slugs
 from nmiq_portal.core.locking import lock_version
 from nmiq_portal.core.permissions import require
-from nmiq_portal.core.slugs import unique_slug
 
 from ..benchmarks_math import convert, standard_uncertainty
 from ..enums import UncertaintyKind
@@ -54,8 +54,6 @@ RESULT_FIELDS = (
 RESULT_MODEL_FIELDS = tuple(
     name for name in RESULT_FIELDS if name not in ("value_unit", "uncertainty_unit", "samples")
 )
-#: Slugs the benchmark pages' own paths use.
-RESERVED_SLUGS = frozenset({"feed", "new", "import"})
 MAX_CONDITIONS = 50
 
 
@@ -63,17 +61,6 @@ def _check_fields(changes: dict, allowed) -> None:
     unknown = set(changes) - set(allowed)
     if unknown:
         raise TypeError(f"Not a field here: {', '.join(sorted(unknown))}")
-
-
-def _slug(name: str, *, exclude=None) -> str:
-    slug = unique_slug(
-        Benchmark.objects, name, max_length=70, fallback="benchmark", exclude=exclude
-    )
-    if slug in RESERVED_SLUGS:
-        slug = unique_slug(
-            Benchmark.objects, f"{name} benchmark", max_length=70, fallback="benchmark"
-        )
-    return slug
 
 
 def _check_twa(actor, twa) -> None:
@@ -88,7 +75,7 @@ def benchmark_create(*, actor, **fields) -> Benchmark:
     require(actor, "outputs.add_benchmark")
     _check_twa(actor, fields["twa"])
     benchmark = Benchmark(**fields)
-    benchmark.slug = _slug(benchmark.name)
+    benchmark.slug = slugs.name(benchmark, hidden=False)
     benchmark.full_clean()
     benchmark.save()
     return benchmark
@@ -108,7 +95,7 @@ def benchmark_update(*, actor, benchmark: Benchmark, version: int, **changes) ->
     if "twa" in changes:
         _check_twa(actor, locked.twa)
     if "name" in changes:
-        locked.slug = _slug(locked.name, exclude=locked)
+        slugs.rename(locked)
     locked.version += 1
     locked.full_clean()
     locked.save()

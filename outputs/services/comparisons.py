@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from collaborations.enums import ProjectKind
 from collaborations.models import Project
 from nmiq_portal import workflow
+from nmiq_portal.core import slugs
 from nmiq_portal.core.locking import check_version, lock
 from nmiq_portal.core.permissions import require
-from nmiq_portal.core.slugs import unique_slug
 
 from ..enums import EDITABLE_COMPARISON_STATUSES
 from ..models import Comparison, ComparisonResult
@@ -53,12 +53,6 @@ def _check_fields(changes: dict, allowed) -> None:
         raise TypeError(f"Not a field of a comparison: {', '.join(sorted(unknown))}")
 
 
-def _slug(identifier: str, *, exclude=None) -> str:
-    return unique_slug(
-        Comparison.objects, identifier, max_length=70, fallback="comparison", exclude=exclude
-    )
-
-
 @transaction.atomic
 def comparison_create(*, actor, project: Project, **fields) -> Comparison:
     """The lead institute of a comparison project enters its comparison (as a draft)."""
@@ -70,7 +64,7 @@ def comparison_create(*, actor, project: Project, **fields) -> Comparison:
     if Comparison.objects.filter(project=project).exists():
         raise ValidationError({"project": _("This project has its comparison already.")})
     comparison = Comparison(project=project, **fields)
-    comparison.slug = _slug(comparison.identifier)
+    comparison.slug = slugs.name(comparison)
     comparison.full_clean()
     return workflow.create(comparison, "create", actor=actor)
 
@@ -102,7 +96,7 @@ def comparison_update(*, actor, comparison: Comparison, version: int, **changes)
     for name, value in changes.items():
         setattr(locked, name, value)
     if "identifier" in changes:
-        locked.slug = _slug(locked.identifier, exclude=locked)
+        slugs.rename(locked)
     locked.full_clean()
     locked.version += 1
     locked.save()

@@ -4,21 +4,17 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from capabilities.search import weighted_vector
 from nmiq_portal import workflow
+from nmiq_portal.core import slugs
 from nmiq_portal.core.locking import lock_version
 from nmiq_portal.core.permissions import require
-from nmiq_portal.core.slugs import unique_slug
 
 from ..enums import TermStatus
 from ..models import Term
 from ..models.glossary import OTHER_LETTER
-
-#: Slugs the glossary's own pages use, which a term's page must not take.
-RESERVED_SLUGS = {"feed", "propose", "review"}
 
 #: What a proposer writes; the slug and the letter follow from the term.
 TERM_FIELDS = (
@@ -100,8 +96,7 @@ def term_propose(*, actor, institute=None, **fields) -> Term:
         raise ValidationError({"institute": _("Propose the term for one of your institutes.")})
     term.proposed_by = actor
     _save(term)
-    text = term.term if slugify(term.term) not in RESERVED_SLUGS else f"{term.term} term"
-    term.slug = unique_slug(Term.objects, text, max_length=110, fallback="term")
+    term.slug = slugs.name(term)
     workflow.create(term, "create", actor=actor)
     _index(term)
     return term

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from collaborations.enums import PUBLIC_PROJECT_STATUSES
 from nmiq_portal import workflow
 from nmiq_portal.changes import touch
+from nmiq_portal.core import slugs
 from nmiq_portal.core.locking import lock, lock_version
 from nmiq_portal.core.permissions import require
-from nmiq_portal.core.slugs import unique_slug
 
 from ..enums import GuideVersionStatus
 from ..models import Guide, GuideVersion
@@ -22,19 +22,8 @@ from ..workflows import PORTAL
 #: What an author sets on a guide (its institutes, areas and authors come separately).
 GUIDE_FIELDS = ("title", "summary", "twa", "project")
 VERSION_FIELDS = ("number", "change_notes")
-#: Slugs the guide pages' own paths use.
-RESERVED_SLUGS = frozenset({"feed", "new"})
 #: Actions people run themselves; "supersede" is run by publishing a later version.
 PEOPLE_ACTIONS = ("submit", "send_back", "publish", "withdraw")
-
-
-def _unique_guide_slug(title: str, *, exclude=None) -> str:
-    slug = unique_slug(Guide.objects, title, max_length=70, fallback="guide", exclude=exclude)
-    if slug in RESERVED_SLUGS:
-        slug = unique_slug(
-            Guide.objects, f"{title} guide", max_length=70, fallback="guide", exclude=exclude
-        )
-    return slug
 
 
 def _check_fields(changes: dict, allowed) -> None:
@@ -80,7 +69,7 @@ def guide_create(*, actor, institutes, technology_areas=(), **fields) -> Guide:
     institutes = list(institutes)
     _check_institutes(actor, institutes)
     guide = Guide(created_by=actor, **fields)
-    guide.slug = _unique_guide_slug(guide.title)
+    guide.slug = slugs.name(guide)
     guide.full_clean()
     guide.save()
     guide.institutes.set(institutes)
@@ -103,7 +92,7 @@ def guide_update(
         institutes = list(institutes)
         _check_institutes(actor, institutes)
     if "title" in changes:
-        locked.slug = _unique_guide_slug(locked.title, exclude=locked)
+        slugs.rename(locked)
     locked.version += 1
     locked.full_clean()
     locked.save()
