@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -40,6 +41,7 @@ def directory(request):
     page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
     records = selectors.site_page_records(user=request.user, rows=list(page.object_list), text=text)
     columns = table_columns(params)
+    ranges = _range_inputs(params)
     context = {
         "page": page,
         "records": records,
@@ -51,7 +53,8 @@ def directory(request):
         "sorts": _sorts(sort),
         "query": _directory_query(request),
         "export_query": _directory_query(request, drop=("page", "sort")),
-        "ranges": _range_inputs(params),
+        "ranges": ranges,
+        "refused_input": _refused_input(search.errors, ranges, search.facets),
         "view": "table" if table else "cards",
         "cards_query": _directory_query(request, drop=("page", "view", "cols")),
         "table_query": _directory_query(request, drop=("page", "view")),
@@ -134,6 +137,30 @@ RANGE_INPUTS = (
     ("frequency", gettext_lazy("Frequency"), "4 GHz", "8 GHz"),
     ("wavelength", gettext_lazy("Wavelength"), "1500 nm", "1600 nm"),
 )
+
+
+def _refused_input(errors: dict, ranges: list[dict], facets) -> list[tuple[str, str]]:
+    """The error summary's (anchor, message) of the filters the search could not use: each
+    names its field and links to its input (a range bound) or its facet's group."""
+    fields = {}
+    for box in ranges:
+        fields[f"{box['name']}_min"] = (
+            f"{box['name']}_min",
+            _("%(name)s from") % {"name": box["label"]},
+        )
+        fields[f"{box['name']}_max"] = (
+            f"{box['name']}_max",
+            _("%(name)s to") % {"name": box["label"]},
+        )
+    for facet in facets:
+        fields.setdefault(facet.key, (f"facet-{facet.key}", facet.label))
+    fields.setdefault("q", ("directory-q", _("Search")))
+    return [
+        (anchor, _("%(field)s: %(message)s") % {"field": capfirst(label), "message": message})
+        for field, messages in errors.items()
+        for anchor, label in [fields.get(field, ("", field))]
+        for message in messages
+    ]
 
 
 def _range_inputs(params) -> list[dict]:

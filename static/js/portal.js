@@ -15,3 +15,19 @@ document.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();
 });
+// A summary link to a field inside a closed off-canvas panel (the directory's filters on a
+// phone) opens the panel first, then moves to the field.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest(".error-summary a[href^='#']");
+  if (!link || !window.bootstrap) return;
+  const field = document.getElementById(link.getAttribute("href").slice(1));
+  const panel = field && field.closest(".offcanvas, .offcanvas-lg");
+  if (!panel || panel.checkVisibility({ visibilityProperty: true, checkVisibilityCSS: true })) return;
+  event.preventDefault();
+  panel.addEventListener(
+    "shown.bs.offcanvas",
+    () => (field.matches("input, select, textarea") ? field : field.querySelector("input"))?.focus(),
+    { once: true },
+  );
+  window.bootstrap.Offcanvas.getOrCreateInstance(panel).show();
+});

@@ -228,3 +228,29 @@ def test_an_editor_lands_on_my_work_and_the_home_page_starts_with_the_search(ope
     assert search.bounding_box()["y"] < page.get_by_role("heading", level=1).bounding_box()["y"]
     assert search.bounding_box()["y"] < size["height"] / 3
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_refused_filter_is_summarised_and_its_link_reaches_the_input(page, size):
+    _catalogue()
+    page.set_viewport_size(size)
+    page.goto(reverse("capabilities:directory"))
+    if size == PHONE:
+        page.get_by_role("button", name="Filters (0)").click()
+    bound = page.get_by_label("Temperature from")
+    bound.fill("1e999 K")
+    bound.press("Enter")
+    summary = page.locator("[data-error-summary]")
+    summary.wait_for()
+    page.wait_for_function("() => document.title.startsWith('Error: ')")
+    assert_accessible(page)
+    if size == PHONE:
+        page.get_by_role("button", name="Close the filters").click()
+        bound.wait_for(state="hidden")
+    summary.get_by_role("link", name=re.compile(r"^Temperature from: ")).click()
+    page.wait_for_function("() => document.activeElement.id === 'temperature_min'")
+    bound.fill("1 K")
+    bound.press("Enter")
+    summary.wait_for(state="detached")
+    page.wait_for_function("() => !document.title.startsWith('Error: ')")
+    assert page.console_problems == [], "\n".join(page.console_problems)

@@ -1,6 +1,8 @@
 """The error summary of a page whose form refused a save (the GOV.UK pattern): every error of
 the forms the view validated, each a link to its field, found in the page's context so that
-base.html shows it for every form without a view or template asking."""
+base.html shows it for every form without a view or template asking. A page whose refused input
+is not a Django form (the directory's filters) puts its (anchor, message) pairs in the context
+as ``refused_input``."""
 
 from django import template
 from django.forms import BaseForm, BaseFormSet
@@ -66,4 +68,5 @@ def page_errors(context) -> list[tuple[str, str]]:
                 continue
             seen.add(id(form))
             errors.extend(_errors_of(form))
+    errors.extend(context.get("refused_input") or ())
     return errors
