@@ -13,6 +13,12 @@ def remind_unanswered_access_requests() -> int:
 
 
 @shared_task(acks_late=True)
+def expire_held_access_requests() -> int:
+    """Drop the access requests held for addresses never confirmed."""
+    return services.held_access_requests_expire()
+
+
+@shared_task(acks_late=True)
 def send_saved_search_alerts() -> int:
     """Daily: e-mail each saved search's owner what newly matches it."""
     return services.saved_search_alert_all()

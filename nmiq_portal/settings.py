@@ -236,6 +236,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "capabilities.tasks.remind_unanswered_access_requests",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon-fri"),
     },
+    "expire-held-access-requests": {
+        "task": "capabilities.tasks.expire_held_access_requests",
+        "schedule": crontab(minute=10, hour=3),
+    },
     "send-saved-search-alerts": {
         "task": "capabilities.tasks.send_saved_search_alerts",
         "schedule": crontab(minute=30, hour=env.int("ALERT_HOUR_UTC", default=6)),
@@ -312,6 +316,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[NMI-Q] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = _site.scheme
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_SESSION_REMEMBER = None
+#: Days an access request sent with a new account waits for the address to be confirmed before
+#: it is dropped (the sign-up page says so; a later confirmation sends nothing).
+HELD_ACCESS_REQUEST_DAYS = env.int("HELD_ACCESS_REQUEST_DAYS", default=14)
 
 # Brute-force protection on every sign-in form (allauth's and the admin's).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -12,6 +12,7 @@ from .access_requests import (
     access_request_withdraw,
     access_requests_release,
     access_requests_to_remind,
+    held_access_requests_expire,
     nth_working_day_back,
 )
 from .contact_messages import contact_message_send

@@ -204,6 +204,15 @@ def access_request_hold(
     )
 
 
+def held_access_requests_expire() -> int:
+    """Drop the held requests of accounts whose address was not confirmed within
+    ``HELD_ACCESS_REQUEST_DAYS``: what a stranger wrote is not kept for an account nobody
+    claimed. Returns how many were dropped."""
+    cutoff = timezone.now() - timedelta(days=settings.HELD_ACCESS_REQUEST_DAYS)
+    dropped, _kinds = HeldAccessRequest.objects.filter(created_at__lt=cutoff).delete()
+    return dropped
+
+
 @transaction.atomic
 def access_requests_release(*, user) -> tuple[list[AccessRequest], list[str]]:
     """Send ``user``'s held requests through ``access_request_create`` now that their address

@@ -3,6 +3,7 @@
 from allauth.account.forms import SignupForm
 from allauth.account.utils import complete_signup
 from allauth.core.exceptions import ImmediateHttpResponse
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -143,6 +144,7 @@ def _request_access_with_account(request, target):
     status = 200
     if request.method == "POST" and all([signup.is_valid(), form.is_valid()]):
         if form.is_robot:
+            _say_held(request, target)
             return redirect("account_email_verification_sent")
         if not ratelimit.consume(
             request,
@@ -160,6 +162,7 @@ def _request_access_with_account(request, target):
                     if user is not None:
                         services.access_request_hold(actor=user, target=target, **data)
                         answer = complete_signup(request, user, None, target.get_absolute_url())
+                _say_held(request, target)
                 return answer
             except ImmediateHttpResponse as response:
                 return response.response
@@ -170,6 +173,18 @@ def _request_access_with_account(request, target):
         "capabilities/access_request_form.html",
         {"form": form, "signup": signup, "target": target, "kind": target._meta.model_name},
         status=status,
+    )
+
+
+def _say_held(request, target) -> None:
+    """What happens next, said alike whether the address had an account or not."""
+    messages.info(
+        request,
+        _(
+            "Your request goes to %(institute)s once you confirm your address. Unconfirmed "
+            "after %(days)s days, it is dropped."
+        )
+        % {"institute": target.institute.acronym, "days": settings.HELD_ACCESS_REQUEST_DAYS},
     )
 
 

@@ -5,13 +5,16 @@ revealed, robots and floods are turned away, hidden records have no form."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from capabilities.enums import Visibility
 from capabilities.models import AccessRequest, HeldAccessRequest
+from capabilities.tasks import expire_held_access_requests
 from capabilities.views import requests as request_views
 from nmiq_portal.accounts.models import User
 from nmiq_portal.accounts.services import account_delete, personal_data_export
@@ -22,6 +25,7 @@ pytestmark = pytest.mark.django_db
 
 CONTACT = "desk@npl.example"
 VISITOR = "ada@qubits.example"
+NEW = "new@qubits.example"
 PASSWORD = "a long enough pass phrase 42"
 VERIFICATION_SENT = reverse("account_email_verification_sent")
 
@@ -57,6 +61,16 @@ def confirm(client, email=VISITOR):
     address = EmailAddress.objects.get(email=email)
     key = EmailConfirmationHMAC(address).key
     return client.post(reverse("account_confirm_email", args=[key]), follow=True)
+
+
+HELD_NOTICE = (
+    "Your request goes to NPL once you confirm your address. Unconfirmed after 14 days, it is "
+    "dropped."
+)
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture(autouse=True)
@@ -98,10 +112,13 @@ def test_the_request_waits_for_the_address_then_goes_to_the_institute(client, te
 
 
 def test_an_address_that_has_an_account_is_never_revealed(client, testbed):
-    new = client.post(request_url(testbed), data(email="new@qubits.example"))
+    new = client.post(request_url(testbed), data(email=NEW), follow=True)
     owner = UserFactory(email=VISITOR)
-    existing = client.post(request_url(testbed), data())
-    assert (existing.status_code, existing.url) == (new.status_code, new.url)
+    existing = client.post(request_url(testbed), data(), follow=True)
+    assert existing.redirect_chain == new.redirect_chain
+    said = [messages_of(answer) for answer in (new, existing)]
+    assert said[0] == [f"Confirmation email sent to {NEW}.", HELD_NOTICE]
+    assert said[1] == [f"Confirmation email sent to {VISITOR}.", HELD_NOTICE]
     assert User.objects.filter(email=VISITOR).get() == owner
     assert not HeldAccessRequest.objects.filter(requester=owner).exists()
     assert not AccessRequest.objects.exists()
@@ -159,3 +176,27 @@ def test_a_held_request_is_the_persons_data_and_goes_with_their_account(client, 
     assert [held["to"] for held in exported] == ["Dilution refrigerator"]
     account_delete(actor=user, user=user, confirmation=VISITOR)
     assert not HeldAccessRequest.objects.exists()
+
+
+def test_a_request_never_confirmed_is_dropped_and_a_late_confirmation_sends_nothing(
+    client, testbed, settings
+):
+    client.post(request_url(testbed), data())
+    days = settings.HELD_ACCESS_REQUEST_DAYS
+    with time_machine.travel(timezone.now() + timedelta(days=days - 4)):
+        client.post(request_url(testbed), data(email="younger@qubits.example"))
+    with time_machine.travel(timezone.now() + timedelta(days=days, hours=1)):
+        assert expire_held_access_requests() == 1
+        assert expire_held_access_requests() == 0
+        younger = HeldAccessRequest.objects.get()
+        assert younger.requester.email == "younger@qubits.example", "it waits on"
+        confirm(client)
+    assert not AccessRequest.objects.exists()
+    assert to_contact() == 0, "the institute never hears of it"
+
+
+def test_dropping_held_requests_is_scheduled():
+    from django.conf import settings
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "capabilities.tasks.expire_held_access_requests" in tasks
