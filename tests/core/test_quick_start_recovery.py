@@ -68,6 +68,11 @@ def test_start_up_stopped_at_random_points_always_starts_again(tmp_path):
             if round_ % 5 == 0:  # a fresh install now and then, so initdb is stopped too
                 shutil.rmtree(data_dir, ignore_errors=True)
             victim = _start(tmp_path)
+            if round_ == ROUNDS - 1:
+                # However fast this machine, one round stops a running server unannounced: the
+                # whole group killed as soon as it connected, before its shutdown at exit.
+                victim.stdout.readline()
+                os.killpg(victim.pid, signal.SIGKILL)
             try:
                 victim.wait(timeout=rng.uniform(0.0, 1.2))
             except subprocess.TimeoutExpired:
@@ -85,7 +90,7 @@ def test_start_up_stopped_at_random_points_always_starts_again(tmp_path):
             recovered += [line for line in err.splitlines() if "recovered from" in line]
     finally:
         _stop_server(data_dir)
-    # The random points did hit states to recover from; each says so in one line.
+    # There were states to recover from (the last round's at least); each says so in one line.
     assert recovered, "no round left anything to recover from"
     assert all(line.startswith("Embedded PostgreSQL in ") for line in recovered)
 
