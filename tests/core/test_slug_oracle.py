@@ -10,7 +10,7 @@ from capabilities.services import record_create
 from collaborations import services as collaborations
 from collaborations.enums import NeedVisibility, ProjectStatus
 from nmiq_portal.core import slugs
-from outputs.enums import GuideVersionStatus, TermStatus
+from outputs.enums import ComparisonStatus, GuideVersionStatus, TermStatus
 from tests.collaborations.factories import (
     ProjectFactory,
     industry_member,
@@ -24,6 +24,7 @@ from tests.factories import (
     InstituteFactory,
     TermFactory,
 )
+from tests.outputs.factories import comparison_world
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +53,17 @@ def _guide(hidden: bool):
     return guide
 
 
+def _comparison(hidden: bool):
+    state = ComparisonStatus.DRAFT if hidden else ComparisonStatus.PUBLISHED
+    return comparison_world(state, identifier="CCQM-K30").comparison
+
+
 SPACES = {
     "project": (_project, "qubit"),
     "need": (_need, "detector-jitter-below-3-ps"),
     "term": (_term, "coherence-time"),
     "guide": (_guide, "calibrating-snspds"),
+    "comparison": (_comparison, "ccqm-k30"),
 }
 
 
