@@ -10,11 +10,12 @@ import rules
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from capabilities.enums import InstituteKind
 from capabilities.models import Institute, Service, TechnologyArea, Testbed
 from capabilities.permissions import institute_roles
+from nmiq_portal.core import user_facts
 from nmiq_portal.workflow.models import WorkflowEvent
 
 from .enums import (
@@ -25,7 +26,7 @@ from .enums import (
     NeedVisibility,
     ProjectStatus,
 )
-from .models import IndustryNeed, NeedAnswer, Participation, paths_up
+from .models import IndustryNeed, NeedAnswer, Participation, TechnicalWorkingArea, paths_up
 
 
 def _project(obj):
@@ -140,13 +141,15 @@ is_staff = rules.is_staff
 
 @rules.predicate
 def coordinates_a_twa(user) -> bool:
-    """``user`` coordinates at least one working area (read once per user object)."""
-    if not user.is_authenticated:
-        return False
-    cached = getattr(user, "_coordinates_a_twa", None)
-    if cached is None:
-        cached = user._coordinates_a_twa = user.coordinated_twas.exists()
-    return cached
+    """``user`` coordinates at least one working area (read with the page's other facts of the
+    person, once per user object)."""
+    return user.is_authenticated and user_facts.get(user, "coordinates_a_twa")
+
+
+user_facts.register(
+    "coordinates_a_twa",
+    lambda: Exists(TechnicalWorkingArea.coordinators.through.objects.filter(user=OuterRef("pk"))),
+)
 
 
 can_view_project = (

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from nmiq_portal.notifications.selectors import unread_count
+from . import user_facts
 
 
 def site(request):
@@ -12,6 +12,6 @@ def site(request):
     return {
         "SITE_URL": settings.SITE_URL,
         "unread_notifications": SimpleLazyObject(
-            lambda: unread_count(user=user) if signed_in else 0
+            lambda: user_facts.get(user, "unread_notifications") if signed_in else 0
         ),
     }

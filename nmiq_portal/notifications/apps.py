@@ -9,3 +9,6 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from . import data, permissions  # noqa: F401 - register
+        from .selectors import register_facts
+
+        register_facts()

@@ -1,5 +1,10 @@
 """Reads of the notification system."""
 
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from nmiq_portal.core import user_facts
+
 from .models import Notification
 
 
@@ -11,5 +16,17 @@ def inbox(*, user, unread_only: bool = False):
     return notifications
 
 
-def unread_count(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+def _unread():
+    counted = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def register_facts() -> None:
+    """The frame's unread count (``user_facts``): how many notices the person has not read."""
+    user_facts.register("unread_notifications", _unread)

@@ -14,6 +14,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from nmiq_portal.core import user_facts
 from nmiq_portal.core.permissions import require
 from nmiq_portal.core.queue import enqueue_on_commit
 
@@ -293,6 +294,7 @@ def digest_send_all() -> int:
 def notification_mark_read(*, actor, notification: Notification) -> Notification:
     """Mark one of ``actor``'s notifications read."""
     require(actor, "notifications.mark_read", notification)
+    user_facts.forget(actor)
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
@@ -301,6 +303,7 @@ def notification_mark_read(*, actor, notification: Notification) -> Notification
 
 def notification_mark_all_read(*, actor) -> int:
     """Mark every unread notification of ``actor`` read; returns how many."""
+    user_facts.forget(actor)
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )

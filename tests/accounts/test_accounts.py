@@ -196,9 +196,9 @@ class TestProfile:
         client.force_login(user)
         api_token_create(actor=user, name="one", expiry=timedelta(days=1))
         # session, user, tokens, memberships, open access requests, the requests to my
-        # institutes, the unread count, the collaborations section (projects, proposals to
-        # review), and the menu's "do they coordinate a working area?"
-        with django_assert_num_queries(10) as few:
+        # institutes, the collaborations section (projects, proposals to review), and the
+        # frame's facts of the person (the unread count, "do they coordinate a working area?")
+        with django_assert_num_queries(9) as few:
             client.get(self.url)
         for n in range(5):
             api_token_create(actor=user, name=f"more {n}", expiry=timedelta(days=1))

@@ -112,9 +112,8 @@ def test_import_page_queries_do_not_grow_with_its_records(
 ):
     small, large = imported(editor, institute, 2), imported(editor, institute, 20)
     client.force_login(editor)
-    with django_assert_num_queries(
-        7
-    ) as captured:  # session, user, job, roles, records, unread, menu
+    # session, user, job, roles, records, the frame's facts of the person (unread, menu)
+    with django_assert_num_queries(6) as captured:
         client.get(small.get_absolute_url())
     with django_assert_num_queries(len(captured.captured_queries)):
         client.get(large.get_absolute_url())

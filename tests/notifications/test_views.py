@@ -95,7 +95,7 @@ def test_anonymous_is_sent_to_sign_in(client):
 
 def test_inbox_queries_do_not_grow_with_the_page(client, reader, django_assert_num_queries):
     make(reader, 3)
-    with django_assert_num_queries(6) as few:  # 5, and the menu's "do they review?"
+    with django_assert_num_queries(5) as few:  # the unread count and "do they review?" in one
         client.get(INBOX)
     make(reader, 30)
     with django_assert_num_queries(len(few.captured_queries)):
