@@ -99,25 +99,18 @@ def name(row, *, hidden: bool = True) -> str:
 
 
 def rename(row) -> None:
-    """Give ``row`` the slug of its changed text: a provisional one while it has one (the old one
-    redirects), else the readable one, which only a public row has had."""
-    policy = _policies[type(row)]
+    """Give ``row`` the readable slug of its changed text if it has one (only a public row has
+    had one). A hidden row keeps its provisional slug, and its draft address stays what it was:
+    a new one would tell whoever holds the old link what the row is called now."""
     if not is_provisional(row.slug):
-        row.slug = policy.readable(row)
-        return
-    former, row.slug = row.slug, policy.provisional(row)
-    _remember(type(row), former, row.slug)
-
-
-def _remember(model, former: str, slug: str) -> None:
-    from .models import FormerSlug
-
-    FormerSlug.objects.filter(slug=former).update(slug=slug)  # older names lead to the newest
-    FormerSlug.objects.create(model=model._meta.label_lower, former=former, slug=slug)
+        row.slug = _policies[type(row)].readable(row)
 
 
 def _settle(sender, pks, instances, **kwargs) -> None:
-    """``changes.became_public``: a row that is public now gives up its provisional slug."""
+    """``changes.became_public``: a row that is public now gives up its provisional slug, which
+    leads to the readable one from then on."""
+    from .models import FormerSlug
+
     policy = _policies[sender]
     rows = [row for pk in pks if (row := instances.get(pk)) is not None]
     unknown = [pk for pk in pks if pk not in instances]
@@ -128,7 +121,7 @@ def _settle(sender, pks, instances, **kwargs) -> None:
             continue
         former, row.slug = row.slug, policy.readable(row)
         sender._base_manager.filter(pk=row.pk).update(slug=row.slug)
-        _remember(sender, former, row.slug)
+        FormerSlug.objects.create(model=sender._meta.label_lower, former=former, slug=row.slug)
 
 
 def former(slug: str):
