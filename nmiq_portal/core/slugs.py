@@ -116,12 +116,15 @@ def _settle(sender, pks, instances, **kwargs) -> None:
     unknown = [pk for pk in pks if pk not in instances]
     if unknown:
         rows += list(sender._base_manager.filter(pk__in=unknown, slug__contains=PROVISIONAL))
+    given_up = []
     for row in rows:
         if not is_provisional(row.slug):
             continue
         former, row.slug = row.slug, policy.readable(row)
+        # One row at a time: the next row's readable slug must see this one's.
         sender._base_manager.filter(pk=row.pk).update(slug=row.slug)
-        FormerSlug.objects.create(model=sender._meta.label_lower, former=former, slug=row.slug)
+        given_up.append(FormerSlug(model=sender._meta.label_lower, former=former, slug=row.slug))
+    FormerSlug.objects.bulk_create(given_up)
 
 
 def former(slug: str):

@@ -23,6 +23,7 @@ from tests.factories import (
     GuideVersionFactory,
     InstituteFactory,
     TermFactory,
+    TestbedFactory,
 )
 from tests.outputs.factories import comparison_world
 
@@ -155,3 +156,22 @@ def test_an_institute_takes_its_readable_slug_when_verified(admin_user):
     assert slugs.is_provisional(institute.slug)
     institute = institute_set_verified(actor=admin_user, institute=institute, verified=True)
     assert institute.slug == "qstart"
+
+
+def test_verifying_an_institute_records_the_slugs_its_records_gave_up_together(admin_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from capabilities.services import institute_set_verified
+    from nmiq_portal.core.models import FormerSlug
+
+    institute = InstituteFactory(acronym="QONE", verified=False)
+    for n in range(4):
+        TestbedFactory(institute=institute, name=f"Lab {n}")
+    with CaptureQueriesContext(connection) as queries:
+        institute_set_verified(actor=admin_user, institute=institute, verified=True)
+    slugs_now = Testbed.objects.filter(institute=institute).values_list("slug", flat=True)
+    assert sorted(slugs_now) == [f"qone-lab-{n}" for n in range(4)]
+    table = FormerSlug._meta.db_table
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith(f'INSERT INTO "{table}"')]
+    assert len(inserts) == 1, "the four records' in one statement"
