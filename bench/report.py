@@ -13,9 +13,10 @@ def markdown(meta: dict, results: list[dict], memory: dict | None, load: dict | 
         f"medians shown; load average {meta['load_before']} before, {meta['load_after']} after "
         "(a shared machine: expect noise).",
         "",
-        "| case | queries | SQL alone ms | 1 client p50 / p95 / p99 ms | req/s | "
-        "8 clients p50 / p95 / p99 ms | req/s | p50 / SQL | peak worker MB | missed targets |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| case | queries | SQL alone ms | first request: queries, SQL ms | "
+        "1 client p50 / p95 / p99 ms | req/s | 8 clients p50 / p95 / p99 ms | req/s | "
+        "p50 / SQL | peak worker MB | missed targets |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for result in results:
         cells = []
@@ -37,8 +38,13 @@ def markdown(meta: dict, results: list[dict], memory: dict | None, load: dict | 
             label += f" ({result['events']:,} events)"
         if "bytes" in result:
             label += f" ({result['bytes'] / 2**20:,.0f} MiB, complete: {result['complete']})"
+        first = (
+            f"{result['first_queries']}, {_ms(result['first_sql_ms'])}"
+            if "first_queries" in result
+            else "-"
+        )
         lines.append(
-            f"| {label} | {result['queries']} | {_ms(result['sql_ms'])} | {cells[0]} | "
+            f"| {label} | {result['queries']} | {_ms(result['sql_ms'])} | {first} | {cells[0]} | "
             f"{cells[1]} | {cells[2]} | {cells[3]} | {ratio} | "
             f"{result['peak_worker_mb']:.0f} | {', '.join(missed) or '-'} |"
         )

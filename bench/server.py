@@ -24,9 +24,12 @@ def free_port() -> int:
 def server_environment(port: int) -> dict:
     """The settings of both the gunicorn workers and this process's Django: production's
     (DEBUG off), on the bench database, with the API throttles lifted (a load tool makes
-    thousands of requests a minute from one address) and the bench's own host."""
+    thousands of requests a minute from one address) and the bench's own host. Marked as a web
+    process, so this process's connections (the SQL capture and its replay) carry the workers'
+    session settings (``jit=off``, the statement timeout: nmiq_portal/settings.py)."""
     env = dict(os.environ)
     env.update(
+        NMIQ_PROCESS="web",
         DEBUG="false",
         API_THROTTLE_ANON="100000000/min",
         API_THROTTLE_USER="100000000/min",
