@@ -127,7 +127,7 @@ def _record(kind: str, record, site_url: str) -> dict:
 def _csv_record(kind: str, record, site_url: str) -> dict:
     """A record's CSV row, each value as a page shows it."""
     row = {
-        "type": str(RecordType(kind).label),
+        "type": formatting.label(RecordType, kind),
         "uuid": str(record.uuid),
         "name": record.name,
         "url": site_url + record.get_absolute_url(),
@@ -137,21 +137,21 @@ def _csv_record(kind: str, record, site_url: str) -> dict:
         return {
             **row,
             "institute": record.acronym,
-            "economy": str(record.economy.name),
+            "economy": formatting.country_name(record.economy),
             "rmo": record.rmo,
         }
     labels = formatting.choice_labels(record)
     row.update(formatting.table_cells(record))
     row |= {
-        "economy": str(record.institute.economy.name),
+        "economy": formatting.country_name(record.institute.economy),
         "rmo": record.institute.rmo,
         "summary": record.summary,
         "technology_areas": [area.name for area in record.technology_areas.all()],
         "audiences": labels["audiences"],
         "si_traceable": _("yes") if record.si_traceable else _("no"),
         # The state as the page shows it, in a CSV row: no record is changed here.
-        "status": record.get_status_display(),
-        "visibility": str(Visibility(record.visibility).label),
+        "status": formatting.field_label(record, "status"),
+        "visibility": formatting.label(Visibility, record.visibility),
         "operating_ranges": "; ".join(
             f"{label}: {text}" for label, text in formatting.operating_ranges(record)
         ),
@@ -159,7 +159,7 @@ def _csv_record(kind: str, record, site_url: str) -> dict:
     if kind == RecordType.TESTBED:
         row.update(city=record.city, latitude=record.latitude, longitude=record.longitude)
     else:
-        row["service_kind"] = record.get_kind_display()
+        row["service_kind"] = formatting.field_label(record, "kind")
     return row
 
 

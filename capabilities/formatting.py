@@ -4,11 +4,13 @@ KCDB-like measurement block, a record's choices and links, and the values of its
 import csv
 import io
 import re
+from functools import cache
 from urllib.parse import urlencode, urlsplit
 
 from django.utils import formats
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django_countries import countries
 
 from . import units
 from .enums import AccessMode, Audience, UncertaintyMode
@@ -121,11 +123,46 @@ def kcdb_taxonomy(service: Service) -> list[str]:
     return shown
 
 
+@cache
+def _labels(source, language: str | None) -> dict[str, str]:
+    """The labels of ``source``'s choices in ``language``: ``source`` is a choices enum or a
+    (model, field name) pair. The choices and their translations do not change while a
+    process runs; Django's ``get_<field>_display`` translates every label of a field on each
+    call (to hash them), which was half the time of a CSV of 20,000 records."""
+    if isinstance(source, tuple):
+        model, name = source
+        choices = model._meta.get_field(name).flatchoices
+    else:
+        choices = source.choices
+    return {value: str(label) for value, label in choices}
+
+
+def label(choices, value) -> str:
+    """``value`` of a choices enum as people read it (``value`` itself if it is not one)."""
+    return _labels(choices, get_language()).get(value, value)
+
+
+def field_label(record, name: str) -> str:
+    """What ``record.get_<name>_display()`` shows."""
+    value = getattr(record, name)
+    return _labels((type(record), name), get_language()).get(value, value)
+
+
+@cache
+def _country_names(language: str | None) -> dict[str, str]:
+    return {code: str(name) for code, name in countries}
+
+
+def country_name(country) -> str:
+    """An economy's name in the language in use (its code if it has none)."""
+    return _country_names(get_language()).get(country.code, country.code)
+
+
 def choice_labels(record) -> dict[str, list[str]]:
     """The access modes and audiences of a testbed or service, as people read them."""
     return {
-        "access_modes": [str(dict(AccessMode.choices).get(v, v)) for v in record.access_modes],
-        "audiences": [str(dict(Audience.choices).get(v, v)) for v in record.audiences],
+        "access_modes": [label(AccessMode, value) for value in record.access_modes],
+        "audiences": [label(Audience, value) for value in record.audiences],
     }
 
 
@@ -316,6 +353,6 @@ def table_cells(record) -> dict[str, str]:
         instrument=instrument or record.method,
         kcdb_code=record.kcdb_code,
         lead_time=record.lead_time,
-        charging=record.get_charging_display(),
+        charging=field_label(record, "charging"),
     )
     return cells
