@@ -28,16 +28,16 @@ keepalive = 5
 
 
 def post_worker_init(worker):
-    """After the worker has imported Django and the whole project: move every object alive now
-    (modules, classes, URL patterns, templates' compiled nodes) out of the collector's reach, so
-    the full collections of a long-lived worker walk only what requests left behind. The URL
-    configuration (and with it every view module) is imported first, as the first request would.
+    """After the worker has imported Django: load what the first request would (every view
+    module, the cache client, the templates: ``nmiq_portal.core.warmup``), then move every object
+    alive now out of the collector's reach, so the full collections of a long-lived worker walk
+    only what requests left behind.
 
     The collector's thresholds stay Python's: a youngest generation of 50,000 (tried before)
     let the snapshot's reference cycles pile up, 221 MB a worker against 157 MB, for no latency
     gain the bench could tell from the machine's noise (bench/README.md, worker memory)."""
-    from django.urls import get_resolver
+    from nmiq_portal.core.warmup import warm
 
-    get_resolver().check()
+    warm()
     gc.collect()
     gc.freeze()

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 
 from nmiq_portal.changes import recorded
 from nmiq_portal.core.queue import enqueue_on_commit
+from nmiq_portal.core.warmup import warming
 
-from . import services, tasks
+from . import services, tasks, units
 from .models import Institute, Service, Testbed
 from .selectors.facets import forget_counts
 
@@ -51,3 +52,9 @@ def forget_kept_counts(sender, **kwargs):
     # Every save of a record, its institute, areas or evidence, and of what outputs they cite,
     # passes through the change feed, members-only and draft ones too.
     forget_counts()
+
+
+@receiver(warming, dispatch_uid="capabilities.build_unit_registry")
+def build_unit_registry(sender, **kwargs):
+    # Built on the first range a search reads otherwise: a web worker builds it at start.
+    units.registry()
