@@ -27,6 +27,12 @@ graceful_timeout = 30
 keepalive = 5
 
 
+#: A full collection starts when the younger generations have been collected more than
+#: gc.get_threshold()[2] (10) times since the last one; ``post_request`` runs it between requests
+#: from half of that, so a short request (at most two such collections, measured) never meets one.
+FULL_COLLECTION_AFTER = gc.get_threshold()[2] // 2
+
+
 def post_worker_init(worker):
     """After the worker has imported Django: load what the first request would (every view
     module, the cache client, the templates: ``nmiq_portal.core.warmup``), then move every object
@@ -34,10 +40,20 @@ def post_worker_init(worker):
     only what requests left behind.
 
     The collector's thresholds stay Python's: a youngest generation of 50,000 (tried before)
-    let the snapshot's reference cycles pile up, 221 MB a worker against 157 MB, for no latency
-    gain the bench could tell from the machine's noise (bench/README.md, worker memory)."""
+    let the snapshot's reference cycles pile up, 221 MB a worker against 157 MB, and leaving
+    full collections to the end of each request let a snapshot's grow a worker to 2 GB."""
     from nmiq_portal.core.warmup import warm
 
     warm()
     gc.collect()
     gc.freeze()
+
+
+def post_request(worker, req, environ, resp):
+    """The full collection that would soon start inside a request, run after this one's
+    response is sent (gunicorn calls this after writing the last byte, before closing the
+    connection): about 3 ms between requests, where inside the 40 ms API list it made the slow
+    tail (p95 65 ms with it, 43 ms without; bench/README.md). A long request (the snapshot)
+    still meets full collections at Python's own cadence."""
+    if gc.get_count()[2] >= FULL_COLLECTION_AFTER:
+        gc.collect()

@@ -472,10 +472,21 @@ def test_local_state_stays_out_of_the_image(path):
     assert _dockerignored(path)
 
 
-def test_gunicorn_worker_freezes_what_it_loaded():
+def test_gunicorn_worker_freezes_what_it_loaded_and_collects_fully_between_requests():
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    after = settings["FULL_COLLECTION_AFTER"]
+    # Before a full collection would start inside a request, a short one at that.
+    assert 0 < after <= gc.get_threshold()[2] - 2
     try:
         settings["post_worker_init"](None)
         assert gc.get_freeze_count() > 0
+        gc.collect()
+        for _ in range(after - 1):
+            gc.collect(1)
+        settings["post_request"](None, None, {}, None)
+        assert gc.get_count()[2] == after - 1
+        gc.collect(1)
+        settings["post_request"](None, None, {}, None)
+        assert gc.get_count()[2] == 0
     finally:
         gc.unfreeze()
