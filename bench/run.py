@@ -123,7 +123,9 @@ def measure_cases(server: Server, cases: list[Case], fixtures: dict, args) -> li
                 if case.key == "snapshot":
                     result["bytes"] = outcomes[0].size
             result["peak_worker_mb"] = server.peaks.get(case.key, 0.0)
-            if case.key == "search" and round_number == args.rounds:
+            # After the first round's search: what the search left in a worker, before the
+            # export and the snapshot later in the round have grown it.
+            if case.key == "search" and round_number == 1:
                 server.label = "idle"
                 time.sleep(args.idle)
                 memory["after_search_mb"] = max(server.worker_rss_mb())
