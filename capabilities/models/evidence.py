@@ -204,13 +204,14 @@ class Evidence(models.Model):
         return f"https://doi.org/{self.doi}" if self.doi else ""
 
 
-def evidence_prefetch(lookup: str = "evidence") -> Prefetch:
-    """A record's evidence with the portal outputs it cites, one query per kind of output."""
+def evidence_prefetch(lookup: str = "evidence", *, to_attr: str | None = None) -> Prefetch:
+    """A record's evidence with the portal outputs it cites, one query per kind of output (as a
+    list in ``to_attr`` when given)."""
     queryset = Evidence.objects.all()
     if _CITABLE:
         outputs = [c.model.objects.select_related(*c.related) for c in _CITABLE.values()]
         queryset = queryset.prefetch_related(GenericPrefetch("output", outputs))
-    return Prefetch(lookup, queryset=queryset)
+    return Prefetch(lookup, queryset=queryset, to_attr=to_attr)
 
 
 def has_evidence(model) -> Exists:

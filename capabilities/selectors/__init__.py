@@ -24,6 +24,7 @@ from .institutes import (
 )
 from .map import MapPoints, map_points
 from .records import (
+    API_RELATIONS,
     area_trails,
     citing_candidates,
     contacts_for_api,

@@ -16,6 +16,7 @@ from ...models import (
     TechnologyArea,
     Testbed,
 )
+from ...selectors import API_RELATIONS
 
 
 class EconomySerializer(serializers.Serializer):
@@ -185,21 +186,44 @@ class DirectoryRecordSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(record.get_absolute_url())
 
 
+# The relations come as the lists the API's querysets fetched (selectors.API_RELATIONS), which
+# the schema generator cannot follow to a model field: the type of each item is stated.
+@extend_schema_field(OpenApiTypes.STR)
+class AreaSlugField(serializers.SlugRelatedField):
+    pass
+
+
+@extend_schema_field(OpenApiTypes.UUID)
+class ContactUUIDField(serializers.SlugRelatedField):
+    pass
+
+
 class CapabilityRecordSerializer(DirectoryRecordSerializer):
     """What testbeds and services share."""
 
     description_html = serializers.SerializerMethodField(
         help_text="The Markdown description rendered to sanitised HTML."
     )
-    technology_areas = serializers.SlugRelatedField(
-        many=True, read_only=True, slug_field="slug", help_text="Slugs of technology areas."
+    technology_areas = AreaSlugField(
+        source=API_RELATIONS["technology_areas"],
+        many=True,
+        read_only=True,
+        slug_field="slug",
+        help_text="Slugs of technology areas.",
     )
-    contacts = serializers.SlugRelatedField(
-        many=True, read_only=True, slug_field="uuid", help_text="UUIDs of contacts you may see."
+    contacts = ContactUUIDField(
+        source=API_RELATIONS["contacts"],
+        many=True,
+        read_only=True,
+        slug_field="uuid",
+        help_text="UUIDs of contacts you may see.",
     )
     operating_ranges = serializers.SerializerMethodField()
     evidence = EvidenceSerializer(
-        many=True, read_only=True, help_text="What supports the record: “how we know”."
+        source=API_RELATIONS["evidence"],
+        many=True,
+        read_only=True,
+        help_text="What supports the record: “how we know”.",
     )
 
     COMMON_FIELDS = [
