@@ -9,11 +9,12 @@ import json
 from collections.abc import Iterator
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from . import formatting
 from .enums import RecordType, Visibility
-from .models import Institute
+from .models import Institute, TechnologyArea
 
 #: The JSON's keys, in order.
 COLUMNS = (
@@ -77,6 +78,9 @@ CSV_COLUMNS = (
     "updated_at",
 )
 CHUNK = 500
+#: Where a record's areas are, a list: through the related manager each of 20,000 rows got a
+#: queryset of its own.
+AREAS = "export_areas"
 #: A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -103,7 +107,7 @@ def _record(kind: str, record, site_url: str) -> dict:
         "rmo": record.institute.rmo,
         "url": site_url + record.get_absolute_url(),
         "summary": record.summary,
-        "technology_areas": [area.slug for area in record.technology_areas.all()],
+        "technology_areas": [area.slug for area in getattr(record, AREAS)],
         "access_modes": record.access_modes,
         "audiences": record.audiences,
         "si_traceable": record.si_traceable,
@@ -146,7 +150,7 @@ def _csv_record(kind: str, record, site_url: str) -> dict:
         "economy": formatting.country_name(record.institute.economy),
         "rmo": record.institute.rmo,
         "summary": record.summary,
-        "technology_areas": [area.name for area in record.technology_areas.all()],
+        "technology_areas": [area.name for area in getattr(record, AREAS)],
         "audiences": labels["audiences"],
         "si_traceable": _("yes") if record.si_traceable else _("no"),
         # The state as the page shows it, in a CSV row: no record is changed here.
@@ -167,7 +171,9 @@ def _ordered(matches: dict) -> Iterator[tuple[str, object]]:
     for kind, qs in matches.items():
         qs = qs.order_by("name", "pk")
         if kind != RecordType.INSTITUTE:
-            qs = qs.select_related("institute").prefetch_related("technology_areas")
+            qs = qs.select_related("institute").prefetch_related(
+                Prefetch("technology_areas", queryset=TechnologyArea.objects.all(), to_attr=AREAS)
+            )
         for record in qs.iterator(chunk_size=CHUNK):
             yield kind, record
 
