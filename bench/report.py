@@ -55,7 +55,8 @@ def markdown(meta: dict, results: list[dict], memory: dict | None, load: dict | 
             "",
             f"Workers' memory (RSS, the larger worker): {memory['baseline_mb']:.0f} MB as started "
             f"(the baseline), peak {memory['peak_mb']:.0f} MB"
-            + (f", after the search case {after:.0f} MB" if after is not None else "")
+            + (f", after the first searches {after:.0f} MB" if after is not None else "")
+            + (f", at the end of the run {memory['end_mb']:.0f} MB" if "end_mb" in memory else "")
             + f"; missed: {', '.join(missed) or '-'}.",
         ]
     if load:

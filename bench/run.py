@@ -9,6 +9,7 @@ printed, never fatal."""
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import platform
@@ -33,6 +34,22 @@ from bench.traffic import Case, FeedPull, Outcome, capture_sql, run_clients, sql
 #: The 1-client runs start after this many seconds of quiet (the 8-client run before them, or
 #: the previous case, must not still be on the CPU).
 IDLE_SECONDS = 2.0
+#: A fast case makes as many requests as fit in this many seconds (its warm-up's pace), up to
+#: MOST_REQUESTS: ten requests give a p95 that is nearly their slowest one.
+RUN_SECONDS = 3.0
+MOST_REQUESTS = 300
+
+
+def timed(run):
+    """``run()`` with this process's collector off: a full collection of the harness's own
+    objects (Django, the captured SQL) took tens of milliseconds, and landed inside whichever
+    request was being timed. Collected again at once after."""
+    gc.disable()
+    try:
+        return run()
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 # --- Running ------------------------------------------------------------------------------------
@@ -98,9 +115,24 @@ def measure_cases(server: Server, cases: list[Case], fixtures: dict, args) -> li
     time.sleep(args.idle)
     memory = {"baseline_mb": max(server.worker_rss_mb()), "after_search_mb": None}
     print("warming up both workers…", flush=True)
+    gc.collect()
+    gc.freeze()  # what the harness holds by now: out of the collector's reach for good
+    sizes = {}
     for case in cases:
         warm = 2 if len(case.concurrency) > 1 else 1
-        asyncio.run(run_clients(server.url, case.op, warm, warm, cookie))
+        timings, _outcomes, _seconds = timed(
+            lambda case=case, warm=warm: asyncio.run(
+                run_clients(server.url, case.op, warm, warm, cookie)
+            )
+        )
+        pace_ms = max(min(timings), 0.1)
+        fitting = int(RUN_SECONDS * 1000 / pace_ms)
+        sizes[case.key] = case.requests or max(args.requests, min(MOST_REQUESTS, fitting))
+        # What the first searches (after the plain directory's) left in the workers, read
+        # before the export, the feed pull and the snapshot, which come later, have grown them.
+        if case.key == "search":
+            time.sleep(args.idle)
+            memory["after_search_mb"] = max(server.worker_rss_mb())
     for round_number in range(1, args.rounds + 1):
         print(f"round {round_number} of {args.rounds}", flush=True)
         for case in cases:
@@ -108,12 +140,14 @@ def measure_cases(server: Server, cases: list[Case], fixtures: dict, args) -> li
             for clients in case.concurrency:
                 server.label = "idle"
                 time.sleep(args.idle if clients == 1 else 0.5)
-                requests = case.requests or args.requests
+                requests = sizes[case.key]
                 if clients > 1:
                     requests = max(requests * 2, clients)
                 server.label = case.key
-                timings, outcomes, seconds = asyncio.run(
-                    run_clients(server.url, case.op, clients, requests, cookie)
+                timings, outcomes, seconds = timed(
+                    lambda case=case, clients=clients, requests=requests: asyncio.run(
+                        run_clients(server.url, case.op, clients, requests, cookie)
+                    )
                 )
                 record_errors(result, outcomes)
                 result["complete"] &= all(outcome.complete for outcome in outcomes)
@@ -123,12 +157,6 @@ def measure_cases(server: Server, cases: list[Case], fixtures: dict, args) -> li
                 if case.key == "snapshot":
                     result["bytes"] = outcomes[0].size
             result["peak_worker_mb"] = server.peaks.get(case.key, 0.0)
-            # After the first round's search: what the search left in a worker, before the
-            # export and the snapshot later in the round have grown it.
-            if case.key == "search" and round_number == 1:
-                server.label = "idle"
-                time.sleep(args.idle)
-                memory["after_search_mb"] = max(server.worker_rss_mb())
             print(f"  {case.key}: {time.perf_counter() - case_started:.1f} s", flush=True)
     for case in cases:
         result = results[case.key]
@@ -139,6 +167,9 @@ def measure_cases(server: Server, cases: list[Case], fixtures: dict, args) -> li
             {"target": name, "met": met} for name, met in targets_met(case, result)
         ]
     memory["peak_mb"] = max(server.peaks.values(), default=0.0)
+    server.label = "idle"
+    time.sleep(args.idle)
+    memory["end_mb"] = max(server.worker_rss_mb())
     memory["targets"] = [{"target": name, "met": met} for name, met in memory_targets(memory)]
     return [results[case.key] for case in cases], memory
 
@@ -148,7 +179,10 @@ def main() -> int:
     parser.add_argument("--scale", default="small", help="the name in the output file")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved runs of each case")
     parser.add_argument(
-        "--requests", type=int, default=10, help="requests per run at 1 client (twice that at 8)"
+        "--requests",
+        type=int,
+        default=10,
+        help="fewest requests per run at 1 client (twice that at 8); fast cases make more",
     )
     parser.add_argument("--sql-repeat", type=int, default=5, help="replays of each case's SQL")
     parser.add_argument("--idle", type=float, default=IDLE_SECONDS, help="seconds before 1 client")
