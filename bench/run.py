@@ -34,8 +34,8 @@ from bench.traffic import Case, FeedPull, Outcome, capture_sql, run_clients, sql
 #: The 1-client runs start after this many seconds of quiet (the 8-client run before them, or
 #: the previous case, must not still be on the CPU).
 IDLE_SECONDS = 2.0
-#: A fast case makes as many requests as fit in this many seconds (its warm-up's pace), up to
-#: MOST_REQUESTS: ten requests give a p95 that is nearly their slowest one.
+#: A fast case makes as many requests as fit in this many seconds (``--seconds``, at its
+#: warm-up's pace), up to MOST_REQUESTS: ten requests give a p95 that is nearly their slowest.
 RUN_SECONDS = 3.0
 MOST_REQUESTS = 300
 
@@ -126,7 +126,7 @@ def measure_cases(server: Server, cases: list[Case], fixtures: dict, args) -> li
             )
         )
         pace_ms = max(min(timings), 0.1)
-        fitting = int(RUN_SECONDS * 1000 / pace_ms)
+        fitting = int(args.seconds * 1000 / pace_ms)
         sizes[case.key] = case.requests or max(args.requests, min(MOST_REQUESTS, fitting))
         # What the first searches (after the plain directory's) left in the workers, read
         # before the export, the feed pull and the snapshot, which come later, have grown them.
@@ -183,6 +183,12 @@ def main() -> int:
         type=int,
         default=10,
         help="fewest requests per run at 1 client (twice that at 8); fast cases make more",
+    )
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=RUN_SECONDS,
+        help="a fast case's run at 1 client lasts about this long (0: --requests requests)",
     )
     parser.add_argument("--sql-repeat", type=int, default=5, help="replays of each case's SQL")
     parser.add_argument("--idle", type=float, default=IDLE_SECONDS, help="seconds before 1 client")
