@@ -150,7 +150,7 @@ def targets_met(case: Case, result: dict) -> list[tuple[str, bool]]:
             checks.append((f"peak worker <= {limit} MB", result["peak_worker_mb"] <= limit))
     for clients, run in result["clients"].items():
         checks.append((f"p95 <= 1.5x p50 at {clients}", run["p95"] <= 1.5 * run["p50"]))
-    if case.key not in ("snapshot", "feed_pull", "export_csv"):
+    if case.key not in ("snapshot", "feed_pull"):
         checks.append(("<= 10 queries", result["queries"] <= 10))
     return checks
 

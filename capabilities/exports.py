@@ -9,12 +9,12 @@ import json
 from collections.abc import Iterator
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from . import formatting
 from .enums import RecordType, Visibility
 from .models import Institute, TechnologyArea
+from .selectors.results import areas_of
 
 #: The JSON's keys, in order.
 COLUMNS = (
@@ -78,8 +78,8 @@ CSV_COLUMNS = (
     "updated_at",
 )
 CHUNK = 500
-#: Where a record's areas are, a list: through the related manager each of 20,000 rows got a
-#: queryset of its own.
+#: Where a record's areas are, a list read with the record: a prefetch (a query per chunk of
+#: rows, 43 for 20,000) made each row's a queryset of its own.
 AREAS = "export_areas"
 #: A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -170,11 +170,12 @@ def _csv_record(kind: str, record, site_url: str) -> dict:
 def _ordered(matches: dict) -> Iterator[tuple[str, object]]:
     for kind, qs in matches.items():
         qs = qs.order_by("name", "pk")
-        if kind != RecordType.INSTITUTE:
-            qs = qs.select_related("institute").prefetch_related(
-                Prefetch("technology_areas", queryset=TechnologyArea.objects.all(), to_attr=AREAS)
-            )
+        if kind == RecordType.INSTITUTE:
+            yield from ((kind, record) for record in qs.iterator(chunk_size=CHUNK))
+            continue
+        qs = qs.select_related("institute").annotate(area_rows=areas_of(qs.model))
         for record in qs.iterator(chunk_size=CHUNK):
+            setattr(record, AREAS, [TechnologyArea(**row) for row in record.area_rows])
             yield kind, record
 
 

@@ -94,9 +94,10 @@ def result_rows(searches: list[KindSearch], totals: dict, sort: str) -> SearchRo
 AREA_FIELDS = ("id", "slug", "path", "name", "name_fr")
 
 
-def _areas_of(model) -> ArraySubquery:
+def areas_of(model) -> ArraySubquery:
     """Each record's technology areas as JSON objects of ``AREA_FIELDS``, in the tree's order:
-    read with the records, in no query of their own."""
+    read with the records, in no query of their own (``TechnologyArea(**row)`` makes each an
+    area again, its name in the active language)."""
     areas = TechnologyArea.objects.filter(**{model._meta.model_name + "s": OuterRef("pk")})
     return ArraySubquery(
         areas.order_by("path").values(json=JSONObject(**{name: name for name in AREA_FIELDS}))
@@ -121,7 +122,7 @@ def directory_page_records(*, rows: list, text: str) -> list:
             else Concat("summary", Value(" "), "description", output_field=TextField())
         )
         if model is not Institute:
-            qs = qs.select_related("institute").annotate(area_rows=_areas_of(model))
+            qs = qs.select_related("institute").annotate(area_rows=areas_of(model))
         if raw:
             qs = qs.annotate(headline=search.headline(body, raw))
         for record in qs:

@@ -6,10 +6,12 @@ import json
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from capabilities import exports, search, selectors
 from capabilities import models as directory
-from capabilities import search, selectors
 from capabilities.enums import Visibility
 from capabilities.models import Evidence, Service, TechnologyArea
 from capabilities.selectors import directory as directory_selectors
@@ -406,6 +408,48 @@ def test_csv_export_defuses_formulas_and_shows_values_as_the_page_does(client):
     assert row["name"] == '\'=HYPERLINK("http://evil")'
     assert row["summary"].startswith("'+cmd")
     assert row["operating_ranges"] == "Temperature: from 4\u00a0K"
+
+
+def _exported(client, fmt: str) -> dict:
+    body = _body(client.get(reverse("capabilities:directory_export", args=[fmt]), {"q": "probe"}))
+    if fmt == "json":
+        return {row["name"]: row["technology_areas"] for row in json.loads(body)}
+    rows = csv.DictReader(io.StringIO(body.lstrip("\ufeff")))
+    return {row["name"]: row["technology_areas"] for row in rows}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_export_reads_each_kind_in_one_query_with_its_areas(
+    client, fmt, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(exports, "CHUNK", 4)  # rows come in chunks: many of them here
+    areas = list(TechnologyArea.objects.order_by("path")[:3])
+    institute = InstituteFactory()
+
+    def add(count, start=0):
+        for number in range(start, start + count):
+            testbed = TestbedFactory(institute=institute, name=f"Probe testbed {number}")
+            testbed.technology_areas.set(areas[: 1 + number % 3])
+            service = ServiceFactory(institute=institute, name=f"Probe service {number}")
+            service.technology_areas.set(areas[number % 3 :])
+
+    add(2)
+    _exported(client, fmt)  # what a process reads once (its caches) is not counted
+    with CaptureQueriesContext(connection) as few:
+        _exported(client, fmt)
+    add_more = 9
+    add(add_more, start=2)
+    with django_assert_num_queries(len(few.captured_queries)):
+        exported = _exported(client, fmt)
+    shown = {area.slug for area in areas} if fmt == "json" else {area.name for area in areas}
+    assert len(exported) == 2 * (2 + add_more)
+    for name, cell in exported.items():
+        listed = cell if fmt == "json" else cell.split("; ")
+        assert listed, name
+        assert set(listed) <= shown, name
+        # In the tree's order, as the page lists them.
+        order = [area.slug if fmt == "json" else area.name for area in areas]
+        assert listed == sorted(listed, key=order.index), name
 
 
 def test_export_follows_the_filters(client, catalogue):
