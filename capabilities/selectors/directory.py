@@ -278,7 +278,8 @@ def directory_search(*, user, params, sort: str = "relevance") -> DirectorySearc
     params = search_params(params)
     form = _cleaned(user, params)
     searches = _kind_searches(user, params, form)
-    counted, totals = facet_counts(searches)
+    browsing = not any(given(params, key) for key in (*form.fields, "type"))
+    counted, totals = facet_counts(searches, browsing=browsing)
     names = _facet_names(counted, params)
     facets = []
     for key, label in FACETS:

@@ -203,8 +203,16 @@ def _one_row(head: str, cte: str, where: str, aggregates: list) -> str:
     )
 
 
-#: How long counts are kept at most (seconds).
+#: How long a search's counts are kept at most (seconds). They are kept under the records'
+#: generation, so never older than the data: the limit only bounds how many searches' counts
+#: the cache (Redis, the broker's too) holds, one entry per distinct search, and crawlers of a
+#: faceted search make many.
 FACET_CACHE_SECONDS = 300
+#: How long the directory's counts with nothing searched or chosen are kept: one entry per
+#: scope (the public's, the members', an institute's own records), read by most visits. Kept
+#: five minutes, they were counted again every five minutes with nothing changed, 0.5 s of
+#: SQL at the large scale in one visit's request (bench/README.md).
+BROWSING_CACHE_SECONDS = 24 * 3600
 #: The cache key of the records' generation: a number that changes after every commit that
 #: saves, deletes or touches what the change feed follows (``nmiq_portal.changes.recorded``),
 #: public or not: testbeds, services, institutes, their areas and evidence, cited outputs.
@@ -225,12 +233,13 @@ def _run(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _kept(statements: list[tuple[str, list]]) -> list[tuple]:
+def _kept(statements: list[tuple[str, list]], seconds: int) -> list[tuple]:
     """The rows of the facet queries, each kept for everyone whose search is the same
     statement (one cache read for them all): a statement says whose records it counts (a
     scope's shared part, or given institutes' own records), so its rows are the same for whoever
-    runs it. Kept under the records' generation: a kept count is never older than the data.
-    The bound covers a change whose commit another cache entry got in before its own."""
+    runs it. Kept under the records' generation, for ``seconds`` at most: a kept count is never
+    older than the data. The bound covers a change whose commit another cache entry got in
+    before its own."""
     # Inside a transaction the search may have written what it counts, and the generation
     # moves only after a commit: counts are kept only for a search made outside one.
     if connection.in_atomic_block:
@@ -251,7 +260,7 @@ def _kept(statements: list[tuple[str, list]]) -> list[tuple]:
             continue
         counted = _run(*statement)
         if generation is not None:
-            cache.set(key, (generation, counted), FACET_CACHE_SECONDS)
+            cache.set(key, (generation, counted), seconds)
         rows += counted
     return rows
 
@@ -272,15 +281,19 @@ def _statement(searches: list[KindSearch], part: str) -> tuple[str, list] | None
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(f'({s})' for s in selects)}", params
 
 
-def facet_counts(searches: list[KindSearch]) -> tuple[dict[str, Counter], dict[str, int]]:
+def facet_counts(
+    searches: list[KindSearch], *, browsing: bool = False
+) -> tuple[dict[str, Counter], dict[str, int]]:
     """Every facet's counts and each kind's number of results: one query over what everyone
     of the viewer's scope sees and one over the viewer's own institutes' records beyond it,
     whatever the number of facets, kinds and choices, each kept for whoever makes the same
-    search. The two parts hold no record in common, so their counts add up."""
+    search (for a day when ``browsing``: nothing searched or chosen). The two parts hold no
+    record in common, so their counts add up."""
     counts: dict[str, Counter] = {}
     totals: dict[str, int] = Counter()
     statements = [_statement(searches, "shared"), _statement(searches, "own")]
-    found = _kept([statement for statement in statements if statement])
+    seconds = BROWSING_CACHE_SECONDS if browsing else FACET_CACHE_SECONDS
+    found = _kept([statement for statement in statements if statement], seconds)
     typed = {part.kind for part in searches if part.typed}
     for kind, key, value, count in found:
         if key == "total":

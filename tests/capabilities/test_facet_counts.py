@@ -223,3 +223,34 @@ def test_kept_counts_of_a_public_search_follow_the_change_feed(world, settings):
     TestbedFactory(institute=Institute.objects.get(acronym="NMIJX"), name="Probe new")
     after = selectors.directory_search(user=anyone, params={"economy": ["JP"]})
     assert len(after.rows) == 4
+
+
+@pytest.mark.parametrize(
+    ("params", "browsing"),
+    [
+        ({}, True),
+        ({"page": ["2"], "sort": ["name"], "view": ["table"]}, True),
+        ({"q": [" "]}, True),
+        ({"q": ["cryogenic"]}, False),
+        ({"economy": ["DE"]}, False),
+        ({"type": ["testbed"]}, False),
+        ({"temperature_max": ["4 K"]}, False),
+        ({"si": ["on"]}, False),
+    ],
+)
+def test_the_directory_with_nothing_searched_keeps_its_counts_for_a_day(
+    monkeypatch, params, browsing
+):
+    kept_for, kept = [], facet_selectors._kept
+
+    def spy(statements, seconds):
+        kept_for.append(seconds)
+        return kept(statements, seconds)
+
+    monkeypatch.setattr(facet_selectors, "_kept", spy)
+    selectors.directory_search(user=AnonymousUser(), params=params)
+    expected = (
+        facet_selectors.BROWSING_CACHE_SECONDS if browsing else facet_selectors.FACET_CACHE_SECONDS
+    )
+    assert kept_for == [expected]
+    assert facet_selectors.BROWSING_CACHE_SECONDS > facet_selectors.FACET_CACHE_SECONDS
