@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from . import formatting
 from .enums import RecordType, Visibility
-from .models import Institute, TechnologyArea
-from .selectors.results import areas_of
+from .models import Institute
+from .selectors.results import areas_of, areas_read
 
 #: The JSON's keys, in order.
 COLUMNS = (
@@ -78,9 +78,6 @@ CSV_COLUMNS = (
     "updated_at",
 )
 CHUNK = 500
-#: Where a record's areas are, a list read with the record: a prefetch (a query per chunk of
-#: rows, 43 for 20,000) made each row's a queryset of its own.
-AREAS = "export_areas"
 #: A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -107,7 +104,7 @@ def _record(kind: str, record, site_url: str) -> dict:
         "rmo": record.institute.rmo,
         "url": site_url + record.get_absolute_url(),
         "summary": record.summary,
-        "technology_areas": [area.slug for area in getattr(record, AREAS)],
+        "technology_areas": [area.slug for area in record.areas],
         "access_modes": record.access_modes,
         "audiences": record.audiences,
         "si_traceable": record.si_traceable,
@@ -150,7 +147,7 @@ def _csv_record(kind: str, record, site_url: str) -> dict:
         "economy": formatting.country_name(record.institute.economy),
         "rmo": record.institute.rmo,
         "summary": record.summary,
-        "technology_areas": [area.name for area in getattr(record, AREAS)],
+        "technology_areas": [area.name for area in record.areas],
         "audiences": labels["audiences"],
         "si_traceable": _("yes") if record.si_traceable else _("no"),
         # The state as the page shows it, in a CSV row: no record is changed here.
@@ -173,9 +170,11 @@ def _ordered(matches: dict) -> Iterator[tuple[str, object]]:
         if kind == RecordType.INSTITUTE:
             yield from ((kind, record) for record in qs.iterator(chunk_size=CHUNK))
             continue
+        # The areas are read with the rows: a prefetch took a query per chunk of rows (43 for
+        # 20,000) and made each row's areas a queryset of its own.
         qs = qs.select_related("institute").annotate(area_rows=areas_of(qs.model))
         for record in qs.iterator(chunk_size=CHUNK):
-            setattr(record, AREAS, [TechnologyArea(**row) for row in record.area_rows])
+            record.areas = areas_read(record)
             yield kind, record
 
 

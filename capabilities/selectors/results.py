@@ -104,6 +104,11 @@ def areas_of(model) -> ArraySubquery:
     )
 
 
+def areas_read(record) -> list[TechnologyArea]:
+    """The areas ``areas_of`` read with ``record`` (annotated as ``area_rows``), as areas."""
+    return [TechnologyArea(**row) for row in record.area_rows]
+
+
 def directory_page_records(*, rows: list, text: str) -> list:
     """The records behind one page of ``DirectorySearch.rows``, in order, each with ``record_type``,
     a highlighted ``snippet`` of where ``text`` matched and, for testbeds and services, their
@@ -128,7 +133,7 @@ def directory_page_records(*, rows: list, text: str) -> list:
         for record in qs:
             record.record_type = kind
             if model is not Institute:
-                record.areas = [TechnologyArea(**row) for row in record.area_rows]
+                record.areas = areas_read(record)
             if model is Institute:
                 fallback = body = record.description
             else:
