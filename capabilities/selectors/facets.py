@@ -1,8 +1,11 @@
 """The directory's facets counted in SQL: one statement for every facet of every kind."""
 
 import hashlib
+import pickle
 import time
+import zlib
 from collections import Counter
+from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
 
@@ -203,16 +206,30 @@ def _one_row(head: str, cte: str, where: str, aggregates: list) -> str:
     )
 
 
-#: How long a search's counts are kept at most (seconds). They are kept under the records'
-#: generation, so never older than the data: the limit only bounds how many searches' counts
-#: the cache (Redis, the broker's too) holds, one entry per distinct search, and crawlers of a
-#: faceted search make many.
-FACET_CACHE_SECONDS = 300
-#: How long the directory's counts with nothing searched or chosen are kept: one entry per
-#: scope (the public's, the members', an institute's own records), read by most visits. Kept
-#: five minutes, they were counted again every five minutes with nothing changed, 0.5 s of
-#: SQL at the large scale in one visit's request (bench/README.md).
-BROWSING_CACHE_SECONDS = 24 * 3600
+@dataclass(frozen=True)
+class Keeping:
+    """How long counts are kept: until ``idle`` seconds after the last search that read them,
+    and counted again once ``most`` seconds old however often they are read. They are kept
+    under the records' generation too, so never older than the data: ``most`` only bounds a
+    change whose commit another cache entry got in before its own (or whose generation never
+    moved, Redis down at that instant)."""
+
+    idle: int
+    most: int
+
+
+#: A search's counts: one entry per distinct search, compressed (40 kB of rows, 5 kB kept, at
+#: the large scale; bench/README.md), in Redis, which is the broker's too. Kept 15 minutes
+#: after it was last read, a search someone comes back to, or a link a team shares, is counted
+#: once; kept a fixed 5 minutes, the bench's searches, revisited every 8 minutes, were counted
+#: again in each visit's first request (0.25 s more SQL). A crawler of the facets, at most the
+#: ~6 searches a second two cores answer, keeps about 25 MB (15 minutes of them).
+SEARCH_KEEPING = Keeping(idle=15 * 60, most=3600)
+#: The directory's counts with nothing searched or chosen: one entry per scope (the public's,
+#: the members', an institute's own records), read by most visits. Counted again every five
+#: minutes with nothing changed, they cost 0.5 s of SQL at the large scale in one visit's
+#: request (bench/README.md).
+BROWSING_KEEPING = Keeping(idle=24 * 3600, most=24 * 3600)
 #: The cache key of the records' generation: a number that changes after every commit that
 #: saves, deletes or touches what the change feed follows (``nmiq_portal.changes.recorded``),
 #: public or not: testbeds, services, institutes, their areas and evidence, cited outputs.
@@ -233,34 +250,42 @@ def _run(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _kept(statements: list[tuple[str, list]], seconds: int) -> list[tuple]:
+def _packed(rows: list[tuple]) -> bytes:
+    return zlib.compress(pickle.dumps(rows, pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _kept(statements: list[tuple[str, list]], keeping: Keeping) -> list[tuple]:
     """The rows of the facet queries, each kept for everyone whose search is the same
     statement (one cache read for them all): a statement says whose records it counts (a
     scope's shared part, or given institutes' own records), so its rows are the same for whoever
-    runs it. Kept under the records' generation, for ``seconds`` at most: a kept count is never
-    older than the data. The bound covers a change whose commit another cache entry got in
-    before its own."""
+    runs it. An entry is (generation, counted at, kept from, packed rows): it is used while the
+    generation is the records' and it is younger than ``keeping.most``, and kept again for
+    ``keeping.idle`` seconds when a search reads it past half of that time."""
     # Inside a transaction the search may have written what it counts, and the generation
     # moves only after a commit: counts are kept only for a search made outside one.
     if connection.in_atomic_block:
         return [row for sql, params in statements for row in _run(sql, params)]
     keys = [
-        f"directory-facets:{hashlib.sha256(repr(statement).encode()).hexdigest()}"
+        f"directory-facets:kept:{hashlib.sha256(repr(statement).encode()).hexdigest()}"
         for statement in statements
     ]
     found = cache.get_many([GENERATION_KEY, *keys])
     generation = found.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, time.time_ns(), None)
-    rows = []
+    now, rows = time.time(), []
     for key, statement in zip(keys, statements, strict=True):
         kept = found.get(key)
-        if generation is not None and kept is not None and kept[0] == generation:
-            rows += kept[1]
-            continue
+        if generation is not None and kept is not None:
+            kept_generation, counted_at, kept_from, packed = kept
+            if kept_generation == generation and now - counted_at < keeping.most:
+                rows += pickle.loads(zlib.decompress(packed))  # noqa: S301 - written above
+                if now - kept_from > keeping.idle / 2:
+                    cache.set(key, (generation, counted_at, now, packed), keeping.idle)
+                continue
         counted = _run(*statement)
         if generation is not None:
-            cache.set(key, (generation, counted), seconds)
+            cache.set(key, (generation, now, now, _packed(counted)), keeping.idle)
         rows += counted
     return rows
 
@@ -287,13 +312,13 @@ def facet_counts(
     """Every facet's counts and each kind's number of results: one query over what everyone
     of the viewer's scope sees and one over the viewer's own institutes' records beyond it,
     whatever the number of facets, kinds and choices, each kept for whoever makes the same
-    search (for a day when ``browsing``: nothing searched or chosen). The two parts hold no
-    record in common, so their counts add up."""
+    search (as BROWSING_KEEPING says when ``browsing``: nothing searched or chosen; else as
+    SEARCH_KEEPING). The two parts hold no record in common, so their counts add up."""
     counts: dict[str, Counter] = {}
     totals: dict[str, int] = Counter()
     statements = [_statement(searches, "shared"), _statement(searches, "own")]
-    seconds = BROWSING_CACHE_SECONDS if browsing else FACET_CACHE_SECONDS
-    found = _kept([statement for statement in statements if statement], seconds)
+    keeping = BROWSING_KEEPING if browsing else SEARCH_KEEPING
+    found = _kept([statement for statement in statements if statement], keeping)
     typed = {part.kind for part in searches if part.typed}
     for kind, key, value, count in found:
         if key == "total":

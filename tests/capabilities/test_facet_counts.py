@@ -243,14 +243,12 @@ def test_the_directory_with_nothing_searched_keeps_its_counts_for_a_day(
 ):
     kept_for, kept = [], facet_selectors._kept
 
-    def spy(statements, seconds):
-        kept_for.append(seconds)
-        return kept(statements, seconds)
+    def spy(statements, keeping):
+        kept_for.append(keeping)
+        return kept(statements, keeping)
 
     monkeypatch.setattr(facet_selectors, "_kept", spy)
     selectors.directory_search(user=AnonymousUser(), params=params)
-    expected = (
-        facet_selectors.BROWSING_CACHE_SECONDS if browsing else facet_selectors.FACET_CACHE_SECONDS
-    )
+    expected = facet_selectors.BROWSING_KEEPING if browsing else facet_selectors.SEARCH_KEEPING
     assert kept_for == [expected]
-    assert facet_selectors.BROWSING_CACHE_SECONDS > facet_selectors.FACET_CACHE_SECONDS
+    assert facet_selectors.BROWSING_KEEPING.most > facet_selectors.SEARCH_KEEPING.most

@@ -2,6 +2,8 @@
 so no kept count shows a record to someone who may not see it, and every committed change to
 what is counted (members-only and draft records too) makes them stale."""
 
+import math
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -10,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from capabilities import selectors
 from capabilities.enums import Visibility
 from capabilities.models import Institute, TechnologyArea
+from capabilities.selectors.facets import SEARCH_KEEPING
 from tests.capabilities.test_facet_counts import COMPARED_SERVICES, _python_counts
 from tests.factories import (
     InstituteFactory,
@@ -127,6 +130,26 @@ def test_kept_counts_follow_members_only_and_draft_changes(world):
     ptb.save()
     assert _counted(nmij, {"economy": ["DE"]}) == _expected(nmij, {"economy": ["DE"]})
     assert _counted(nmij, {"economy": ["DE"]})[1] == 0
+
+
+def test_a_search_is_kept_while_it_is_read_and_counted_again_when_left_or_old(world, monkeypatch):
+    now = [1_000_000.0]
+    monkeypatch.setattr("time.time", lambda: now[0])  # the cache's clock and the counts' own
+
+    def counted_after(seconds: float) -> bool:
+        now[0] += seconds
+        with CaptureQueriesContext(connection) as search:
+            selectors.directory_search(user=world["anonymous"], params={"economy": ["DE"]})
+        return any(FACET_SQL in query["sql"] for query in search.captured_queries)
+
+    step = SEARCH_KEEPING.idle * 0.8
+    assert counted_after(0)
+    # Read again before it is left for ``idle`` seconds, it is kept on while younger than
+    # ``most``; then counted again, however often read.
+    assert not any(counted_after(step) for _ in range(math.ceil(SEARCH_KEEPING.most / step) - 1))
+    assert counted_after(step)
+    assert not counted_after(step)
+    assert counted_after(SEARCH_KEEPING.idle + 1)  # left for longer than ``idle``
 
 
 @pytest.mark.parametrize(
