@@ -142,8 +142,8 @@ def test_etag_adds_no_query_per_related_row(api, related):
     assert len(fresh) == len(cached) == QUERIES_OF_A_TESTBED
 
 
-#: select the testbed (with institute and readiness), then prefetch areas, contacts, evidence.
-QUERIES_OF_A_TESTBED = 4
+#: select the testbed (with its institute, readiness, areas and contacts), then its evidence.
+QUERIES_OF_A_TESTBED = 2
 
 
 # --- If-Match: no lost update -------------------------------------------------------------------

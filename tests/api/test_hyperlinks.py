@@ -1,5 +1,5 @@
-"""Each object of a list links to itself and its institute: the URL reversed once per request
-and field is filled in with each object's UUID (nmiq_portal.api.serializers)."""
+"""Each object of a list links to itself, its page and its institute: the URL reversed once per
+request and field is filled in with each object's UUID or slug (nmiq_portal.api.serializers)."""
 
 import pytest
 
@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("plural", "factory"), [("testbeds", TestbedFactory), ("services", ServiceFactory)]
 )
-def test_every_object_of_a_list_links_to_itself_and_to_its_own_institute(api, plural, factory):
+def test_every_object_of_a_list_links_to_itself_its_page_and_its_own_institute(
+    api, client, plural, factory
+):
     first, second = InstituteFactory(), InstituteFactory()
     records = [factory(institute=first), factory(institute=second), factory(institute=first)]
     results = api.get(f"/api/v1/{plural}/?page_size=10").json()["results"]
@@ -19,6 +21,8 @@ def test_every_object_of_a_list_links_to_itself_and_to_its_own_institute(api, pl
     for record in records:
         item = items[str(record.uuid)]
         assert item["url"] == f"http://testserver/api/v1/{plural}/{record.uuid}/"
+        assert item["html_url"] == f"http://testserver{record.get_absolute_url()}"
+        assert client.get(item["html_url"]).status_code == 200
         assert item["institute"]["url"] == (
             f"http://testserver/api/v1/institutes/{record.institute.uuid}/"
         )

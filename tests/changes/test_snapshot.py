@@ -153,8 +153,9 @@ def test_snapshot_of_an_unknown_type_is_a_400_problem(api, types):
 @pytest.mark.parametrize("size", [1, 4])
 def test_snapshot_queries_are_constant_in_its_size(api, size, django_assert_num_queries):
     _directory(size=size)
-    # BEGIN, isolation level, watermark; institutes 1, testbeds 4, services 4, contacts 1; COMMIT.
-    with django_assert_num_queries(14):
+    # BEGIN, isolation level, watermark; institutes 1; testbeds and services 2 each (the rows
+    # with their areas and contacts, their evidence); contacts 1; COMMIT.
+    with django_assert_num_queries(10):
         lines, _cursor = read_snapshot(api, types="institute,testbed,service,contact")
     assert len(lines) >= 4 * size
 
@@ -286,8 +287,8 @@ def test_a_resumed_snapshot_queries_are_constant_in_its_size(api, size, django_a
     _directory(size=size)
     whole, _cursor = read_snapshot(api, types="institute,testbed,service,contact")
     after = whole[0]["after"]
-    # The epoch; BEGIN, isolation level, watermark; institutes 1, testbeds 4, services 4,
+    # The epoch; BEGIN, isolation level, watermark; institutes 1; testbeds and services 2 each;
     # contacts 1; COMMIT.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(11):
         rest, _cursor = read_snapshot(api, types="institute,testbed,service,contact", after=after)
     assert len(rest) == len(whole) - 1

@@ -179,23 +179,13 @@ class DirectoryRecordSerializer(serializers.ModelSerializer):
     """What testbeds, services and contacts share: identity, institute, publication."""
 
     institute = InstituteReferenceSerializer(read_only=True)
-    html_url = serializers.SerializerMethodField(help_text="The record's page on the portal.")
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_html_url(self, record) -> str:
-        return self.context["request"].build_absolute_uri(record.get_absolute_url())
 
 
-# The relations come as the lists the API's querysets fetched (selectors.API_RELATIONS), which
-# the schema generator cannot follow to a model field: the type of each item is stated.
-@extend_schema_field(OpenApiTypes.STR)
-class AreaSlugField(serializers.SlugRelatedField):
-    pass
-
-
-@extend_schema_field(OpenApiTypes.UUID)
-class ContactUUIDField(serializers.SlugRelatedField):
-    pass
+def page_url(view_name: str):
+    """The field of a record's page on the portal (its ``get_absolute_url``)."""
+    return serializers.HyperlinkedIdentityField(
+        view_name=view_name, lookup_field="slug", help_text="The record's page on the portal."
+    )
 
 
 class CapabilityRecordSerializer(DirectoryRecordSerializer):
@@ -204,18 +194,18 @@ class CapabilityRecordSerializer(DirectoryRecordSerializer):
     description_html = serializers.SerializerMethodField(
         help_text="The Markdown description rendered to sanitised HTML."
     )
-    technology_areas = AreaSlugField(
+    # The relations come as the arrays and lists the API's querysets read with the records
+    # (selectors.API_RELATIONS).
+    technology_areas = serializers.ListField(
+        child=serializers.CharField(),
         source=API_RELATIONS["technology_areas"],
-        many=True,
         read_only=True,
-        slug_field="slug",
         help_text="Slugs of technology areas.",
     )
-    contacts = ContactUUIDField(
+    contacts = serializers.ListField(
+        child=serializers.UUIDField(),
         source=API_RELATIONS["contacts"],
-        many=True,
         read_only=True,
-        slug_field="uuid",
         help_text="UUIDs of contacts you may see.",
     )
     operating_ranges = serializers.SerializerMethodField()
@@ -271,6 +261,7 @@ class TestbedSerializer(CapabilityRecordSerializer):
     """A testbed: a facility where devices are characterised."""
 
     url = serializers.HyperlinkedIdentityField(view_name="testbed-detail", lookup_field="uuid")
+    html_url = page_url("capabilities:testbed_detail")
     readiness = serializers.SerializerMethodField()
     location = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
@@ -308,6 +299,7 @@ class ServiceSerializer(CapabilityRecordSerializer):
     """A service, with the fields of a KCDB calibration and measurement capability."""
 
     url = serializers.HyperlinkedIdentityField(view_name="service-detail", lookup_field="uuid")
+    html_url = page_url("capabilities:service_detail")
     range = serializers.SerializerMethodField(help_text="The range of the measurand.")
     uncertainty = serializers.SerializerMethodField(help_text="The expanded uncertainty.")
     parameters = serializers.SerializerMethodField(help_text="Conditions, as name/value pairs.")
@@ -394,6 +386,7 @@ class ContactSerializer(DirectoryRecordSerializer):
     """A person to ask about an institute's testbeds and services."""
 
     url = serializers.HyperlinkedIdentityField(view_name="contact-detail", lookup_field="uuid")
+    html_url = serializers.SerializerMethodField(help_text="The record's page on the portal.")
     # Not read-only, so the schema marks it optional: it is left out for anonymous clients.
     email = serializers.EmailField(
         required=False, help_text="Only for authenticated clients; absent otherwise."
@@ -416,6 +409,10 @@ class ContactSerializer(DirectoryRecordSerializer):
             "updated_at",
         ]
         read_only_fields = [field for field in fields if field != "email"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_html_url(self, contact) -> str:
+        return self.context["request"].build_absolute_uri(contact.get_absolute_url())
 
     def to_representation(self, contact):
         data = super().to_representation(contact)
