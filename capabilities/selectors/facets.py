@@ -223,7 +223,7 @@ class Keeping:
 #: after it was last read, a search someone comes back to, or a link a team shares, is counted
 #: once; kept a fixed 5 minutes, the bench's searches, revisited every 8 minutes, were counted
 #: again in each visit's first request (0.25 s more SQL). A crawler of the facets, at most the
-#: ~6 searches a second two cores answer, keeps about 25 MB (15 minutes of them).
+#: ~6 searches a second two cores answer, keeps about 30 MB (15 minutes of them).
 SEARCH_KEEPING = Keeping(idle=15 * 60, most=3600)
 #: The directory's counts with nothing searched or chosen: one entry per scope (the public's,
 #: the members', an institute's own records), read by most visits. Counted again every five
