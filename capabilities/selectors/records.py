@@ -17,6 +17,7 @@ from ..models import (
 )
 from ..permissions import institute_roles
 from .institutes import institute_list
+from .results import tagged_areas
 
 
 def testbed_for_page(*, user):
@@ -189,11 +190,12 @@ def _with_api_relations(records, user):
     (the three prefetches: 23 % of a 50-testbed page's time, sampled in gunicorn); with a
     related manager, each record also got a queryset per relation, a reference cycle."""
     related = {records.model._meta.model_name + "s": OuterRef("pk")}
-    areas = TechnologyArea.objects.filter(**related).order_by("path").values("slug")
     contacts = Contact.objects.visible_to(user).filter(**related).order_by("name", "pk")
     return records.annotate(
         **{
-            API_RELATIONS["technology_areas"]: ArraySubquery(areas),
+            API_RELATIONS["technology_areas"]: ArraySubquery(
+                tagged_areas(records.model).values("slug")
+            ),
             API_RELATIONS["contacts"]: ArraySubquery(contacts.values("uuid")),
         }
     ).prefetch_related(evidence_prefetch(to_attr=API_RELATIONS["evidence"]))

@@ -94,14 +94,19 @@ def result_rows(searches: list[KindSearch], totals: dict, sort: str) -> SearchRo
 AREA_FIELDS = ("id", "slug", "path", "name", "name_fr")
 
 
+def tagged_areas(model):
+    """The technology areas of the outer query's record of ``model`` (a testbed or service), in
+    the tree's order: the body of a subquery that reads them with the records."""
+    related = {model._meta.model_name + "s": OuterRef("pk")}
+    return TechnologyArea.objects.filter(**related).order_by("path")
+
+
 def areas_of(model) -> ArraySubquery:
     """Each record's technology areas as JSON objects of ``AREA_FIELDS``, in the tree's order:
     read with the records, in no query of their own (``TechnologyArea(**row)`` makes each an
     area again, its name in the active language)."""
-    areas = TechnologyArea.objects.filter(**{model._meta.model_name + "s": OuterRef("pk")})
-    return ArraySubquery(
-        areas.order_by("path").values(json=JSONObject(**{name: name for name in AREA_FIELDS}))
-    )
+    fields = JSONObject(**{name: name for name in AREA_FIELDS})
+    return ArraySubquery(tagged_areas(model).values(json=fields))
 
 
 def areas_read(record) -> list[TechnologyArea]:
