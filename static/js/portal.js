@@ -31,3 +31,25 @@ document.addEventListener("click", (event) => {
   );
   window.bootstrap.Offcanvas.getOrCreateInstance(panel).show();
 });
+// A filter form that htmx sends and pushes into the address bar does not ask again for the
+// search the page already shows (an empty field counts as absent). Enter in a field both
+// commits it (a change) and submits the form; the second, identical answer would arrive after
+// the visitor had moved on (followed the error summary's link to the field, say) and swap the
+// page again, its error summary taking the focus back.
+document.addEventListener("htmx:configRequest", (event) => {
+  const form = event.detail.elt;
+  if (!form.matches("form[hx-get][hx-push-url='true']")) return;
+  const parameters = event.detail.parameters;
+  const asked = [];
+  for (const key of Array.from(parameters.keys ? parameters.keys() : Object.keys(parameters))) {
+    const values = parameters.getAll ? parameters.getAll(key) : [parameters[key]].flat();
+    values.forEach((value) => asked.push([key, String(value)]));
+  }
+  const shown = Array.from(new URLSearchParams(window.location.search));
+  const search = (entries) =>
+    JSON.stringify(entries.filter(([, value]) => value !== "").map(String).sort());
+  const path = new URL(event.detail.path, window.location.href).pathname;
+  if (path === window.location.pathname && search(asked) === search(shown)) {
+    event.preventDefault();
+  }
+});

@@ -47,6 +47,26 @@ def test_search_page_filters_with_facets_without_a_reload_and_keeps_the_url(page
     assert page.console_problems == [], "\n".join(page.console_problems)
 
 
+def test_enter_in_a_range_input_searches_once(page, catalogue):
+    """Enter commits the input (a change) and submits the form: one search, not two, or the
+    second answer, arriving after the visitor followed the error summary's link, swaps the
+    summary in again and its autofocus takes the focus back from the input."""
+    page.goto(reverse("capabilities:directory"))
+    page.evaluate(
+        """() => { window.swaps = 0;
+        document.body.addEventListener("htmx:beforeSwap", () => (window.swaps += 1)); }"""
+    )
+    bound = page.get_by_label("Temperature from")
+    bound.fill("1e999 K")
+    bound.press("Enter")
+    page.locator("[data-error-summary]").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.swaps") == 1
+    page.get_by_role("link", name=re.compile(r"^Temperature from: ")).click()
+    page.wait_for_function("() => document.activeElement.id === 'temperature_min'")
+    assert page.console_problems == [], "\n".join(page.console_problems)
+
+
 def sign_in(page, user):
     page.goto(reverse("account_login"))
     page.get_by_label("Email").fill(user.email)

@@ -49,3 +49,26 @@ def test_the_accessibility_check_does_catch_a_serious_violation(page):
     )
     with pytest.raises(AssertionError, match="image-alt"):
         assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [("/institutes/", "Name or acronym"), ("/projects/", "Search")],
+)
+def test_a_filter_form_answers_enter_once_and_a_new_search_again(page, path, label):
+    """Enter in a field is a change and a submit: one answer, since the second would ask for
+    what the page already shows; a different search is asked for."""
+    InstituteFactory(acronym="NIST", economy="US", rmo="SIM")
+    page.goto(path)
+    page.evaluate(
+        """() => { window.answers = 0;
+        document.body.addEventListener("htmx:beforeSwap", () => (window.answers += 1)); }"""
+    )
+    field = page.get_by_label(label, exact=True)
+    for text, answers in (("NIST", 1), ("NIST", 1), ("quantum", 2)):
+        field.fill(text)
+        field.press("Enter")
+        page.wait_for_url(f"**{path}?*q={text}*")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.answers") == answers, text
+    assert page.console_problems == []
