@@ -128,3 +128,32 @@ def assert_accessible(page, *, context: str = "document") -> None:
         if violation["impact"] in ("serious", "critical")
     ]
     assert serious == [], f"axe on {page.url}"
+
+
+def count_htmx_requests(page) -> None:
+    """From now on, count the page's htmx requests: asked for (``htmx:configRequest``), dropped
+    by a listener (prevented) and answered (``htmx:afterRequest``). On ``window``, the last stop
+    of the events, so that the page's own listeners have had their say."""
+    page.evaluate(
+        """() => {
+          const counts = (window.htmxCounts = { asked: 0, dropped: 0, answered: 0 });
+          window.addEventListener("htmx:configRequest", (event) => {
+            counts.asked += 1;
+            if (event.defaultPrevented) counts.dropped += 1;
+          });
+          window.addEventListener("htmx:afterRequest", () => (counts.answered += 1));
+        }"""
+    )
+
+
+def htmx_requests(page, asked: int) -> dict:
+    """The counts once at least ``asked`` requests were asked for and each was dropped or
+    answered: a request queued behind another is asked for only when that one is answered."""
+    page.wait_for_function(
+        """(asked) => {
+          const counts = window.htmxCounts;
+          return counts.asked >= asked && counts.asked === counts.dropped + counts.answered;
+        }""",
+        arg=asked,
+    )
+    return page.evaluate("window.htmxCounts")
