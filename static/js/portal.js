@@ -39,17 +39,15 @@ document.addEventListener("click", (event) => {
 document.addEventListener("htmx:configRequest", (event) => {
   const form = event.detail.elt;
   if (!form.matches("form[hx-get][hx-push-url='true']")) return;
-  const parameters = event.detail.parameters;
-  const asked = [];
-  for (const key of Array.from(parameters.keys ? parameters.keys() : Object.keys(parameters))) {
-    const values = parameters.getAll ? parameters.getAll(key) : [parameters[key]].flat();
-    values.forEach((value) => asked.push([key, String(value)]));
-  }
-  const shown = Array.from(new URLSearchParams(window.location.search));
+  // htmx 2 hands the parameters over as FormData; the address bar's are URLSearchParams.
   const search = (entries) =>
-    JSON.stringify(entries.filter(([, value]) => value !== "").map(String).sort());
+    Array.from(entries)
+      .filter(([, value]) => value !== "")
+      .map(([key, value]) => JSON.stringify([key, String(value)]))
+      .sort()
+      .join("&");
+  const asked = search(event.detail.parameters.entries());
+  const shown = search(new URLSearchParams(window.location.search));
   const path = new URL(event.detail.path, window.location.href).pathname;
-  if (path === window.location.pathname && search(asked) === search(shown)) {
-    event.preventDefault();
-  }
+  if (path === window.location.pathname && asked === shown) event.preventDefault();
 });

@@ -2,6 +2,7 @@
 
 import re
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -57,6 +58,9 @@ def test_enter_in_a_range_input_searches_once(page, catalogue):
     bound.fill("1e999 K")
     bound.press("Enter")
     assert htmx_requests(page, asked=2) == {"asked": 2, "dropped": 1, "answered": 1}
+    # Only the filters that are set reach the address bar (directory.js).
+    asked = parse_qsl(urlsplit(page.url).query, keep_blank_values=True)
+    assert sorted(asked) == [("sort", "relevance"), ("temperature_min", "1e999 K")]
     page.get_by_role("link", name=re.compile(r"^Temperature from: ")).click()
     page.wait_for_function("() => document.activeElement.id === 'temperature_min'")
     assert page.console_problems == [], "\n".join(page.console_problems)
